@@ -1,0 +1,93 @@
+"""What every command shares for one invocation: the home folder, flags, consoles, the store.
+
+Commands reach for ``state()`` instead of threading these through every function, and the
+root callback resets it on every invocation so tests that call the app many times in one
+process never see a previous run's home folder.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coprod_cli import config
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from coprod_cli.library import Library
+    from coprod_cli.store import Store
+
+
+@dataclass
+class AppState:
+    home: Path
+    debug: bool = False
+    plain: bool = False
+    _store: Store | None = field(default=None, repr=False)
+    _library: Library | None = field(default=None, repr=False)
+    _settings: config.Settings | None = field(default=None, repr=False)
+
+    def store(self) -> Store:
+        """The records, opened on first use (commands that only read sessions never open it)."""
+        if self._store is None:
+            from coprod_cli.store import Store
+
+            config.ensure_home(self.home)
+            self._store = Store.open(config.store_dir(self.home))
+        return self._store
+
+    def library(self) -> Library:
+        if self._library is None:
+            from coprod_cli import resources
+            from coprod_cli.library import Library
+
+            self._library = Library(
+                resources.sessions_dir(), config.user_sessions_dir(self.home),
+                [config.user_templates_dir(self.home), resources.templates_dir()])
+        return self._library
+
+    def settings(self) -> config.Settings:
+        if self._settings is None:
+            self._settings = config.load_settings(self.home)
+        return self._settings
+
+    def console(self, stderr: bool = False) -> Console:
+        """A Rich console honouring ``--plain`` and ``NO_COLOR`` (Rich reads it itself)."""
+        from rich.console import Console
+
+        return Console(stderr=stderr, highlight=False, emoji=False,
+                       no_color=self.plain or None,
+                       force_terminal=False if self.plain else None,
+                       soft_wrap=self.plain or not _stdout_is_terminal())
+
+
+_STATE = AppState(home=config.home_dir())
+
+
+def reset(home: Path | None, debug: bool, plain: bool) -> AppState:
+    global _STATE
+    debug = debug or os.environ.get("COPROD_DEBUG", "") not in ("", "0")
+    _STATE = AppState(home=config.home_dir(home), debug=debug, plain=plain)
+    return _STATE
+
+
+def state() -> AppState:
+    return _STATE
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False

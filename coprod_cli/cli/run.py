@@ -1,0 +1,259 @@
+"""``coprod session run / resume / history / record``: running groups and looking back."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from coprod_cli.cli.context import state
+from coprod_cli.cli.prompts import confirm
+from coprod_cli.errors import ExitCode, NotFoundError, UsageError
+
+
+class Feedback(StrEnum):
+    now = "now"
+    later = "later"
+
+
+class HistoryFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _data_folders() -> list[Any]:
+    from coprod_cli import resources
+
+    return [state().home / "data", resources.data_dir()]
+
+
+def _screen_for(engine: Any) -> Any:
+    from coprod_cli.cli.run_screen import RunScreen
+    from coprod_cli.forms import load_form, load_measure
+
+    form = load_form("peer-evaluation", _data_folders())
+    measure_id = engine.run.get("measure")
+    measure = load_measure(measure_id, _data_folders()) if measure_id else None
+    return RunScreen(engine, form, measure)
+
+
+def _drive(screen: Any, *, lead: str | None = None, co_facilitators: list[str] | None = None,
+           attendees: list[str] | None = None, feedback: str | None = None) -> None:
+    """Take a run from whatever phase it is in to the end; Ctrl-C saves and exits 130."""
+    engine = screen.engine
+    try:
+        if engine.phase == "register":
+            screen.facilitators(lead, co_facilitators or [])
+            if not engine.present() or attendees:
+                screen.register(attendees or [])
+            screen.measure_round("before")
+        if engine.phase in ("register", "steps"):
+            if not screen.steps():
+                screen.say(f"Saved. Carry on later with: coprod session resume {engine.id}")
+                return
+        if engine.phase == "closing":
+            screen.closing(feedback)
+        screen.summary()
+    except KeyboardInterrupt:
+        screen.say("")
+        screen.say(f"Stopped. Everything so far is saved. Carry on with: "
+                   f"coprod session resume {engine.id}")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+def run(
+    session_id: Annotated[str, typer.Argument(metavar="ID", help="The session to run.")],
+    lead: Annotated[str | None, typer.Option(
+        help="Lead facilitator's name (add ':ROLE' for someone new, e.g. 'Sam:staff').")] = None,
+    co_facilitator: Annotated[list[str] | None, typer.Option(
+        "--co-facilitator", help="A co-facilitator's name; repeat for more.")] = None,
+    attendee: Annotated[list[str] | None, typer.Option(
+        "--attendee", help="Someone taking part; repeat for each person.")] = None,
+    feedback: Annotated[Feedback | None, typer.Option(
+        help="Peer evaluation now (typed in at the end) or later (from paper forms).")] = None,
+    measure: Annotated[str | None, typer.Option(
+        help="Wellbeing check-in and check-out: ons4, or none.")] = None,
+    service: Annotated[str | None, typer.Option(
+        help="The service running it (default: from your settings).")] = None,
+    new: Annotated[bool, typer.Option(
+        "--new", help="Start a new run even if one of this session is unfinished.")] = False,
+    plain: Annotated[bool, typer.Option(
+        "--plain", help="A linear transcript for screen readers: no redraws, no colour.")
+    ] = False,
+) -> None:
+    """Run a session with a group: register, each step with timings, notes, evaluation.
+
+    In a terminal, press single keys: Enter next, b back, s skip, t note, a add a person,
+    l someone leaves, p pause, e end early, q save and quit, ? help. From a pipe, type the
+    same letters one a line. Everything is saved the moment it happens.
+
+    Example: coprod session run wellbeing-five-ways --lead "Sam" --co-facilitator "Ceri"
+    """
+    from coprod_cli.runner import RunEngine, unfinished_runs
+
+    if plain:
+        state().plain = True
+    if measure is not None and measure not in ("ons4", "none"):
+        raise UsageError(f"'{measure}' is not a measure coprod knows.",
+                         hint="Use --measure ons4 or --measure none.")
+    loaded = state().library().get(session_id)
+    store = state().store()
+    waiting = [] if new else unfinished_runs(store, loaded.id)
+    if waiting:
+        run_record = waiting[0]
+        question = (f"There is an unfinished run of '{loaded.session.title}' from "
+                    f"{run_record['started_at'][:16].replace('T', ' ')} "
+                    f"(at {run_record['phase']}). Carry on with it?")
+        if confirm(question, default=True, flag="--new (or: coprod session resume)"):
+            engine = RunEngine.load(store, run_record["id"], loaded.session)
+            _drive(_screen_for(engine), attendees=attendee, feedback=feedback.value
+                   if feedback else None)
+            return
+    chosen_measure = None if measure == "none" else measure
+    engine = RunEngine.start(store, loaded.session,
+                             service=service if service is not None else state().settings().service,
+                             measure="" if measure == "none" else chosen_measure,
+                             feedback=feedback.value if feedback else None)
+    if engine.run["measure"] == "":
+        engine.run["measure"] = None
+    screen = _screen_for(engine)
+    screen.say(f"{loaded.session.title}: {len(loaded.session.steps)} steps, "
+               f"{loaded.session.duration} minutes. Run id {engine.id}.", style="bold")
+    _drive(screen, lead=lead, co_facilitators=co_facilitator or [], attendees=attendee or [],
+           feedback=feedback.value if feedback else None)
+
+
+def resume(
+    run_id: Annotated[str | None, typer.Argument(
+        metavar="[RUN]", help="The run to carry on (default: the latest unfinished).")] = None,
+    feedback: Annotated[Feedback | None, typer.Option(
+        help="Peer evaluation now or later, if not chosen yet.")] = None,
+    plain: Annotated[bool, typer.Option("--plain", help="Linear transcript, no redraws.")
+                     ] = False,
+) -> None:
+    """Carry on with a run that was stopped part-way, at the step where it stopped.
+
+    Example: coprod session resume
+    """
+    from coprod_cli.runner import RunEngine, find_run, unfinished_runs
+
+    if plain:
+        state().plain = True
+    store = state().store()
+    if run_id is None:
+        waiting = unfinished_runs(store)
+        if not waiting:
+            raise NotFoundError("There is no unfinished run to carry on with.",
+                                hint="Start one with: coprod session run ID")
+        record = waiting[0]
+    else:
+        record = find_run(store, run_id)
+        if record["status"] != "in-progress":
+            raise UsageError(f"Run {record['id']} is already finished.",
+                             hint=f"See it with: coprod session record {record['id']}")
+    loaded = state().library().get(record["session_id"])
+    engine = RunEngine.load(store, record["id"], loaded.session)
+    screen = _screen_for(engine)
+    screen.say(f"Carrying on with {loaded.session.title} (run {engine.id}).", style="bold")
+    _drive(screen, feedback=feedback.value if feedback else None)
+
+
+def history(
+    fmt: Annotated[HistoryFormat, typer.Option("--format", help="table or json.")
+                   ] = HistoryFormat.table,
+) -> None:
+    """List every run: date, session, service, attendance and whether it finished.
+
+    Example: coprod session history --format json
+    """
+    from coprod_cli.runner import history as all_runs
+
+    rows = [{"id": r["id"], "date": r["started_at"][:10], "session": r["session_id"],
+             "title": r["session_title"], "service": r["service"],
+             "attendance": r["attendance"],
+             "status": ("ended early" if r["ended_early"] else r["status"])}
+            for r in all_runs(state().store())]
+    if fmt is HistoryFormat.json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    console = state().console()
+    if not rows:
+        console.print("No sessions have been run yet. Start one with: coprod session run ID",
+                      markup=False)
+        return
+    if state().plain:
+        for r in rows:
+            console.print(f"{r['date']}: {r['title']} ({r['id']}), {r['attendance']} people, "
+                          f"{r['status']}.", markup=False)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="Sessions run", title_justify="left")
+    for column in ("Run", "Date", "Session", "Service", "People", "Status"):
+        table.add_column(column, justify="right" if column == "People" else "left")
+    for r in rows:
+        table.add_row(r["id"], r["date"], Text(r["title"]), Text(r["service"] or "-"),
+                      str(r["attendance"]), r["status"])
+    console.print(table)
+
+
+def record(
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="The run's id (or its start).")],
+    fmt: Annotated[HistoryFormat, typer.Option("--format", help="table or json.")
+                   ] = HistoryFormat.table,
+) -> None:
+    """Show one run in full: who came, who led, each step's time, notes and feedback.
+
+    Example: coprod session record 20261123-a1b2c3
+    """
+    from coprod_cli.runner import feedback_for, find_run, person_name, summarise_run
+
+    store = state().store()
+    run_record = find_run(store, run_id)
+    summary = summarise_run(store, run_record, None)
+    if fmt is HistoryFormat.json:
+        full = {"run": run_record, "summary": summary,
+                "feedback": feedback_for(store, run_record["id"])}
+        typer.echo(json.dumps(full, indent=2, ensure_ascii=False))
+        return
+    from coprod_cli.cli.run_screen import clock_text
+
+    console = state().console()
+    say = console.print
+    say(f"{run_record['session_title']} ({run_record['id']})", style="bold", markup=False)
+    say(f"Started {run_record['started_at'][:16].replace('T', ' ')}; status "
+        f"{'ended early' if run_record['ended_early'] else run_record['status']}; at "
+        f"{run_record['phase']}.", markup=False)
+    for f in run_record["facilitators"]:
+        say(f"{'Lead' if f['as'] == 'lead' else 'Co-facilitator'}: "
+            f"{person_name(store, f['person_id'])}"
+            + (" (lived experience)" if f["lived_experience"] else ""), markup=False)
+    say(f"Attendance: {summary['attendance']}; time {summary['actual_minutes']} of "
+        f"{summary['planned_minutes']} planned minutes.", markup=False)
+    for entry in run_record["step_log"]:
+        if entry["ended_at"]:
+            from datetime import datetime
+
+            secs = (datetime.fromisoformat(entry["ended_at"]) -
+                    datetime.fromisoformat(entry["started_at"])).total_seconds() \
+                - entry["paused_seconds"]
+            say(f"  Step {entry['step'] + 1}: {entry['outcome']} in {clock_text(secs)}",
+                markup=False)
+    for note in run_record["notes"]:
+        where = f"step {note['step'] + 1}" if note["step"] is not None else note["phase"]
+        say(f"Note ({where}): {note['text']}", markup=False)
+    if run_record.get("reflection"):
+        ref = run_record["reflection"]
+        say(f"Went well: {ref['went_well'] or '-'}. Could be better: "
+            f"{ref['even_better'] or '-'}.", markup=False)
+    say(f"Feedback forms: {summary['feedback_forms']}.", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+    app.command("resume")(resume)
+    app.command("history")(history)
+    app.command("record")(record)

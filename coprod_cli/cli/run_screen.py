@@ -1,0 +1,421 @@
+"""The terminal face of a run: asks, shows and reacts; the engine decides and saves.
+
+Each phase is a method that can be entered fresh or on resume, skipping whatever the stored
+run says is already done, so a killed terminal picks up at the same question or step.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from coprod_cli import people
+from coprod_cli.cli.context import state, stdin_is_terminal
+from coprod_cli.cli.keys import HELP_LINES, KeyReader
+from coprod_cli.cli.prompts import ask, ask_valid, confirm
+from coprod_cli.cli.show import minutes_text
+from coprod_cli.errors import CoprodError, NoTerminalError, UsageError
+from coprod_cli.forms import Form, Measure, parse_answer, parse_item
+from coprod_cli.library import LEAD_WORDS
+from coprod_cli.runner import MEASURES, RunEngine, partition_of
+
+
+def clock_text(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def split_role(text: str) -> tuple[str, str | None]:
+    """``"Jo:volunteer"`` -> ``("Jo", "volunteer")``; a name alone has no role."""
+    name, sep, role = text.rpartition(":")
+    if sep and name.strip():
+        try:
+            return name.strip(), people.parse_role(role)
+        except UsageError:
+            pass
+    return text.strip(), None
+
+
+class RunScreen:
+    def __init__(self, engine: RunEngine, form: Form, measure: Measure | None) -> None:
+        self.engine = engine
+        self.store = engine.store
+        self.form = form
+        self.measure = measure
+        self.plain = state().plain
+        self.console = state().console()
+        self.reader = KeyReader(interactive=stdin_is_terminal() and not self.plain)
+        self.live = self.reader.interactive
+
+    # -- small helpers -------------------------------------------------------------------
+    def say(self, text: str = "", style: str | None = None) -> None:
+        self.console.print(text, style=None if self.plain else style, markup=False,
+                           highlight=False)
+
+    def heading(self, text: str) -> None:
+        self.say("")
+        self.say(text if not self.plain else f"== {text} ==", style="bold")
+
+    def pick_person(self, text: str, *, default_role: str, flag: str) -> dict[str, Any]:
+        """Someone from the register, or someone new added on the spot (asking their role)."""
+        name, role = split_role(text)
+        found = people.matches(self.store, name)
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            self.say(f"More than one person is called {name}:")
+            for number, person in enumerate(found, start=1):
+                self.say(f"  {number}. {person['name']} ({people.ROLE_WORDS[person['role']]}"
+                         f"{', ' + person['service'] if person['service'] else ''})")
+
+            def choose(answer: str) -> dict[str, Any]:
+                if answer.isdigit() and 1 <= int(answer) <= len(found):
+                    return found[int(answer) - 1]
+                raise UsageError(f"Please type a number from 1 to {len(found)}.")
+
+            return ask_valid("Which one (number)", choose, flag=flag)
+        near = people.likely_duplicates(self.store, name)
+        for person in near:
+            if confirm(f"{name} is not on the register. Did you mean {person['name']} "
+                       f"({people.ROLE_WORDS[person['role']]})?", default=False, flag=flag):
+                return person
+        if role is None:
+            role = ask_valid(f"{name} is new. Their role (staff, volunteer, "
+                             "person-using-services, carer, other)", people.parse_role,
+                             flag=flag, default=default_role)
+        person = people.add_person(self.store, name, role,
+                                   service=self.engine.run["service"])
+        self.say(f"Added {person['name']} ({people.ROLE_WORDS[person['role']]}) to the "
+                 "people register.")
+        return person
+
+    # -- register ------------------------------------------------------------------------
+    def facilitators(self, lead: str | None, co_facilitators: list[str]) -> None:
+        if any(f["as"] == "lead" for f in self.engine.run["facilitators"]):
+            return
+        self.heading("Facilitators")
+        lead_text = lead or ask("Who is leading today (name)", flag="--lead")
+        while not lead_text:
+            lead_text = ask("Who is leading today (name)", flag="--lead")
+        person = self.pick_person(lead_text, default_role="staff", flag="--lead")
+        self.engine.add_facilitator(person, "lead")
+        for name in co_facilitators:
+            self.add_co_facilitator(name)
+        if not co_facilitators and lead is None:
+            while answer := ask("Co-facilitator (name, or Enter for none/no more)",
+                                flag="--co-facilitator", default=""):
+                self.add_co_facilitator(answer)
+
+    def add_co_facilitator(self, name: str) -> None:
+        person = self.pick_person(name, default_role="person-using-services",
+                                  flag="--co-facilitator")
+        self.engine.add_facilitator(person, "co-facilitator")
+        if person["role"] == "person-using-services":
+            self.say(f"{person['name']} co-facilitates with lived experience.")
+
+    def register(self, attendees: list[str]) -> None:
+        self.heading("Register")
+        for name in attendees:
+            self.add_one(name)
+        if not attendees:
+            self.say("Type each person's name as they arrive. Press Enter when everyone is "
+                     "here.")
+            while True:
+                answer = ask("Name", flag="--attendee", default="")
+                if not answer:
+                    if self.engine.present():
+                        break
+                    self.say("A session needs at least one attendee. Please add someone.")
+                    continue
+                self.add_one(answer)
+        self.say(f"{len(self.engine.present())} on the register.")
+
+    def add_one(self, name: str) -> None:
+        try:
+            person = self.pick_person(name, default_role="person-using-services",
+                                      flag="--attendee")
+            self.engine.add_attendee(person)
+            self.say(f"  {person['name']} is here" + (" (arrived late)." if
+                                                     self.engine.phase != "register" else "."))
+        except NoTerminalError:
+            raise
+        except UsageError as exc:
+            self.say(f"  {exc.message}")
+
+    # -- measures ------------------------------------------------------------------------
+    def _measured(self, when: str) -> set[str]:
+        run_id = self.engine.id
+        return {m["person_id"] for m in self.store.find(
+            MEASURES, lambda m: m["run_id"] == run_id and m["when"] == when,
+            partition=partition_of(run_id))}
+
+    def measure_round(self, when: str) -> None:
+        if self.measure is None:
+            return
+        done = self._measured(when)
+        before = self._measured("before") if when == "after" else None
+        todo = [a for a in self.engine.present() if a["person_id"] not in done
+                and (before is None or a["person_id"] in before)]
+        if not todo:
+            return
+        self.heading(f"{'Check-in' if when == 'before' else 'Check-out'}: {self.measure.title}")
+        if self.measure.intro:
+            self.say(self.measure.intro)
+        for row in todo:
+            name = people.find_person(self.store, row["person_id"])["name"]
+            if not confirm(f"Would {name} like to answer?", default=True, flag="--measure none"):
+                self.engine.record_measure(row["person_id"], self.measure.id, when,  # declined
+                                           {i.id: None for i in self.measure.items})
+                continue
+            answers: dict[str, int | None] = {}
+            for item in self.measure.items:
+                scale = f"{item.min} to {item.max}"
+                answers[item.id] = ask_valid(f"{item.text} ({scale}, Enter to skip)",
+                                             lambda t, i=item: parse_item(i, t), default="")
+            self.engine.record_measure(row["person_id"], self.measure.id, when, answers)
+
+    # -- steps ---------------------------------------------------------------------------
+    def show_keys(self) -> None:
+        if self.plain or not self.live:
+            self.say("Commands: " + "; ".join(f"{k}: {v}" for k, v in HELP_LINES) + ".")
+        else:
+            for key, words in HELP_LINES:
+                self.say(f"  {key:<11} {words}")
+
+    def status_line(self) -> str:
+        view = self.engine.view()
+        planned_before = view.planned_so_far_seconds - view.planned_seconds
+        drift = view.session_seconds - planned_before - min(view.step_seconds,
+                                                            view.planned_seconds)
+        if abs(drift) < 60:
+            plan = "on plan"
+        else:
+            plan = f"{int(abs(drift) // 60)} min {'behind' if drift > 0 else 'ahead of'} plan"
+        over = view.step_seconds - view.planned_seconds
+        step_text = f"This step {clock_text(view.step_seconds)} of " \
+                    f"{clock_text(view.planned_seconds)}"
+        if over >= 60:
+            step_text += f" ({int(over // 60)} min over)"
+        total = self.engine.session.planned_minutes * 60
+        paused = "PAUSED. " if view.paused else ""
+        return f"{paused}{step_text}. Session {clock_text(view.session_seconds)} of " \
+               f"{clock_text(total)}, {plan}."
+
+    def show_step(self) -> None:
+        session = self.engine.session
+        step = session.steps[self.engine.step_index]
+        view = self.engine.view()
+        if self.live:
+            self.console.clear()
+        self.heading(f"Step {view.number} of {view.total}: {step.title}")
+        self.say(f"Led by: {LEAD_WORDS[step.lead]}. Planned: {step.minutes} min.")
+        self.say(self.status_line())
+        self.say("")
+        self.say("Say:", style="bold")
+        self.say(_indent(step.say))
+        self.say("Do:", style="bold")
+        self.say(_indent(step.do))
+        for title, tips in (("Accessibility tips", step.accessibility_tips),
+                            ("Tips for the co-facilitator", step.co_facilitator_tips)):
+            if tips:
+                self.say(f"{title}:", style="bold")
+                for tip in tips:
+                    self.say(f"  - {tip}")
+        if step.handouts:
+            titles = [session.handout(h).title for h in step.handouts if session.handout(h)]
+            self.say(f"Handouts: {', '.join(titles)}.")
+        if self.live:
+            self.say("")
+            self.say("Keys: Enter next, b back, s skip, t note, a add, l leaves, p pause, "
+                     "e end, q quit, ? help", style="dim")
+
+    def _tick(self) -> None:
+        sys.stdout.write("\r" + self.status_line()[: self.console.width - 1] + "\x1b[K")
+        sys.stdout.flush()
+
+    def steps(self) -> bool:
+        """The step loop. Returns False when the facilitator chose to save and quit."""
+        if self.engine.phase == "register":
+            self.engine.begin_steps()
+        self.show_step()
+        if not self.live:
+            self.show_keys()
+        while self.engine.phase == "steps":
+            try:
+                action, rest = self.reader.read(self._tick if self.live else None)
+            except EOFError:
+                raise NoTerminalError(
+                    "The input ended before the session did. Everything so far is saved.",
+                    hint=f"Carry on with: coprod session resume {self.engine.id}") from None
+            if self.live:
+                self.say("")
+            if not self.act(action, rest):
+                return False
+        return True
+
+    def act(self, action: str | None, rest: str) -> bool:
+        """Do one command; False means save and quit."""
+        engine = self.engine
+        try:
+            if engine.run["paused_at"] and action not in ("quit",):
+                engine.resume()
+                self.say("Carrying on. The clock is running again.")
+                if action in ("resume", "next") and not rest:
+                    self.say(self.status_line())
+                    return True
+            if action == "next":
+                engine.next()
+            elif action == "skip":
+                engine.skip()
+                self.say("Skipped that step.")
+            elif action == "back":
+                engine.back()
+            elif action == "note":
+                engine.note(rest or ask("Note", default=""))
+                self.say("Note saved.")
+                return True
+            elif action == "add":
+                self.add_one(rest or ask("Who has arrived (name)", default=""))
+                return True
+            elif action == "leave":
+                self.leave(rest)
+                return True
+            elif action == "pause":
+                engine.pause()
+                self.say("Paused. The clock has stopped. Press any key (or type r) to carry on.")
+                return True
+            elif action == "end":
+                if confirm("End the session now and go to the evaluation?", default=False):
+                    reason = ask("Why is it ending early (optional)", default="")
+                    engine.end_early(reason)
+                    self.say("Ending early. Everything is saved.")
+                return True
+            elif action == "quit":
+                return False
+            elif action == "help":
+                self.show_keys()
+                return True
+            elif action == "resume":
+                self.say("The clock is already running.")
+                return True
+            else:
+                self.say(f"'{rest}' is not a command here. The keys are:")
+                self.show_keys()
+                return True
+        except UsageError as exc:
+            self.say(exc.message)
+            return True
+        if engine.phase == "steps":
+            self.show_step()
+        return True
+
+    def leave(self, name: str) -> None:
+        present = self.engine.present()
+        names = {row["person_id"]: people.find_person(self.store, row["person_id"])["name"]
+                 for row in present}
+        if not name:
+            self.say("Here now: " + ", ".join(names.values()) + ".")
+            name = ask("Who is leaving (name)", default="")
+        key = people.name_key(name)
+        match = [pid for pid, n in names.items() if people.name_key(n) == key]
+        if len(match) != 1:
+            self.say(f"{name or 'Nobody'} is not on today's register, so nothing changed.")
+            return
+        self.engine.person_leaves(match[0])
+        self.say(f"{names[match[0]]} has left. Thank you for coming.")
+
+    # -- closing -------------------------------------------------------------------------
+    def closing(self, feedback: str | None) -> None:
+        engine = self.engine
+        self.heading("Closing")
+        if engine.run["ended_early"]:
+            self.say("The session ended early.")
+        if engine.run["feedback_mode"] is None:
+            mode = feedback or engine.run.get("feedback_planned") or ask_valid(
+                "Peer evaluation: fill it in now, or later from paper forms (now/later)",
+                _feedback_mode, flag="--feedback", default="now")
+            engine.set_feedback_mode(mode)  # type: ignore[arg-type]
+        if engine.run["feedback_mode"] == "now":
+            self.feedback_round()
+        else:
+            self.say(f"Feedback will be typed in later: coprod eval record {engine.id}")
+        self.measure_round("after")
+        if engine.run["reflection"] is None:
+            self.heading("Facilitators' reflection")
+            went_well = ask("What went well today", default="")
+            better = ask("What could be better next time", default="")
+            engine.reflect(went_well, better)
+        engine.finish()
+
+    def feedback_round(self) -> None:
+        done = set(self.engine.run.get("feedback_done", []))
+        todo = [a for a in self.engine.present() if a["person_id"] not in done]
+        if not todo:
+            return
+        self.heading(self.form.title)
+        if self.form.intro:
+            self.say(self.form.intro)
+        for row in todo:
+            name = people.find_person(self.store, row["person_id"])["name"]
+            self.say("")
+            self.say(f"Feedback from {name} (press Enter to skip any question).", style="bold")
+            answers: dict[str, Any] = {}
+            for question in self.form.questions:
+                answers[question.id] = ask_valid(_question_prompt(question),
+                                                 lambda t, q=question: parse_answer(q, t),
+                                                 default="")
+            self.engine.record_feedback(row["person_id"], self.form.id, self.form.version,
+                                        answers)
+
+    # -- summary -------------------------------------------------------------------------
+    def summary(self) -> None:
+        s = self.engine.summary()
+        self.heading(f"Summary: {s['session']}")
+        early = " (ended early)" if s["ended_early"] else ""
+        self.say(f"Time: {minutes_text(int(round(s['actual_minutes'])))} against a plan of "
+                 f"{minutes_text(s['planned_minutes'])}{early}.")
+        self.say(f"Steps: {s['steps_done']} of {s['step_count']} done"
+                 + (f", {s['steps_skipped']} skipped" if s["steps_skipped"] else "") + ".")
+        roles = ", ".join(f"{n} {people.ROLE_WORDS[r]}" for r, n in sorted(s["by_role"].items()))
+        self.say(f"Attendance: {s['attendance']} ({roles})"
+                 + (f"; {s['late']} arrived late" if s["late"] else "")
+                 + (f"; {s['left_early']} left early" if s["left_early"] else "") + ".")
+        lived = "yes" if s["co_facilitated_by_lived_experience"] else "no"
+        self.say(f"Co-facilitated by someone with lived experience: {lived}.")
+        if s["feedback_forms"]:
+            parts = [f"{_short(q)} {v['mean']} out of 5 (n={v['n']})"
+                     for q, v in s["ratings"].items()]
+            self.say(f"Feedback: {s['feedback_forms']} forms. " + "; ".join(parts) + ".")
+            helpers = s["would_help_run"].get("yes", 0)
+            if helpers:
+                self.say(f"{helpers} would like to help run a session.")
+        elif s["feedback_mode"] == "later":
+            self.say(f"Feedback: to be entered later (coprod eval record {s['run_id']}).")
+        self.say(f"Notes: {s['notes']}. Run id: {s['run_id']}.")
+
+
+def _feedback_mode(text: str) -> str:
+    low = text.strip().lower()
+    if low in ("now", "n"):
+        return "now"
+    if low in ("later", "l", "paper"):
+        return "later"
+    raise CoprodError("Please answer now or later.")
+
+
+def _question_prompt(question: Any) -> str:
+    if question.type == "scale":
+        labels = ", ".join(f"{k} {v}" for k, v in sorted(question.labels.items()))
+        return f"{question.text} ({labels})" if labels else \
+            f"{question.text} ({question.min} to {question.max})"
+    if question.type == "choice":
+        return f"{question.text} ({'/'.join(question.choices)})"
+    return question.text
+
+
+def _short(question_id: str) -> str:
+    return question_id.replace("_", " ").capitalize()
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" if line else "" for line in text.strip().splitlines())

@@ -1,0 +1,102 @@
+"""Presenting sessions on screen: the library table and one session in full.
+
+Plain mode prints labelled lines in reading order (a screen reader reads a table cell by
+cell, which is hard to follow), and never relies on colour to carry meaning.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coprod_cli.library import LEAD_WORDS, LoadedSession
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+
+def minutes_text(minutes: int) -> str:
+    hours, mins = divmod(minutes, 60)
+    if hours and mins:
+        return f"{hours} h {mins} min"
+    return f"{hours} h" if hours else f"{mins} min"
+
+
+def session_table(sessions: list[LoadedSession], *, plain: bool) -> RenderableType:
+    from rich.table import Table
+    from rich.text import Text
+
+    if plain:
+        lines = [f"{s.id}: {s.session.title}. Theme {s.session.theme}, "
+                 f"{minutes_text(s.session.duration)}, {len(s.session.steps)} steps"
+                 + (" (yours)" if s.origin == "yours" else "") + "."
+                 for s in sessions]
+        return Text("\n".join(lines))
+    table = Table(title="Sessions", title_justify="left")
+    table.add_column("Id", no_wrap=True)
+    table.add_column("Title")
+    table.add_column("Theme")
+    table.add_column("Time", justify="right")
+    table.add_column("Steps", justify="right")
+    table.add_column("From")
+    for s in sessions:
+        table.add_row(Text(s.id), Text(s.session.title), Text(s.session.theme),
+                      minutes_text(s.session.duration), str(len(s.session.steps)),
+                      "built-in" if s.origin == "built-in" else "yours")
+    return table
+
+
+def print_session(console: Console, loaded: LoadedSession) -> None:
+    """Everything a facilitator needs to prepare, in the order they will use it."""
+    s = loaded.session
+    say = console.print
+    say(f"{s.title}", style="bold", markup=False)
+    say(f"Id {s.id}, version {s.version}. Theme: {s.theme}. Planned time: "
+        f"{minutes_text(s.duration)} ({len(s.steps)} steps adding up to "
+        f"{minutes_text(s.planned_minutes)}).", markup=False)
+    if s.based_on:
+        say(f"Based on {s.based_on}.", markup=False)
+    say("")
+    say(s.summary, markup=False)
+    _section(console, "Aims", s.aims)
+    _section(console, "Materials", s.materials or ["Nothing special."])
+    _section(console, "Roles", [f"Lead facilitator: {s.roles.lead}",
+                                f"Co-facilitator (lived experience): {s.roles.co_facilitator}"])
+    if s.handouts:
+        _section(console, "Handouts", [f"{h.title} ({h.id}" + (", easy read" if h.easy_read
+                                       else "") + ")" for h in s.handouts])
+    if s.measures:
+        _section(console, "Measures", [f"{m.upper()} check-in and check-out"
+                                       for m in s.measures])
+    elapsed = 0
+    for number, step in enumerate(s.steps, start=1):
+        say("")
+        say(f"Step {number} of {len(s.steps)}: {step.title}", style="bold", markup=False)
+        say(f"{step.minutes} min (from {elapsed} to {elapsed + step.minutes}). Led by: "
+            f"{LEAD_WORDS[step.lead]}.", markup=False)
+        elapsed += step.minutes
+        say("Say:", style="bold", markup=False)
+        say(_indent(step.say), markup=False)
+        say("Do:", style="bold", markup=False)
+        say(_indent(step.do), markup=False)
+        if step.accessibility_tips:
+            _section(console, "Accessibility tips", step.accessibility_tips, gap=False)
+        if step.co_facilitator_tips:
+            _section(console, "Tips for the co-facilitator", step.co_facilitator_tips,
+                     gap=False)
+        if step.handouts:
+            titles = [(s.handout(h).title if s.handout(h) else h) for h in step.handouts]
+            say(f"Handouts: {', '.join(t for t in titles if t)}.", markup=False)
+    say("")
+    say(f"Total: {minutes_text(s.planned_minutes)}.", style="bold", markup=False)
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" if line else "" for line in text.strip().splitlines())
+
+
+def _section(console: Console, heading: str, items: list[str], gap: bool = True) -> None:
+    if gap:
+        console.print("")
+    console.print(f"{heading}:", style="bold", markup=False)
+    for item in items:
+        console.print(f"  - {item}", markup=False)

@@ -1,0 +1,183 @@
+"""The people register: who takes part, in what role, and what they agreed to.
+
+Holds the minimum a group needs: a display name (initials or a chosen name are fine), a role,
+a service, consent and format preferences. Names are kept exactly as typed, whatever they
+contain; everything that prints them escapes them for its own format.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Literal, get_args
+
+from coprod_cli.errors import NotFoundError, UsageError, ValidationError
+from coprod_cli.store import Store
+
+TABLE = "people"
+
+Role = Literal["staff", "volunteer", "person-using-services", "carer", "other"]
+ROLES: tuple[str, ...] = get_args(Role)
+ROLE_WORDS: dict[str, str] = {
+    "staff": "staff",
+    "volunteer": "volunteer",
+    "person-using-services": "person using services",
+    "carer": "carer",
+    "other": "other",
+}
+FORMATS: tuple[str, ...] = ("easy-read", "large-print")
+MAX_NAME = 80
+SHORT_ID = 6
+
+
+def now_iso() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def parse_role(text: str) -> str:
+    """Accept a role as written, or any unambiguous start of one ("per", "vol", "service")."""
+    key = text.strip().lower().replace(" ", "-").replace("_", "-")
+    aliases = {"service-user": "person-using-services", "person": "person-using-services",
+               "pus": "person-using-services", "su": "person-using-services"}
+    key = aliases.get(key, key)
+    if key in ROLES:
+        return key
+    matches = [r for r in ROLES if r.startswith(key)] if key else []
+    if len(matches) == 1:
+        return matches[0]
+    raise UsageError(f"'{text}' is not a role.",
+                     hint="Choose one of: " + ", ".join(ROLES) + ".")
+
+
+def parse_formats(values: Iterable[str]) -> list[str]:
+    chosen: list[str] = []
+    for value in values:
+        key = value.strip().lower().replace(" ", "-")
+        if key not in FORMATS:
+            raise UsageError(f"'{value}' is not a format preference.",
+                             hint="Choose easy-read or large-print.")
+        if key not in chosen:
+            chosen.append(key)
+    return chosen
+
+
+def clean_name(name: str) -> str:
+    """Check a display name; it is stored exactly as typed apart from outer spaces."""
+    stripped = name.strip()
+    if not stripped:
+        raise UsageError("A name cannot be empty.", hint="Initials or a chosen name are fine.")
+    if len(stripped) > MAX_NAME:
+        raise UsageError(f"That name is {len(stripped)} characters; the most is {MAX_NAME}.",
+                         hint="Initials or a shorter chosen name are fine.")
+    if any(unicodedata.category(ch) == "Cc" for ch in stripped):
+        raise UsageError("A name cannot contain line breaks or control characters.")
+    return stripped
+
+
+def name_key(name: str) -> str:
+    """How two names are compared: case, accents' encoding and spacing do not matter."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def short_id(person_id: str) -> str:
+    return person_id[:SHORT_ID]
+
+
+def likely_duplicates(store: Store, name: str) -> list[dict[str, Any]]:
+    """People whose names are the same or very close; flagged to the user, never merged."""
+    key = name_key(name)
+    found = []
+    for person in store.all(TABLE):
+        other = name_key(person["name"])
+        if other == key or (len(key) > 3 and
+                            difflib.SequenceMatcher(None, key, other).ratio() >= 0.85):
+            found.append(person)
+    return found
+
+
+def add_person(store: Store, name: str, role: str, *, service: str = "",
+               consent: str | None = None, prefers: Iterable[str] = ()) -> dict[str, Any]:
+    """Add someone to the register. Callers check ``likely_duplicates`` first and ask."""
+    stamp = now_iso()
+    record: dict[str, Any] = {
+        "name": clean_name(name),
+        "role": parse_role(role),
+        "service": service.strip(),
+        "consent": ({"text": consent.strip(), "given_at": stamp}
+                    if consent and consent.strip() else None),
+        "prefers": parse_formats(prefers),
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    record["id"] = store.insert(TABLE, record)
+    return record
+
+
+def all_people(store: Store, *, role: str | None = None,
+               service: str | None = None) -> list[dict[str, Any]]:
+    people = store.all(TABLE)
+    if role:
+        wanted = parse_role(role)
+        people = [p for p in people if p["role"] == wanted]
+    if service:
+        people = [p for p in people if name_key(p.get("service", "")) == name_key(service)]
+    return sorted(people, key=lambda p: name_key(p["name"]))
+
+
+def matches(store: Store, ref: str) -> list[dict[str, Any]]:
+    """People a reference could mean: a full id, an id start, or a name (any case)."""
+    ref = ref.strip()
+    people = store.all(TABLE)
+    by_id = [p for p in people if p["id"] == ref]
+    if by_id:
+        return by_id
+    key = name_key(ref)
+    by_name = [p for p in people if name_key(p["name"]) == key]
+    if by_name:
+        return by_name
+    if len(ref) >= 4 and all(c in "0123456789abcdef" for c in ref.lower()):
+        return [p for p in people if p["id"].startswith(ref.lower())]
+    return []
+
+
+def find_person(store: Store, ref: str) -> dict[str, Any]:
+    """Exactly one person for ``ref``, or an error that says how to be more specific."""
+    found = matches(store, ref)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        names = [p["name"] for p in store.all(TABLE)]
+        close = difflib.get_close_matches(ref, names, n=3, cutoff=0.6)
+        hint = ("Did you mean: " + ", ".join(close) + "?") if close else \
+            "Run 'coprod people list' to see everyone, or 'coprod people add' to add them."
+        raise NotFoundError(f"There is nobody called '{ref}' in the register.", hint=hint)
+    options = ", ".join(f"{p['name']} ({short_id(p['id'])}, {ROLE_WORDS[p['role']]})"
+                        for p in found)
+    raise ValidationError(f"More than one person matches '{ref}': {options}.",
+                          hint="Use the short id shown in brackets instead of the name.")
+
+
+def edit_person(store: Store, ref: str, *, name: str | None = None, role: str | None = None,
+                service: str | None = None, consent: str | None = None,
+                prefers: Iterable[str] | None = None) -> dict[str, Any]:
+    person = find_person(store, ref)
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = clean_name(name)
+    if role is not None:
+        changes["role"] = parse_role(role)
+    if service is not None:
+        changes["service"] = service.strip()
+    if consent is not None:
+        changes["consent"] = ({"text": consent.strip(), "given_at": now_iso()}
+                              if consent.strip() else None)
+    if prefers is not None:
+        changes["prefers"] = parse_formats(prefers)
+    if not changes:
+        raise UsageError("Nothing to change.",
+                         hint="Give at least one of --name, --role, --service, --consent, "
+                              "--prefers.")
+    changes["updated_at"] = now_iso()
+    return store.update(TABLE, person["id"], changes)

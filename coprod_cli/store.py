@@ -1,0 +1,516 @@
+"""The local records store: every person, run, attendance and form coprod saves lives here.
+
+The records are sensitive (health, recovery), so this module's one job is never to lose or
+half-write them. Around TinyDB we add what it lacks (notes/stack.md §1): atomic writes (a crash
+leaves the old file or the new one, never a torn one); a sidecar lock held for a whole
+transaction with a fresh ``TinyDB`` per file, so two terminals never lose each other's writes;
+one file per table per partition (``runs/2026.json``), so a write costs the same after ten years
+as after one; a schema version with migrations; daily backups; owner-only permissions.
+
+Layout: ``root/meta.json``, ``root/store.lock`` (+ ``.owner``), ``root/<table>/<partition>.json``
+and ``root/../backups/YYYY-MM-DD/``. Callers get plain dicts with our own ``"id"``, never
+TinyDB's doc_ids (reused after deletes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import filelock
+from tinydb import Storage, TinyDB, where
+from tinydb.table import Document, Table
+
+from coprod_cli.errors import NotFoundError, StoreCorruptError, StoreError, StoreLockedError
+
+SCHEMA_VERSION = 1
+#: Migration to version k, run in order inside one transaction each. They must be idempotent:
+#: a crash between a migration's commit and meta.json's update runs it again.
+MIGRATIONS: dict[int, Callable[[Transaction], None]] = {}
+
+TABLE = "records"  # the one TinyDB table inside every file
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_UNREAD = object()
+
+
+def _today() -> str:
+    """The local calendar date; a function so tests can move the clock."""
+    return date.today().isoformat()
+
+
+def _check_name(kind: str, name: str) -> str:
+    """Table and partition names become paths, so they must not smuggle in ``..`` or ``/``."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise StoreError(f"{name!r} is not a valid {kind} name.",
+                         hint="Use letters, digits, '-' and '_' (up to 64).")
+    return name
+
+
+def _to_json(value: Any) -> str:
+    """Strict JSON: NaN is refused too, because other JSON readers reject it."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _plain(record: Any, table: str) -> dict[str, Any]:
+    """A JSON round-trip copy of ``record``.
+
+    It proves the record can be saved before anything is written, hands back exactly what a
+    later read will return (tuples become lists, int keys strings), and shares no objects
+    with the caller, who may keep mutating theirs.
+    """
+    if not isinstance(record, dict):
+        raise StoreError(f"A {table} record must be a mapping, not {type(record).__name__}.")
+    try:
+        return json.loads(_to_json(record))
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"Cannot save this {table} record: {exc}.",
+                         hint="Save dates as text (YYYY-MM-DD) and numbers as numbers.") from None
+
+
+def _mkdir_private(path: Path) -> None:
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+        os.chmod(path, 0o700)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable: the new directory entry must reach the disk too."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, content: str | bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``content`` all at once; mkstemp makes the file 0600."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)  # one write of a ready string: json.dump(f) is twice as slow
+            f.flush()
+            if durable:
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    if durable:
+        _fsync_dir(path.parent)
+
+
+def _parse(raw: bytes, name: str, newest_backup: Callable[[], Path | None]) -> dict | None:
+    """Decode one store file; damage is reported, never repaired or overwritten."""
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("it is not a JSON object")
+    except ValueError as exc:  # includes JSONDecodeError and UnicodeDecodeError
+        detail = (f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+                  if isinstance(exc, json.JSONDecodeError) else str(exc))
+        backup = newest_backup()
+        where_ = f" The newest backup is {backup}." if backup else " There is no backup yet."
+        raise StoreCorruptError(
+            f"The records file {name} is damaged and cannot be read ({detail}). "
+            f"It has been left exactly as it is.{where_}",
+            hint="Keep a copy of the damaged file, then restore it from a backup or ask for help.",
+        ) from None
+    return data
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that reads the file fresh every time and replaces it atomically.
+
+    TinyDB's own JSONStorage overwrites in place and tore 4% of files under SIGKILL.
+    """
+
+    def __init__(self, path: Path, newest_backup: Callable[[], Path | None] = lambda: None):
+        self.path = Path(path)
+        self._newest_backup = newest_backup
+
+    def read(self) -> dict | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        return _parse(raw, str(self.path), self._newest_backup)
+
+    def write(self, data: dict) -> None:
+        text = _to_json(data)  # fails before the disk is touched
+        _mkdir_private(self.path.parent)
+        _write_atomic(self.path, text)
+
+
+class _MemoryStorage(Storage):
+    """Keeps JSON *text*, not objects, so serialisation behaves as it does on disk."""
+
+    def __init__(self, files: dict[str, str], name: str) -> None:
+        self._files, self._name = files, name
+
+    def read(self) -> dict | None:
+        text = self._files.get(self._name)
+        return None if text is None else _parse(text.encode(), f"memory:{self._name}",
+                                                lambda: None)
+
+    def write(self, data: dict) -> None:
+        self._files[self._name] = _to_json(data)
+
+
+class _Buffered(Storage):
+    """One file's contents for the length of a transaction.
+
+    TinyDB rewrites the whole file on every change; buffering makes all of a transaction's
+    changes to a file land as one atomic replace if the block succeeds, and none if it fails.
+    """
+
+    def __init__(self, inner: Storage) -> None:
+        self.inner = inner
+        self.data: Any = _UNREAD
+        self.dirty = False
+
+    def read(self) -> dict | None:
+        if self.data is _UNREAD:
+            self.data = self.inner.read()
+        return self.data
+
+    def write(self, data: dict) -> None:
+        self.data, self.dirty = data, True
+
+    def flush(self) -> None:
+        if self.dirty:
+            self.inner.write(self.data)
+            self.dirty = False
+
+
+class Backend(ABC):
+    """Where the files live and how writers take turns; :class:`Store` is the same on both."""
+
+    @abstractmethod
+    def lock(self, timeout: float) -> AbstractContextManager[None]:
+        """Exclusive access for one transaction; :class:`StoreLockedError` after ``timeout``."""
+
+    @abstractmethod
+    def file(self, name: str) -> Storage:
+        """Storage for ``name`` relative to the root, e.g. ``meta.json`` or ``runs/2026.json``."""
+
+    @abstractmethod
+    def partitions(self, table: str) -> list[str]:
+        """The table's partitions that exist, sorted."""
+
+    def recover(self) -> None:
+        """Tidy up after a crash; called under the lock when the store opens."""
+        return None
+
+    def backup(self, name: str) -> Path | None:
+        """Copy the records into ``backups/<name>`` unless it exists; returns the new folder."""
+        return None
+
+    def newest_backup(self) -> Path | None:
+        return None
+
+
+class FileBackend(Backend):
+    """Files on local disk; the lock is a sidecar ``store.lock`` (``os.replace`` swaps the
+    data files' inodes, so locking them directly would lock nothing)."""
+
+    def __init__(self, root: Path, backups_dir: Path | None = None) -> None:
+        self.root = Path(root)
+        self.backups_dir = Path(backups_dir) if backups_dir else self.root.parent / "backups"
+        _mkdir_private(self.root)
+        self._owner = self.root / "store.lock.owner"
+
+    @contextmanager
+    def lock(self, timeout: float) -> Iterator[None]:
+        # A new FileLock each time: a nested transaction then times out instead of silently
+        # re-entering and losing the outer block's buffered writes.
+        lock = filelock.FileLock(self.root / "store.lock", timeout=timeout, mode=0o600,
+                                 poll_interval=0.01)
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            try:
+                pid, _, command = self._owner.read_text(encoding="utf-8").partition("\n")
+                holder = f" (process {pid}: {command})"
+            except OSError:
+                holder = ""
+            raise StoreLockedError(f"The records are in use by another coprod{holder}. "
+                                   "Wait for it to finish, or close it.") from None
+        try:
+            command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else "?"
+            command = command if len(command) <= 80 else command[:77] + "..."
+            _write_atomic(self._owner, f"{os.getpid()}\n{command}", durable=False)
+            yield
+        finally:
+            lock.release()
+
+    def file(self, name: str) -> Storage:
+        return AtomicJSONStorage(self.root / name, self.newest_backup)
+
+    def partitions(self, table: str) -> list[str]:
+        return sorted(p.stem for p in (self.root / table).glob("*.json")
+                      if not p.name.startswith("."))
+
+    def recover(self) -> None:
+        """Remove temp files a killed writer left; safe because writers hold the lock."""
+        for tmp in [*self.root.glob(".*.tmp"), *self.root.glob("*/.*.tmp")]:
+            tmp.unlink(missing_ok=True)
+
+    def backup(self, name: str) -> Path | None:
+        target = self.backups_dir / name
+        files = [self.root / "meta.json", *self.root.glob("*/[!.]*.json")]
+        if target.exists() or len(files) == 1:  # done already, or no records yet
+            return None
+        _mkdir_private(self.backups_dir)
+        for stale in self.backups_dir.glob(".partial-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        partial = Path(tempfile.mkdtemp(prefix=".partial-", dir=self.backups_dir))  # 0700
+        for src in files:
+            dest = partial / src.relative_to(self.root)
+            _mkdir_private(dest.parent)
+            with contextlib.suppress(FileNotFoundError):
+                _write_atomic(dest, src.read_bytes())
+        os.rename(partial, target)  # the backup appears whole or not at all
+        _fsync_dir(self.backups_dir)
+        return target
+
+    def newest_backup(self) -> Path | None:
+        """Newest by name: daily ``YYYY-MM-DD`` sorts before same-day ``...-before-schema-N``,
+        which is always taken later that day (or holds the same records)."""
+        if not self.backups_dir.is_dir():
+            return None
+        names = [p for p in self.backups_dir.iterdir() if p.is_dir() and p.name[:1] != "."]
+        return max(names, key=lambda p: p.name, default=None)
+
+
+class MemoryBackend(Backend):
+    """A dict of file name to JSON text, for tests and dry runs; no backups."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def lock(self, timeout: float) -> Iterator[None]:
+        if not self._lock.acquire(timeout=timeout):
+            raise StoreLockedError("The records are in use by another task in this coprod. "
+                                   "Wait for it to finish.")
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def file(self, name: str) -> Storage:
+        return _MemoryStorage(self.files, name)
+
+    def partitions(self, table: str) -> list[str]:
+        prefix = f"{table}/"
+        return sorted(n[len(prefix):-len(".json")] for n in self.files if n.startswith(prefix))
+
+
+class Transaction:
+    """Reads and writes on the store while its lock is held (the :class:`Store` takes it).
+
+    Writes are buffered per file and applied when the block ends without an error, each file
+    replaced atomically; a crash between two files can apply one and not the other.
+    """
+
+    def __init__(self, backend: Backend, *, writable: bool = True) -> None:
+        self._backend = backend
+        self._writable = writable
+        self._open: dict[tuple[str, str], tuple[TinyDB, _Buffered]] = {}
+        self._ended = False
+
+    def _table(self, table: str, partition: str) -> Table:
+        if self._ended:
+            raise StoreError("This transaction has already ended.")
+        key = (_check_name("table", table), _check_name("partition", partition))
+        if key not in self._open:  # a fresh TinyDB per file: no stale id or query caches
+            buffered = _Buffered(self._backend.file(f"{table}/{partition}.json"))
+            self._open[key] = (TinyDB(storage=lambda: buffered), buffered)
+        return self._open[key][0].table(TABLE)
+
+    def _out(self, doc: Document) -> dict[str, Any]:
+        """A plain dict the caller owns; in a write transaction nested values are shared with
+        the pending data, so copy deeply there (reads parse fresh objects anyway)."""
+        return copy.deepcopy(dict(doc)) if self._writable else dict(doc)
+
+    def _find_one(self, table: str, id: str, partition: str | None
+                  ) -> tuple[Table, Document] | None:
+        """Search one partition, or all of them newest first (recent records are wanted most)."""
+        names = [partition] if partition is not None else self.partitions(table)[::-1]
+        for name in names:
+            t = self._table(table, name)
+            doc = t.get(where("id") == id)
+            if doc is not None:
+                return t, doc
+        return None
+
+    def partitions(self, table: str) -> list[str]:
+        pending = {p for (t, p), (_, buf) in self._open.items() if t == table and buf.dirty}
+        return sorted(set(self._backend.partitions(_check_name("table", table))) | pending)
+
+    def insert(self, table: str, record: dict, *, partition: str = "all") -> str:
+        """Save a new record and return its id; a missing ``"id"`` is set on ``record`` too."""
+        plain = _plain(record, table)
+        rid = plain.setdefault("id", uuid.uuid4().hex)
+        if not isinstance(rid, str) or not rid:
+            raise StoreError(f"A {table} record's id must be non-empty text, not {rid!r}.")
+        t = self._table(table, partition)
+        if t.contains(where("id") == rid):  # this partition only: checking all would grow
+            raise StoreError(f"A {table} record with id {rid} already exists.")
+        t.insert(plain)  # a fresh dict, never a Document (which would carry a doc_id)
+        record.setdefault("id", rid)
+        return rid
+
+    def get(self, table: str, id: str, *, partition: str | None = None) -> dict | None:
+        found = self._find_one(table, id, partition)
+        return None if found is None else self._out(found[1])
+
+    def update(self, table: str, id: str, changes: dict, *,
+               partition: str | None = None) -> dict:
+        """Merge ``changes`` into the record's top-level keys and return the new record."""
+        plain = _plain(changes, table)
+        if plain.get("id", id) != id:
+            raise StoreError(f"A {table} record's id cannot be changed.")
+        found = self._find_one(table, id, partition)
+        if found is None:
+            raise NotFoundError(f"There is no {table} record with id {id}.")
+        t, doc = found
+        t.update(plain, doc_ids=[doc.doc_id])
+        return copy.deepcopy({**doc, **plain})
+
+    def delete(self, table: str, id: str, *, partition: str | None = None) -> None:
+        """Remove a record; an unknown id is an error, as a silent no-op would hide bugs."""
+        found = self._find_one(table, id, partition)
+        if found is None:
+            raise NotFoundError(f"There is no {table} record with id {id}.")
+        found[0].remove(doc_ids=[found[1].doc_id])
+
+    def all(self, table: str, *, partition: str | None = None) -> list[dict]:
+        """Every record, oldest partition first."""
+        names = [partition] if partition is not None else self.partitions(table)
+        return [self._out(doc) for name in names for doc in self._table(table, name).all()]
+
+    def find(self, table: str, predicate: Callable[[dict], bool], *,
+             partition: str | None = None) -> list[dict]:
+        return [r for r in self.all(table, partition=partition) if predicate(r)]
+
+    def _commit(self) -> None:
+        dirty = [buf for _, buf in self._open.values() if buf.dirty]
+        if dirty:
+            self._backend.backup(_today())  # before the first write of the day
+        for buf in dirty:
+            buf.flush()
+
+    def _close(self) -> None:
+        for db, _ in self._open.values():
+            db.close()
+        self._open.clear()
+        self._ended = True
+
+
+class Store:
+    """The records. Each convenience method is one transaction; reads take no lock."""
+
+    def __init__(self, backend: Backend, *, lock_timeout: float = 5.0) -> None:
+        self.backend = backend
+        self.lock_timeout = lock_timeout
+        with self.backend.lock(self.lock_timeout):
+            self.backend.recover()
+            self._migrate()
+
+    @classmethod
+    def open(cls, root: Path, *, lock_timeout: float = 5.0,
+             backups_dir: Path | None = None) -> Store:
+        return cls(FileBackend(root, backups_dir), lock_timeout=lock_timeout)
+
+    @classmethod
+    def memory(cls) -> Store:
+        return cls(MemoryBackend())
+
+    @contextmanager
+    def _run(self, writable: bool = True) -> Iterator[Transaction]:
+        tx = Transaction(self.backend, writable=writable)
+        try:
+            yield tx
+            tx._commit()
+        finally:
+            tx._close()
+
+    def _migrate(self) -> None:
+        """Bring the records to SCHEMA_VERSION, backing them up first. Caller holds the lock."""
+        meta_file = self.backend.file("meta.json")
+        meta = meta_file.read()
+        if meta is None:
+            meta_file.write({"schema_version": SCHEMA_VERSION})
+            return
+        version = meta.get("schema_version")
+        if not isinstance(version, int) or version < 1:
+            raise StoreCorruptError(f"The store's meta.json has no valid schema_version "
+                                    f"({version!r}).", hint="Restore it from a backup.")
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"These records were written by a newer version of coprod (schema "
+                             f"{version}; this one knows up to {SCHEMA_VERSION}).",
+                             hint="Upgrade coprod to the newest version, then try again.")
+        if version < SCHEMA_VERSION:
+            self.backend.backup(f"{_today()}-before-schema-{SCHEMA_VERSION}")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self._run() as tx:
+                MIGRATIONS[target](tx)
+            meta_file.write({**meta, "schema_version": target})
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Hold the lock for the whole block; its writes land when it ends without an error."""
+        with self.backend.lock(self.lock_timeout), self._run() as tx:
+            yield tx
+
+    def insert(self, table: str, record: dict, *, partition: str = "all") -> str:
+        with self.transaction() as tx:
+            return tx.insert(table, record, partition=partition)
+
+    def get(self, table: str, id: str, *, partition: str | None = None) -> dict | None:
+        with self._run(writable=False) as tx:
+            return tx.get(table, id, partition=partition)
+
+    def update(self, table: str, id: str, changes: dict, *,
+               partition: str | None = None) -> dict:
+        with self.transaction() as tx:
+            return tx.update(table, id, changes, partition=partition)
+
+    def delete(self, table: str, id: str, *, partition: str | None = None) -> None:
+        with self.transaction() as tx:
+            tx.delete(table, id, partition=partition)
+
+    def all(self, table: str, *, partition: str | None = None) -> list[dict]:
+        with self._run(writable=False) as tx:
+            return tx.all(table, partition=partition)
+
+    def find(self, table: str, predicate: Callable[[dict], bool], *,
+             partition: str | None = None) -> list[dict]:
+        with self._run(writable=False) as tx:
+            return tx.find(table, predicate, partition=partition)
+
+    def partitions(self, table: str) -> list[str]:
+        return self.backend.partitions(_check_name("table", table))
+
+    def newest_backup(self) -> Path | None:
+        return self.backend.newest_backup()
