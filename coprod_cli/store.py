@@ -155,8 +155,13 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict) -> None:
         text = _to_json(data)  # fails before the disk is touched
-        _mkdir_private(self.path.parent)
-        _write_atomic(self.path, text)
+        try:
+            _mkdir_private(self.path.parent)
+            _write_atomic(self.path, text)
+        except OSError as exc:  # disk full, read-only folder: the old file is still intact
+            raise StoreError(f"Could not save {self.path}: {exc.strerror or exc}.",
+                             hint="Check there is free disk space and the folder is writable."
+                             ) from exc
 
 
 class _MemoryStorage(Storage):
@@ -275,8 +280,10 @@ class FileBackend(Backend):
 
     def backup(self, name: str) -> Path | None:
         target = self.backups_dir / name
+        if target.exists():  # checked first: this runs on every write transaction
+            return None
         files = [self.root / "meta.json", *self.root.glob("*/[!.]*.json")]
-        if target.exists() or len(files) == 1:  # done already, or no records yet
+        if len(files) == 1:  # no records yet, nothing worth keeping
             return None
         _mkdir_private(self.backups_dir)
         for stale in self.backups_dir.glob(".partial-*"):

@@ -37,7 +37,8 @@ class AppState:
             from coprod_cli.store import Store
 
             config.ensure_home(self.home)
-            self._store = Store.open(config.store_dir(self.home))
+            timeout = float(os.environ.get("COPROD_LOCK_TIMEOUT", "5"))
+            self._store = Store.open(config.store_dir(self.home), lock_timeout=timeout)
         return self._store
 
     def library(self) -> Library:
