@@ -92,7 +92,8 @@ class RunEngine:
             "planned_minutes": session.planned_minutes, "step_count": len(session.steps),
             "status": "in-progress", "phase": "register", "ended_early": False,
             "started_at": _iso(now), "updated_at": _iso(now), "ended_at": None,
-            "measure": measure if measure is not None else
+            # None: the session's own measure; "" (from --measure none): no measure at all
+            "measure": (measure or None) if measure is not None else
             (session.measures[0] if session.measures else None),
             "facilitators": [], "step_index": 0, "step_log": [], "notes": [],
             "paused_at": None, "paused_seconds": 0.0, "feedback_mode": None,

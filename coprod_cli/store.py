@@ -274,9 +274,12 @@ class FileBackend(Backend):
                       if not p.name.startswith("."))
 
     def recover(self) -> None:
-        """Remove temp files a killed writer left; safe because writers hold the lock."""
+        """Remove what a killed writer left (temp files, half-made backups); safe because
+        every writer holds the lock."""
         for tmp in [*self.root.glob(".*.tmp"), *self.root.glob("*/.*.tmp")]:
             tmp.unlink(missing_ok=True)
+        for partial in self.backups_dir.glob(".partial-*"):
+            shutil.rmtree(partial, ignore_errors=True)
 
     def backup(self, name: str) -> Path | None:
         target = self.backups_dir / name
@@ -285,17 +288,20 @@ class FileBackend(Backend):
         files = [self.root / "meta.json", *self.root.glob("*/[!.]*.json")]
         if len(files) == 1:  # no records yet, nothing worth keeping
             return None
-        _mkdir_private(self.backups_dir)
-        for stale in self.backups_dir.glob(".partial-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        partial = Path(tempfile.mkdtemp(prefix=".partial-", dir=self.backups_dir))  # 0700
-        for src in files:
-            dest = partial / src.relative_to(self.root)
-            _mkdir_private(dest.parent)
-            with contextlib.suppress(FileNotFoundError):
+        try:
+            _mkdir_private(self.backups_dir)
+            partial = Path(tempfile.mkdtemp(prefix=".partial-", dir=self.backups_dir))  # 0700
+            for src in files:
+                dest = partial / src.relative_to(self.root)
+                _mkdir_private(dest.parent)
                 _write_atomic(dest, src.read_bytes())
-        os.rename(partial, target)  # the backup appears whole or not at all
-        _fsync_dir(self.backups_dir)
+            os.rename(partial, target)  # the backup appears whole or not at all
+            _fsync_dir(self.backups_dir)
+        except OSError as exc:
+            raise StoreError(f"Could not back up the records to {self.backups_dir} "
+                             f"({exc.strerror or exc}), so nothing was saved.",
+                             hint="Check there is free disk space and the folder is writable."
+                             ) from exc
         return target
 
     def newest_backup(self) -> Path | None:
@@ -354,11 +360,6 @@ class Transaction:
             self._open[key] = (TinyDB(storage=lambda: buffered), buffered)
         return self._open[key][0].table(TABLE)
 
-    def _out(self, doc: Document) -> dict[str, Any]:
-        """A plain dict the caller owns; in a write transaction nested values are shared with
-        the pending data, so copy deeply there (reads parse fresh objects anyway)."""
-        return copy.deepcopy(dict(doc)) if self._writable else dict(doc)
-
     def _find_one(self, table: str, id: str, partition: str | None
                   ) -> tuple[Table, Document] | None:
         """Search one partition, or all of them newest first (recent records are wanted most)."""
@@ -388,8 +389,12 @@ class Transaction:
         return rid
 
     def get(self, table: str, id: str, *, partition: str | None = None) -> dict | None:
+        """A copy the caller owns: in a write transaction nested values would otherwise be
+        shared with the pending data (a read-only one parsed fresh objects anyway)."""
         found = self._find_one(table, id, partition)
-        return None if found is None else self._out(found[1])
+        if found is None:
+            return None
+        return copy.deepcopy(dict(found[1])) if self._writable else dict(found[1])
 
     def update(self, table: str, id: str, changes: dict, *,
                partition: str | None = None) -> dict:

@@ -209,3 +209,24 @@ def test_killed_process_loses_nothing_and_resumes(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Step 3 of 8" in done.stdout and "Summary: Getting started together" in done.stdout
     assert store.all(RUNS)[0]["status"] == "finished"
+
+
+def test_pause_arrivals_and_leavers_mid_session(cli, clock, coprod_home: Path) -> None:
+    typed = ("n\np\nx\n"                  # pause; any key only carries on
+             "a Łucja:volunteer\n"         # someone arrives during step 2
+             "l <b>Bo</b>\n"               # someone leaves
+             "l Nobody\n"                  # a name not on the register changes nothing
+             "q\n")
+    result = cli(*FLAGS, input=typed)
+    text = result.text
+    assert "Paused. The clock has stopped." in text
+    assert "Carrying on. The clock is running again." in text
+    assert "'x' is not a command" not in text
+    assert "Łucja is here (arrived late)." in text
+    assert "<b>Bo</b> has left. Thank you for coming." in text
+    assert "Nobody is not on today's register, so nothing changed." in text
+    rows = {r["person_id"]: r for r in store_of(coprod_home).all(ATTENDANCE)}
+    by_name = {p["name"]: p["id"] for p in store_of(coprod_home).all("people")}
+    assert rows[by_name["Łucja"]]["late"] is True
+    assert rows[by_name["<b>Bo</b>"]]["left_at"] is not None
+    assert rows[by_name["Dŵr"]]["left_at"] is None

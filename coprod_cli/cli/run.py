@@ -111,13 +111,10 @@ def run(
             _drive(_screen_for(engine), attendees=attendee, feedback=feedback.value
                    if feedback else None)
             return
-    chosen_measure = None if measure == "none" else measure
     engine = RunEngine.start(store, loaded.session,
                              service=service if service is not None else state().settings().service,
-                             measure="" if measure == "none" else chosen_measure,
+                             measure="" if measure == "none" else measure,
                              feedback=feedback.value if feedback else None)
-    if engine.run["measure"] == "":
-        engine.run["measure"] = None
     screen = _screen_for(engine)
     screen.say(f"{loaded.session.title}: {len(loaded.session.steps)} steps, "
                f"{loaded.session.duration} minutes. Run id {engine.id}.", style="bold")
@@ -192,7 +189,8 @@ def history(
     from rich.text import Text
 
     table = Table(title="Sessions run", title_justify="left")
-    for column in ("Run", "Date", "Session", "Service", "People", "Status"):
+    table.add_column("Run", no_wrap=True, min_width=15)  # ids are typed back: never cut
+    for column in ("Date", "Session", "Service", "People", "Status"):
         table.add_column(column, justify="right" if column == "People" else "left")
     for r in rows:
         table.add_row(r["id"], r["date"], Text(r["title"]), Text(r["service"] or "-"),

@@ -52,6 +52,16 @@ class RunScreen:
         self.console.print(text, style=None if self.plain else style, markup=False,
                            highlight=False)
 
+    def block(self, text: str) -> None:
+        """Indented text whose wrapped lines stay indented (plain mode: no wrapping at all)."""
+        if self.plain:
+            self.say(_indent(text))
+            return
+        from rich.padding import Padding
+        from rich.text import Text
+
+        self.console.print(Padding(Text(text.strip()), (0, 0, 0, 2)))
+
     def heading(self, text: str) -> None:
         self.say("")
         self.say(text if not self.plain else f"== {text} ==", style="bold")
@@ -80,8 +90,8 @@ class RunScreen:
                        f"({people.ROLE_WORDS[person['role']]})?", default=False, flag=flag):
                 return person
         if role is None:
-            role = ask_valid(f"{name} is new. Their role (staff, volunteer, "
-                             "person-using-services, carer, other)", people.parse_role,
+            role = ask_valid(f"{name} is new. Role: staff, volunteer, "
+                             "person-using-services, carer or other", people.parse_role,
                              flag=flag, default=default_role)
         person = people.add_person(self.store, name, role,
                                    service=self.engine.run["service"])
@@ -212,9 +222,9 @@ class RunScreen:
         self.say(self.status_line())
         self.say("")
         self.say("Say:", style="bold")
-        self.say(_indent(step.say))
+        self.block(step.say)
         self.say("Do:", style="bold")
-        self.say(_indent(step.do))
+        self.block(step.do)
         for title, tips in (("Accessibility tips", step.accessibility_tips),
                             ("Tips for the co-facilitator", step.co_facilitator_tips)):
             if tips:
@@ -257,12 +267,11 @@ class RunScreen:
         """Do one command; False means save and quit."""
         engine = self.engine
         try:
-            if engine.run["paused_at"] and action not in ("quit",):
-                engine.resume()
+            if engine.run["paused_at"] and action != "quit":
+                engine.resume()  # while paused, any key only carries on
                 self.say("Carrying on. The clock is running again.")
-                if action in ("resume", "next") and not rest:
-                    self.say(self.status_line())
-                    return True
+                self.say(self.status_line())
+                return True
             if action == "next":
                 engine.next()
             elif action == "skip":
@@ -372,7 +381,9 @@ class RunScreen:
         s = self.engine.summary()
         self.heading(f"Summary: {s['session']}")
         early = " (ended early)" if s["ended_early"] else ""
-        self.say(f"Time: {minutes_text(int(round(s['actual_minutes'])))} against a plan of "
+        actual = s["actual_minutes"]
+        spent = minutes_text(int(round(actual))) if actual >= 1 else "less than a minute"
+        self.say(f"Time: {spent} against a plan of "
                  f"{minutes_text(s['planned_minutes'])}{early}.")
         self.say(f"Steps: {s['steps_done']} of {s['step_count']} done"
                  + (f", {s['steps_skipped']} skipped" if s["steps_skipped"] else "") + ".")
