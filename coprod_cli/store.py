@@ -239,7 +239,13 @@ class FileBackend(Backend):
     def __init__(self, root: Path, backups_dir: Path | None = None) -> None:
         self.root = Path(root)
         self.backups_dir = Path(backups_dir) if backups_dir else self.root.parent / "backups"
-        _mkdir_private(self.root)
+        try:
+            _mkdir_private(self.root)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the records folder {self.root} "
+                             f"({exc.strerror or exc}).",
+                             hint="Choose a folder you can write to (--home or COPROD_HOME)."
+                             ) from exc
         self._owner = self.root / "store.lock.owner"
 
     @contextmanager

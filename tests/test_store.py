@@ -219,6 +219,32 @@ def test_writing_one_partition_leaves_others_untouched(root: Path) -> None:
     assert (old.read_bytes(), old.stat().st_mtime_ns, old.stat().st_ino) == before
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name fds")
+def test_write_fsyncs_the_temp_file_before_replace_and_the_folder_after(
+        root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SIGKILL cannot show a missing fsync (the page cache survives it); a power cut would."""
+    s = Store.open(root)
+    s.insert("people", {"name": "Ann"})
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src: str, dst: str) -> None:
+        events.append(("replace", str(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    s.insert("people", {"name": "Bob"})
+    folder = root / "people"
+    i = events.index(("replace", str(folder / "all.json")))
+    assert events[i - 1][0] == "fsync" and events[i - 1][1].startswith(f"{folder}/.all.json.")
+    assert events[i + 1] == ("fsync", str(folder))
+
+
 def test_folders_are_0700_and_files_0600_whatever_the_umask(tmp_path: Path) -> None:
     previous = os.umask(0)
     try:
