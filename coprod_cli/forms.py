@@ -56,6 +56,16 @@ class MeasureItem(_Strict):
     reversed: StrictBool = False
 
 
+class Scoring(_Strict):
+    """How a measure turns into one score, where the measure allows it (ONS4 never does).
+
+    ``sum`` adds the items; ``conversion`` names a table in ``data/conversions/`` (SWEMWBS's
+    raw-to-metric table ships there; its item wording does not)."""
+
+    method: Literal["sum"]
+    conversion: Slug | None = None
+
+
 class Measure(_Strict):
     id: Slug
     version: StrictInt = 1
@@ -63,11 +73,54 @@ class Measure(_Strict):
     intro: Text | None = None
     source: Text | None = None
     combine: StrictBool = False
+    score: Scoring | None = None
     items: Annotated[list[MeasureItem], Field(min_length=1)]
 
     def band(self, item_id: str, value: int) -> str | None:
         item = next(i for i in self.items if i.id == item_id)
         return next((b.label for b in item.bands if b.min <= value <= b.max), None)
+
+
+class Conversion(_Strict):
+    id: Slug
+    raw_min: StrictInt
+    raw_max: StrictInt
+    table: dict[int, float]
+
+
+def _check_form(form: Form, path: Path) -> Form:
+    problems = []
+    for i, q in enumerate(form.questions):
+        if q.type == "scale":
+            if q.min is None or q.max is None or q.min >= q.max:
+                problems.append(f"{path}: questions[{i + 1}]: a scale needs min below max")
+            elif any(not q.min <= k <= q.max for k in q.labels):
+                problems.append(f"{path}: questions[{i + 1}].labels: a label is outside "
+                                f"{q.min} to {q.max}")
+        if q.type == "choice" and not q.choices:
+            problems.append(f"{path}: questions[{i + 1}].choices: a choice needs choices")
+    if len({q.id for q in form.questions}) != len(form.questions):
+        problems.append(f"{path}: questions: two questions share an id")
+    if problems:
+        raise ValidationError(f"{path} is not a usable form.", problems)
+    return form
+
+
+def _check_measure(measure: Measure, path: Path) -> Measure:
+    problems = []
+    for i, item in enumerate(measure.items):
+        if item.bands:
+            covered = sorted(v for b in item.bands for v in range(b.min, b.max + 1))
+            if covered != list(range(item.min, item.max + 1)):
+                problems.append(f"{path}: items[{i + 1}].bands: bands must cover "
+                                f"{item.min} to {item.max} once each")
+    if measure.combine and measure.score is None:
+        problems.append(f"{path}: score: a measure that combines items needs a score method")
+    if measure.score is not None and not measure.combine:
+        problems.append(f"{path}: combine: set 'combine: true' to give this measure a score")
+    if problems:
+        raise ValidationError(f"{path} is not a usable measure.", problems)
+    return measure
 
 
 def _find(kind: str, name: str, folders: list[Path]) -> Path:
@@ -81,13 +134,42 @@ def _find(kind: str, name: str, folders: list[Path]) -> Path:
 
 def load_form(name: str, folders: list[Path]) -> Form:
     """Find ``forms/<name>.yaml`` in the user's data folder first, then the built-ins."""
-    doc = read_yaml(_find("forms", name, folders), what="form")
-    return validate_model(doc, Form, what="form")
+    path = _find("forms", name, folders)
+    return _check_form(validate_model(read_yaml(path, what="form"), Form, what="form"), path)
 
 
 def load_measure(name: str, folders: list[Path]) -> Measure:
-    doc = read_yaml(_find("measures", name, folders), what="measure")
-    return validate_model(doc, Measure, what="measure")
+    path = _find("measures", name, folders)
+    measure = validate_model(read_yaml(path, what="measure"), Measure, what="measure")
+    return _check_measure(measure, path)
+
+
+def load_conversion(name: str, folders: list[Path]) -> Conversion:
+    path = _find("conversions", name, folders)
+    conversion = validate_model(read_yaml(path, what="conversion table"), Conversion,
+                                what="conversion table")
+    if sorted(conversion.table) != list(range(conversion.raw_min, conversion.raw_max + 1)):
+        raise ValidationError(f"{path} must give a score for every raw total from "
+                              f"{conversion.raw_min} to {conversion.raw_max}.")
+    return conversion
+
+
+def score(measure: Measure, answers: dict[str, int | None],
+          conversion: Conversion | None = None) -> float | None:
+    """One score for measures that allow it; None when any item was skipped (no guessing)."""
+    if measure.score is None:
+        raise ValidationError(f"{measure.title} is never combined into one score.",
+                              hint="Report each of its questions separately.")
+    values = [answers.get(item.id) for item in measure.items]
+    if any(v is None for v in values):
+        return None
+    raw = sum(v for v in values if v is not None)
+    if conversion is None:
+        return float(raw)
+    if raw not in conversion.table:
+        raise ValidationError(f"A raw total of {raw} is outside the conversion table "
+                              f"({conversion.raw_min} to {conversion.raw_max}).")
+    return conversion.table[raw]
 
 
 def parse_answer(question: Question, text: str) -> Any:

@@ -117,6 +117,9 @@ def _register() -> None:
 
     app.add_typer(session.app, name="session")
     app.add_typer(people.app, name="people")
+    from coprod_cli.cli import eval as eval_cli
+
+    app.add_typer(eval_cli.app, name="eval")
     app.command("init")(init_cmd.init)
 
 

@@ -51,6 +51,12 @@ class AppState:
                 [config.user_templates_dir(self.home), resources.templates_dir()])
         return self._library
 
+    def data_folders(self) -> list[Path]:
+        """Where forms, measures and conversions are looked for: the user's, then built-in."""
+        from coprod_cli import resources
+
+        return [self.home / "data", resources.data_dir()]
+
     def settings(self) -> config.Settings:
         if self._settings is None:
             self._settings = config.load_settings(self.home)

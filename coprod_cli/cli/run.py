@@ -23,19 +23,13 @@ class HistoryFormat(StrEnum):
     json = "json"
 
 
-def _data_folders() -> list[Any]:
-    from coprod_cli import resources
-
-    return [state().home / "data", resources.data_dir()]
-
-
 def _screen_for(engine: Any) -> Any:
     from coprod_cli.cli.run_screen import RunScreen
     from coprod_cli.forms import load_form, load_measure
 
-    form = load_form("peer-evaluation", _data_folders())
+    form = load_form("peer-evaluation", state().data_folders())
     measure_id = engine.run.get("measure")
-    measure = load_measure(measure_id, _data_folders()) if measure_id else None
+    measure = load_measure(measure_id, state().data_folders()) if measure_id else None
     return RunScreen(engine, form, measure)
 
 

@@ -1,0 +1,155 @@
+"""``coprod eval``: type in paper feedback forms, and summarise how co-production is working."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from coprod_cli.cli import new_app
+from coprod_cli.cli.context import state
+from coprod_cli.cli.prompts import ask, ask_valid, confirm
+from coprod_cli.errors import NotFoundError, UsageError
+
+app = new_app("Record peer evaluations and report on how co-production is working.\n\n"
+              "Example: coprod eval summarise --from 2026-04-01 --format md --out report.md")
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    md = "md"
+    csv = "csv"
+    json = "json"
+    pdf = "pdf"
+
+
+def _form() -> Any:
+    from coprod_cli.forms import load_form
+
+    return load_form("peer-evaluation", state().data_folders())
+
+
+@app.command("record")
+def record(
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="The run the forms belong to.")],
+    from_csv: Annotated[Path | None, typer.Option(
+        "--from-csv", help="A CSV with one form a row. Header: person,enjoyed,listened_to,"
+        "everyone_had_a_say,learned_something,went_well,even_better,help_run (person may be "
+        "blank for an anonymous form).")] = None,
+) -> None:
+    """Type in paper peer-evaluation forms after a session, one by one or from a CSV.
+
+    Every answer is checked against its scale before anything is saved; a CSV with any
+    problem is refused whole, listing each row and column.
+
+    Example: coprod eval record 20261123-a1b2c3 --from-csv forms.csv
+    """
+    from coprod_cli.cli.run_screen import _question_prompt
+    from coprod_cli.evaluation import read_forms_csv, record_forms
+    from coprod_cli.forms import parse_answer
+    from coprod_cli.runner import find_run
+
+    store = state().store()
+    run = find_run(store, run_id)
+    form = _form()
+    say = state().console().print
+    if from_csv is not None:
+        forms: list[tuple[str | None, dict[str, Any]]] = list(read_forms_csv(from_csv, form))
+    else:
+        forms = []
+        say(f"Typing in forms for {run['session_title']} on {run['started_at'][:10]} "
+            f"(run {run['id']}). Press Enter to skip any question.", markup=False)
+        while True:
+            say(f"Form {len(forms) + 1}", style="bold", markup=False)
+            who = ask("Whose form is it (name, or Enter if anonymous)", default="")
+            if who:
+                from coprod_cli.people import find_person
+
+                who = find_person(store, who)["id"]
+            answers = {q.id: ask_valid(_question_prompt(q),
+                                       lambda t, q=q: parse_answer(q, t), default="")
+                       for q in form.questions}
+            forms.append((who or None, answers))
+            if not confirm("Another form?", default=True, flag="--from-csv"):
+                break
+    saved = record_forms(store, run["id"], form, forms)
+    say(f"Saved {saved} form{'s' * (saved != 1)} for run {run['id']}.", markup=False)
+
+
+def _day(text: str | None, flag: str) -> str | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise UsageError(f"{flag} {text} is not a date.",
+                         hint="Write dates as YYYY-MM-DD, e.g. 2026-04-01.") from None
+
+
+@app.command("summarise")
+def summarise(
+    date_from: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")
+                         ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    service: Annotated[str | None, typer.Option(help="Only this service.")] = None,
+    theme: Annotated[str | None, typer.Option(help="Only sessions with this theme.")] = None,
+    session: Annotated[str | None, typer.Option(help="Only this session id.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option(
+        "--format", help="table (on screen, all numbers), or md, csv, json, pdf (to share: "
+        "small numbers hidden).")] = ReportFormat.table,
+    out: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
+) -> None:
+    """Report on reach, co-production, experience, outcomes and voices.
+
+    The on-screen table shows every number and is marked not for sharing. The md, csv, json
+    and pdf formats hide any figure drawn from fewer than 5 people (set
+    small_number_threshold in your settings) so they can be shared.
+
+    Example: coprod eval summarise --from 2026-04-01 --to 2027-03-31 --format pdf --out year.pdf
+    """
+    from coprod_cli import eval_output
+    from coprod_cli.disclosure import suppress
+    from coprod_cli.evaluation import Filters
+    from coprod_cli.evaluation import summarise as compute
+    from coprod_cli.forms import load_measure
+
+    filters = Filters(_day(date_from, "--from"), _day(date_to, "--to"), service, theme, session)
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise UsageError("--from is after --to.", hint="Swap the two dates.")
+    report = compute(state().store(), filters, _form(), {"ons4": load_measure("ons4",
+                                                                              state().data_folders())})
+    if report["reach"]["sessions"] == 0:
+        raise NotFoundError(f"There were no sessions for {eval_output.describe_filters(report)}.",
+                            hint="Widen the dates or drop a filter; see 'coprod session "
+                                 "history'.")
+    settings = state().settings()
+    if fmt is ReportFormat.table:
+        from coprod_cli.cli.eval_table import print_report
+
+        print_report(state().console(), report, plain=state().plain)
+        return
+    shared = suppress(report, settings.small_number_threshold)
+    if fmt is ReportFormat.pdf:
+        from coprod_cli.render import render_document
+
+        target = out or Path("coprod-report.pdf")
+        render_document(eval_output.to_markdown(shared, organisation=settings.organisation),
+                        out=target, fmt="pdf", style=settings.handout_style,
+                        title="How co-production is working", author=settings.organisation,
+                        subject="Effectiveness report")
+        state().console().print(f"Saved the report to {target}.", markup=False)
+        return
+    text = {ReportFormat.md: lambda: eval_output.to_markdown(
+                shared, organisation=settings.organisation),
+            ReportFormat.csv: lambda: eval_output.to_csv(shared),
+            ReportFormat.json: lambda: eval_output.to_json(shared)}[fmt]()
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    from coprod_cli.fileutil import atomic_write_text
+
+    atomic_write_text(out, text, mode=0o644)
+    state().console().print(f"Saved the report to {out}.", markup=False)
