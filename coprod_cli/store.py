@@ -27,7 +27,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,20 @@ SCHEMA_VERSION = 1
 MIGRATIONS: dict[int, Callable[[Transaction], None]] = {}
 
 TABLE = "records"  # the one TinyDB table inside every file
+AUDIT_TABLE = "audit"
+AUDIT_MAX_CHANGES = 200  # a merge of thousands is summarised, not listed id by id
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _UNREAD = object()
+
+
+def _account() -> str:
+    """The computer account running coprod (staff, not a participant); '' if unknown."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return ""
 
 
 def _today() -> str:
@@ -224,6 +236,14 @@ class Backend(ABC):
         """Tidy up after a crash; called under the lock when the store opens."""
         return None
 
+    @abstractmethod
+    def read_all(self) -> dict[str, bytes]:
+        """Every file's bytes by name (``meta.json``, ``people/all.json``); caller locks."""
+
+    @abstractmethod
+    def replace_all(self, files: dict[str, bytes]) -> None:
+        """Make the files exactly ``files`` (used on a staged copy by restore)."""
+
     def backup(self, name: str) -> Path | None:
         """Copy the records into ``backups/<name>`` unless it exists; returns the new folder."""
         return None
@@ -236,23 +256,27 @@ class FileBackend(Backend):
     """Files on local disk; the lock is a sidecar ``store.lock`` (``os.replace`` swaps the
     data files' inodes, so locking them directly would lock nothing)."""
 
-    def __init__(self, root: Path, backups_dir: Path | None = None) -> None:
+    def __init__(self, root: Path, backups_dir: Path | None = None, *,
+                 daily_backups: bool = True) -> None:
         self.root = Path(root)
         self.backups_dir = Path(backups_dir) if backups_dir else self.root.parent / "backups"
+        self.daily_backups = daily_backups
         try:
-            _mkdir_private(self.root)
+            _mkdir_private(self.root.parent)
         except OSError as exc:
             raise StoreError(f"Cannot create the records folder {self.root} "
                              f"({exc.strerror or exc}).",
                              hint="Choose a folder you can write to (--home or COPROD_HOME)."
                              ) from exc
-        self._owner = self.root / "store.lock.owner"
+        # Beside the folder, not in it: a bulk change swaps the whole folder (see swap_in).
+        self._lock_path = self.root.with_name(self.root.name + ".lock")
+        self._owner = self.root.with_name(self.root.name + ".lock.owner")
 
     @contextmanager
     def lock(self, timeout: float) -> Iterator[None]:
         # A new FileLock each time: a nested transaction then times out instead of silently
         # re-entering and losing the outer block's buffered writes.
-        lock = filelock.FileLock(self.root / "store.lock", timeout=timeout, mode=0o600,
+        lock = filelock.FileLock(self._lock_path, timeout=timeout, mode=0o600,
                                  poll_interval=0.01)
         try:
             lock.acquire()
@@ -280,14 +304,24 @@ class FileBackend(Backend):
                       if not p.name.startswith("."))
 
     def recover(self) -> None:
-        """Remove what a killed writer left (temp files, half-made backups); safe because
-        every writer holds the lock."""
+        """Finish or undo an interrupted swap, then remove what a killed writer left (temp
+        files, half-made backups); safe because every writer holds the lock."""
+        recover_swap(self.root)
+        try:
+            _mkdir_private(self.root)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the records folder {self.root} "
+                             f"({exc.strerror or exc}).",
+                             hint="Choose a folder you can write to (--home or COPROD_HOME)."
+                             ) from exc
         for tmp in [*self.root.glob(".*.tmp"), *self.root.glob("*/.*.tmp")]:
             tmp.unlink(missing_ok=True)
         for partial in self.backups_dir.glob(".partial-*"):
             shutil.rmtree(partial, ignore_errors=True)
 
     def backup(self, name: str) -> Path | None:
+        if not self.daily_backups:
+            return None
         target = self.backups_dir / name
         if target.exists():  # checked first: this runs on every write transaction
             return None
@@ -310,6 +344,47 @@ class FileBackend(Backend):
                              ) from exc
         return target
 
+    def _data_files(self) -> list[Path]:
+        return [self.root / "meta.json", *sorted(self.root.glob("*/[!.]*.json"))]
+
+    def read_all(self) -> dict[str, bytes]:
+        return {p.relative_to(self.root).as_posix(): p.read_bytes()
+                for p in self._data_files() if p.exists()}
+
+    def replace_all(self, files: dict[str, bytes]) -> None:
+        for path in self._data_files():
+            if path.relative_to(self.root).as_posix() not in files:
+                path.unlink(missing_ok=True)
+        for name, data in files.items():
+            target = self.root / name
+            _mkdir_private(target.parent)
+            _write_atomic(target, data)
+
+    def stage(self) -> Path:
+        """A private copy of every record for a bulk change. Files are only ever replaced,
+        never edited in place, so hard links are a safe, instant copy."""
+        staged = _incoming(self.root)
+        shutil.rmtree(staged, ignore_errors=True)
+        _mkdir_private(staged)
+        for src in self.root.rglob("*"):
+            if src.name.startswith(".") or src.suffix != ".json":
+                continue
+            dest = staged / src.relative_to(self.root)
+            _mkdir_private(dest.parent)
+            try:
+                os.link(src, dest)
+            except OSError:
+                shutil.copy2(src, dest)
+        return staged
+
+    def swap_in(self, staged: Path) -> None:
+        """Make ``staged`` the store in one step a crash cannot split: mark it complete, then
+        two renames that ``recover_swap`` finishes if a crash falls between them."""
+        marker = staged / COMPLETE
+        _write_atomic(marker, "complete")
+        _fsync_dir(staged)
+        recover_swap(self.root)
+
     def newest_backup(self) -> Path | None:
         """Newest by name: daily ``YYYY-MM-DD`` sorts before same-day ``...-before-schema-N``,
         which is always taken later that day (or holds the same records)."""
@@ -317,6 +392,43 @@ class FileBackend(Backend):
             return None
         names = [p for p in self.backups_dir.iterdir() if p.is_dir() and p.name[:1] != "."]
         return max(names, key=lambda p: p.name, default=None)
+
+
+COMPLETE = ".complete"
+
+
+def _incoming(root: Path) -> Path:
+    return root.with_name(root.name + ".incoming")
+
+
+def _previous(root: Path) -> Path:
+    return root.with_name(root.name + ".previous")
+
+
+def recover_swap(root: Path) -> None:
+    """Bring a store folder to a whole state after a bulk change, whatever was interrupted.
+
+    A staged copy without its completion marker is discarded (the old records stand). A
+    complete one replaces the store: ``root`` -> ``.previous``, ``.incoming`` -> ``root``,
+    then ``.previous`` is removed. Each step is checked, so running this again after a crash
+    at any point finishes the same swap; the caller holds the store's lock.
+    """
+    incoming, previous = _incoming(root), _previous(root)
+    if incoming.exists():
+        if (incoming / COMPLETE).exists():
+            if root.exists() and not previous.exists():
+                os.rename(root, previous)
+            if not root.exists():
+                os.rename(incoming, root)
+                _fsync_dir(root.parent)
+        else:
+            shutil.rmtree(incoming, ignore_errors=True)
+    if root.exists():
+        (root / COMPLETE).unlink(missing_ok=True)
+        if previous.exists():
+            shutil.rmtree(previous, ignore_errors=True)
+    elif previous.exists():  # only possible if someone removed the staged copy by hand
+        os.rename(previous, root)
 
 
 class MemoryBackend(Backend):
@@ -339,6 +451,13 @@ class MemoryBackend(Backend):
     def file(self, name: str) -> Storage:
         return _MemoryStorage(self.files, name)
 
+    def read_all(self) -> dict[str, bytes]:
+        return {name: text.encode("utf-8") for name, text in self.files.items()}
+
+    def replace_all(self, files: dict[str, bytes]) -> None:
+        self.files.clear()
+        self.files.update({name: data.decode("utf-8") for name, data in files.items()})
+
     def partitions(self, table: str) -> list[str]:
         prefix = f"{table}/"
         return sorted(n[len(prefix):-len(".json")] for n in self.files if n.startswith(prefix))
@@ -351,11 +470,14 @@ class Transaction:
     replaced atomically; a crash between two files can apply one and not the other.
     """
 
-    def __init__(self, backend: Backend, *, writable: bool = True) -> None:
+    def __init__(self, backend: Backend, *, writable: bool = True,
+                 audit_command: str | None = None) -> None:
         self._backend = backend
         self._writable = writable
         self._open: dict[tuple[str, str], tuple[TinyDB, _Buffered]] = {}
         self._ended = False
+        self._audit_command = audit_command
+        self._changes: list[dict[str, str]] = []
 
     def _table(self, table: str, partition: str) -> Table:
         if self._ended:
@@ -392,7 +514,32 @@ class Transaction:
             raise StoreError(f"A {table} record with id {rid} already exists.")
         t.insert(plain)  # a fresh dict, never a Document (which would carry a doc_id)
         record.setdefault("id", rid)
+        self._note(table, "insert", rid)
         return rid
+
+    def insert_many(self, table: str, records: list[dict], *, partition: str = "all"
+                    ) -> list[str]:
+        """Insert many records in one pass over the file (a merge of thousands would be
+        quadratic one insert at a time). Every record must carry its own id."""
+        plain = [_plain(r, table) for r in records]
+        t = self._table(table, partition)
+        existing = {doc["id"] for doc in self._buffered(table, partition).values()}
+        ids = []
+        for record in plain:
+            rid = record.get("id")
+            if not isinstance(rid, str) or not rid or rid in existing:
+                raise StoreError(f"A {table} record with id {rid} already exists or has no id.")
+            existing.add(rid)
+            ids.append(rid)
+        if plain:
+            t.insert_multiple(plain)
+            for rid in ids:
+                self._note(table, "insert", rid)
+        return ids
+
+    def _buffered(self, table: str, partition: str) -> dict[str, dict]:
+        self._table(table, partition)
+        return (self._open[(table, partition)][1].read() or {}).get(TABLE, {})
 
     def get(self, table: str, id: str, *, partition: str | None = None) -> dict | None:
         """A copy the caller owns: in a write transaction nested values would otherwise be
@@ -413,6 +560,7 @@ class Transaction:
             raise NotFoundError(f"There is no {table} record with id {id}.")
         t, doc = found
         t.update(plain, doc_ids=[doc.doc_id])
+        self._note(table, "update", id)
         return copy.deepcopy({**doc, **plain})
 
     def delete(self, table: str, id: str, *, partition: str | None = None) -> None:
@@ -421,6 +569,7 @@ class Transaction:
         if found is None:
             raise NotFoundError(f"There is no {table} record with id {id}.")
         found[0].remove(doc_ids=[found[1].doc_id])
+        self._note(table, "delete", id)
 
     def all(self, table: str, *, partition: str | None = None) -> list[dict]:
         """Every record, oldest partition first, straight from the parsed files: reports read
@@ -436,7 +585,24 @@ class Transaction:
              partition: str | None = None) -> list[dict]:
         return [r for r in self.all(table, partition=partition) if predicate(r)]
 
+    def _note(self, table: str, action: str, rid: str) -> None:
+        if table != AUDIT_TABLE:
+            self._changes.append({"table": table, "action": action, "id": rid})
+
+    def _audit(self) -> None:
+        """One trail entry per transaction, written with it: which command changed which
+        records, when, from which computer account. Ids only: no names, answers or notes."""
+        if self._audit_command is None or not self._changes:
+            return
+        now = datetime.now().astimezone()
+        entry = {"id": uuid.uuid4().hex, "at": now.isoformat(timespec="seconds"),
+                 "account": _account(), "command": self._audit_command,
+                 "changes": self._changes[:AUDIT_MAX_CHANGES],
+                 "more_changes": max(0, len(self._changes) - AUDIT_MAX_CHANGES)}
+        self._table(AUDIT_TABLE, str(now.year)).insert(entry)
+
     def _commit(self) -> None:
+        self._audit()
         dirty = [buf for _, buf in self._open.values() if buf.dirty]
         if dirty:
             self._backend.backup(_today())  # before the first write of the day
@@ -450,12 +616,22 @@ class Transaction:
         self._ended = True
 
 
+def _unique_backup_name(backend: FileBackend, name: str) -> str:
+    candidate, n = name, 1
+    while (backend.backups_dir / candidate).exists():
+        n += 1
+        candidate = f"{name}-{n}"
+    return candidate
+
+
 class Store:
     """The records. Each convenience method is one transaction; reads take no lock."""
 
     def __init__(self, backend: Backend, *, lock_timeout: float = 5.0) -> None:
         self.backend = backend
         self.lock_timeout = lock_timeout
+        #: Set by the CLI to the command being run ("people add"); None records no trail.
+        self.audit_command: str | None = None
         with self.backend.lock(self.lock_timeout):
             self.backend.recover()
             self._migrate()
@@ -471,7 +647,7 @@ class Store:
 
     @contextmanager
     def _run(self, writable: bool = True) -> Iterator[Transaction]:
-        tx = Transaction(self.backend, writable=writable)
+        tx = Transaction(self.backend, writable=writable, audit_command=self.audit_command)
         try:
             yield tx
             tx._commit()
@@ -499,6 +675,47 @@ class Store:
             with self._run() as tx:
                 MIGRATIONS[target](tx)
             meta_file.write({**meta, "schema_version": target})
+
+    def snapshot(self) -> dict[str, bytes]:
+        """Every file's bytes, read under the lock so they belong to one moment."""
+        with self.backend.lock(self.lock_timeout):
+            return self.backend.read_all()
+
+    def replace_all(self, files: dict[str, bytes]) -> None:
+        """Replace every file (for use on the staged store inside ``bulk_change``)."""
+        with self.backend.lock(self.lock_timeout):
+            self.backend.replace_all(files)
+
+    @contextmanager
+    def bulk_change(self, reason: str) -> Iterator[Store]:
+        """Many changes that must land together or not at all (merge, restore, forget).
+
+        Yields a Store over a staged copy. If the block succeeds, the current records are
+        backed up as ``<date>-before-<reason>`` and the copy is swapped in atomically; if it
+        fails (or the process dies) the records are exactly as before. The lock is held
+        throughout, so no other terminal's write can fall between the copy and the swap.
+        """
+        backend = self.backend
+        with backend.lock(self.lock_timeout):
+            if isinstance(backend, FileBackend):
+                staged_root = backend.stage()
+                try:
+                    staged = Store(FileBackend(staged_root, daily_backups=False),
+                                   lock_timeout=self.lock_timeout)
+                    staged.audit_command = self.audit_command
+                    yield staged
+                except BaseException:
+                    shutil.rmtree(staged_root, ignore_errors=True)
+                    raise
+                backend.backup(_unique_backup_name(backend, f"{_today()}-before-{reason}"))
+                backend.swap_in(staged_root)
+            else:
+                memory = MemoryBackend()
+                memory.files = dict(backend.files)  # type: ignore[attr-defined]
+                staged = Store(memory, lock_timeout=self.lock_timeout)
+                yield staged
+                backend.files.clear()  # type: ignore[attr-defined]
+                backend.files.update(memory.files)  # type: ignore[attr-defined]
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:

@@ -120,6 +120,9 @@ def _register() -> None:
     from coprod_cli.cli import eval as eval_cli
 
     app.add_typer(eval_cli.app, name="eval")
+    from coprod_cli.cli import data
+
+    app.add_typer(data.app, name="data")
     app.command("init")(init_cmd.init)
 
 

@@ -39,6 +39,10 @@ class AppState:
             config.ensure_home(self.home)
             timeout = float(os.environ.get("COPROD_LOCK_TIMEOUT", "5"))
             self._store = Store.open(config.store_dir(self.home), lock_timeout=timeout)
+            self._store.audit_command = _command_path()
+            from coprod_cli.records import prune_backups
+
+            prune_backups(self.home / "backups", self.settings().backup_keep_days)
         return self._store
 
     def library(self) -> Library:
@@ -84,6 +88,17 @@ def reset(home: Path | None, debug: bool, plain: bool) -> AppState:
 
 def state() -> AppState:
     return _STATE
+
+
+def _command_path() -> str:
+    """The words of the command being run ("people add"), never its arguments or values."""
+    try:
+        from typer._click.globals import get_current_context
+
+        path = get_current_context().command_path
+    except (ImportError, RuntimeError):
+        return "coprod"
+    return " ".join(path.split()[1:]) or "coprod"
 
 
 def _stdout_is_terminal() -> bool:

@@ -1,0 +1,164 @@
+"""Record bundles: one zip file for backups, restores, exports and organisation-wide merges.
+
+A bundle holds a ``manifest.json`` (what kind of bundle, which service, the store's schema
+version, and a SHA-256 and record count for every file) and the store's own files under
+``records/<table>/<partition>.json``. Reading treats a bundle as hostile until proven
+otherwise: only expected names, no paths that leave the folder, size limits, checksums, and
+strict JSON, so a damaged or doctored file is refused before anything is changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from coprod_cli.errors import ValidationError
+from coprod_cli.fileutil import atomic_write_bytes
+from coprod_cli.store import AUDIT_TABLE, SCHEMA_VERSION, TABLE, Store
+
+FORMAT = "coprod-records"
+VERSION = 1
+_MEMBER = re.compile(r"records/([A-Za-z0-9][A-Za-z0-9_-]{0,63})/([A-Za-z0-9][A-Za-z0-9_-]{0,63})"
+                     r"\.json")
+MAX_MEMBER_BYTES = 1 << 30  # one year of one table is megabytes; a gigabyte is not a store
+MAX_TOTAL_BYTES = 8 << 30
+
+
+@dataclass
+class Bundle:
+    manifest: dict[str, Any]
+    files: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """``"table/partition"`` -> record id -> record."""
+
+    @property
+    def service(self) -> str:
+        return str(self.manifest.get("service") or "")
+
+    def counts(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for name, records in self.files.items():
+            table = name.split("/")[0]
+            totals[table] = totals.get(table, 0) + len(records)
+        return totals
+
+
+def write_bundle(store: Store, out: Path, *, kind: str, service: str, organisation: str,
+                 include_audit: bool) -> dict[str, Any]:
+    """Snapshot the store (under its lock, so the files agree) into a zip at ``out``."""
+    raw = store.snapshot()
+    files: dict[str, Any] = {}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in sorted(raw.items()):
+            table = name.split("/")[0]
+            if name == "meta.json" or (table == AUDIT_TABLE and not include_audit):
+                continue
+            records = json.loads(data or b"{}").get(TABLE, {})
+            files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "records": len(records)}
+            zf.writestr(f"records/{name}", data)
+        manifest = {"format": FORMAT, "version": VERSION, "kind": kind, "service": service,
+                    "organisation": organisation, "schema_version": SCHEMA_VERSION,
+                    "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                    "files": files}
+        zf.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    atomic_write_bytes(out, buffer.getvalue())
+    return manifest
+
+
+def _refuse(path: Path, problem: str) -> ValidationError:
+    return ValidationError(f"{path} is not a bundle coprod can use: {problem}.",
+                           hint="Ask for a new copy from whoever made it "
+                                "('coprod data export' or 'coprod data backup').")
+
+
+def read_bundle(path: Path) -> Bundle:
+    """Open and fully check a bundle; raises ``ValidationError`` naming the problem."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise ValidationError(f"There is no file at {path}.") from None
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _refuse(path, f"it is not a zip file ({exc})") from None
+    with zf:
+        infos = zf.infolist()
+        names = [i.filename for i in infos]
+        if "manifest.json" not in names:
+            raise _refuse(path, "it has no manifest.json")
+        if len(set(names)) != len(names):
+            raise _refuse(path, "it holds the same file twice")
+        if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+            raise _refuse(path, "it is far too large")
+        manifest = _json(zf, zf.getinfo("manifest.json"), path)
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise _refuse(path, "its manifest is not a coprod records manifest")
+        if manifest.get("version") != VERSION:
+            raise _refuse(path, f"it is format version {manifest.get('version')!r}; this "
+                                f"coprod reads version {VERSION}")
+        schema = manifest.get("schema_version")
+        if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+            raise _refuse(path, "it was made by a newer coprod; upgrade coprod first")
+        listed = manifest.get("files")
+        if not isinstance(listed, dict):
+            raise _refuse(path, "its manifest lists no files")
+        bundle = Bundle(manifest=manifest)
+        for info in infos:
+            if info.filename == "manifest.json" or info.is_dir():
+                continue
+            match = _MEMBER.fullmatch(info.filename)
+            if not match:
+                raise _refuse(path, f"it holds an unexpected file {info.filename!r}")
+            name = f"{match[1]}/{match[2]}.json"
+            entry = listed.get(name)
+            if not isinstance(entry, dict):
+                raise _refuse(path, f"{name} is not in its manifest")
+            data = _read(zf, info, path)
+            if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+                raise _refuse(path, f"{name} does not match its checksum (damaged or changed)")
+            bundle.files[name] = _records(data, name, path)
+        missing = set(listed) - set(bundle.files)
+        if missing:
+            raise _refuse(path, f"its manifest lists {sorted(missing)[0]}, which is missing")
+    return bundle
+
+
+def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise _refuse(path, f"{info.filename} is far too large")
+    try:
+        with zf.open(info) as handle:
+            data = handle.read(MAX_MEMBER_BYTES + 1)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        raise _refuse(path, f"{info.filename} cannot be read ({exc})") from None
+    if len(data) > MAX_MEMBER_BYTES:
+        raise _refuse(path, f"{info.filename} is far too large")
+    return data
+
+
+def _json(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Any:
+    try:
+        return json.loads(_read(zf, info, path).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _refuse(path, f"{info.filename} is not valid JSON") from None
+
+
+def _records(data: bytes, name: str, path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        parsed = json.loads(data.decode("utf-8")) if data.strip() else {}
+    except (UnicodeDecodeError, ValueError):
+        raise _refuse(path, f"{name} is not valid JSON") from None
+    if not isinstance(parsed, dict) or not isinstance(parsed.get(TABLE, {}), dict):
+        raise _refuse(path, f"{name} is not a table of records")
+    out: dict[str, dict[str, Any]] = {}
+    for record in parsed.get(TABLE, {}).values():
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
+                or not record["id"]:
+            raise _refuse(path, f"{name} has a record without an id")
+        out[record["id"]] = record
+    return out

@@ -1,0 +1,164 @@
+"""``coprod data``: back up, restore, check, export and merge the records, and see the log."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coprod_cli.cli import new_app
+from coprod_cli.cli.context import state
+from coprod_cli.cli.prompts import confirm
+
+app = new_app("Keep the records safe: backups, restore, checks, export and merge.\n\n"
+              "Example: coprod data backup --out beech-house-backup.zip")
+
+
+class LogFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _default_name(kind: str) -> Path:
+    from datetime import date
+
+    return Path(f"coprod-{kind}-{date.today().isoformat()}.zip")
+
+
+@app.command("backup")
+def backup(
+    out: Annotated[Path | None, typer.Option(help="Where to write the backup (a .zip).")
+                   ] = None,
+) -> None:
+    """Write a backup of every record to one file you can keep somewhere safe.
+
+    coprod also keeps a copy each day in the backups folder of your home folder.
+
+    Example: coprod data backup --out /media/usb/coprod-backup.zip
+    """
+    from coprod_cli import records
+
+    settings = state().settings()
+    target = out or _default_name("backup")
+    manifest = records.backup(state().store(), target, service=settings.service,
+                              organisation=settings.organisation)
+    total = sum(f["records"] for name, f in manifest["files"].items()
+                if not name.startswith("audit/"))
+    state().console().print(f"Saved a backup of {total} records (and the audit trail) to "
+                            f"{target}.", markup=False)
+    state().console().print("It holds personal information: keep it as safe as the laptop.",
+                            markup=False)
+
+
+@app.command("restore")
+def restore(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A backup made by 'coprod data "
+                                         "backup'.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask before restoring.")] = False,
+) -> None:
+    """Put every record back as it was in a backup. Shows what will change and asks first.
+
+    The records as they are now are backed up first, so a restore can itself be undone.
+
+    Example: coprod data restore coprod-backup-2026-11-01.zip
+    """
+    from coprod_cli import records
+    from coprod_cli.bundles import read_bundle
+
+    bundle = read_bundle(file)
+    store = state().store()
+    console = state().console()
+    console.print(f"Backup from {bundle.manifest.get('created_at', '?')[:16]}"
+                  f"{' of ' + bundle.service if bundle.service else ''}. Records now and "
+                  "after restoring:", markup=False)
+    for table, now, after in records.restore_plan(store, bundle):
+        console.print(f"  {table}: {now} now, {after} after", markup=False)
+    if not yes and not confirm("Replace every record with the backup's?", default=False,
+                               flag="--yes"):
+        console.print("Nothing was changed.", markup=False)
+        raise typer.Exit(1)
+    records.restore(store, bundle)
+    console.print("Restored. The records from before are in the backups folder.", markup=False)
+
+
+@app.command("export")
+def export(
+    out: Annotated[Path | None, typer.Option(help="Where to write the export (a .zip).")
+                   ] = None,
+) -> None:
+    """Export this service's records as one file for the organisation's co-production lead.
+
+    Example: coprod data export --out beech-house-2026.zip
+    """
+    from coprod_cli import records
+
+    settings = state().settings()
+    target = out or _default_name("export")
+    manifest = records.export(state().store(), target, service=settings.service,
+                              organisation=settings.organisation)
+    total = sum(f["records"] for f in manifest["files"].values())
+    state().console().print(f"Exported {total} records to {target}.", markup=False)
+
+
+@app.command("merge")
+def merge(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Exports to merge.")],
+) -> None:
+    """Merge services' exports into these records, for an organisation-wide report.
+
+    Merging the same export twice changes nothing. A record that already exists with
+    different content is reported as a conflict and left as it is.
+
+    Example: coprod data merge beech-house-2026.zip oak-lodge-2026.zip
+    """
+    from coprod_cli import records
+
+    result = records.merge(state().store(), files)
+    console = state().console()
+    if not result.changed:
+        console.print(f"Nothing new: all {result.unchanged} records were already here.",
+                      markup=False)
+    else:
+        added = ", ".join(f"{n} {t}" for t, n in sorted(result.added.items()) if n)
+        console.print(f"Merged {len(files)} file{'s' * (len(files) != 1)}: added {added}; "
+                      f"{result.unchanged} already here.", markup=False)
+    if result.conflicts:
+        console.print(f"{len(result.conflicts)} records differ from the ones already here and "
+                      "were left as they are:", markup=False)
+        for table, rid in result.conflicts[:20]:
+            console.print(f"  {table} {rid}", markup=False)
+        raise typer.Exit(1)
+
+
+@app.command("log")
+def log(
+    limit: Annotated[int, typer.Option(help="How many entries, newest first.")] = 30,
+    fmt: Annotated[LogFormat, typer.Option("--format", help="table or json.")
+                   ] = LogFormat.table,
+) -> None:
+    """Show the audit trail: which command changed which records, and when.
+
+    The trail holds record ids and the computer account, never names, answers or notes.
+
+    Example: coprod data log --limit 10
+    """
+    from coprod_cli.records import audit_log
+
+    entries = audit_log(state().store(), limit)
+    if fmt is LogFormat.json:
+        typer.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        return
+    console = state().console()
+    if not entries:
+        console.print("Nothing has been changed yet.", markup=False)
+    for e in entries:
+        counts = Counter(f"{c['action']} {c['table']}" for c in e["changes"])
+        what = ", ".join(f"{verb} ({n})" for verb, n in counts.items())
+        more = f" and {e['more_changes']} more" if e.get("more_changes") else ""
+        console.print(f"{e['at'][:19].replace('T', ' ')}  {e['account'] or '?'}  "
+                      f"coprod {e['command']}: {what}{more}", markup=False)
+

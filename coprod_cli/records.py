@@ -1,0 +1,147 @@
+"""Whole-store operations: backup, restore, export, merge, and keeping backups tidy.
+
+Each change that touches many records (restore, merge) runs inside ``Store.bulk_change``: it
+works on a staged copy and is swapped in whole, after a backup, or not at all. Merging is
+idempotent: a record already present with the same content is skipped, and one present with
+different content is reported as a conflict, never overwritten.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from coprod_cli.bundles import Bundle, read_bundle, write_bundle
+from coprod_cli.errors import ValidationError
+from coprod_cli.store import AUDIT_TABLE, TABLE, Store
+
+ORIGIN = "origin"
+
+
+class _NothingToDo(Exception):
+    """Raised inside a bulk change to drop the staged copy when nothing changed."""
+
+
+def backup(store: Store, out: Path, *, service: str, organisation: str) -> dict[str, Any]:
+    return write_bundle(store, out, kind="backup", service=service,
+                        organisation=organisation, include_audit=True)
+
+
+def export(store: Store, out: Path, *, service: str, organisation: str) -> dict[str, Any]:
+    """A service's records for the organisation's lead; the audit trail stays local."""
+    return write_bundle(store, out, kind="export", service=service,
+                        organisation=organisation, include_audit=False)
+
+
+def current_counts(store: Store) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for name, data in store.snapshot().items():
+        if name == "meta.json":
+            continue
+        import json
+
+        counts[name.split("/")[0]] += len(json.loads(data or b"{}").get(TABLE, {}))
+    return dict(counts)
+
+
+def restore_plan(store: Store, bundle: Bundle) -> list[tuple[str, int, int]]:
+    """(table, records now, records after) for every table either side has."""
+    now, after = current_counts(store), bundle.counts()
+    return [(t, now.get(t, 0), after.get(t, 0)) for t in sorted(set(now) | set(after))]
+
+
+def restore(store: Store, bundle: Bundle) -> None:
+    """Replace every record with the bundle's, after a backup; all or nothing."""
+    if bundle.manifest.get("kind") != "backup":
+        raise ValidationError("That file is a service export, not a backup.",
+                              hint="Use 'coprod data merge' to add an export's records.")
+    import json
+
+    files = {name: json.dumps({TABLE: {str(i): r for i, r in enumerate(records.values(),
+                                                                        start=1)}},
+                              ensure_ascii=False).encode("utf-8")
+             for name, records in bundle.files.items()}
+    files["meta.json"] = json.dumps(
+        {"schema_version": bundle.manifest["schema_version"]}).encode("utf-8")
+    with store.bulk_change("restore") as staged:
+        staged.replace_all(files)
+
+
+@dataclass
+class MergeResult:
+    added: Counter[str] = field(default_factory=Counter)
+    unchanged: int = 0
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(n > 0 for n in self.added.values())
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return {k: v for k, v in a.items() if k != ORIGIN} == \
+        {k: v for k, v in b.items() if k != ORIGIN}
+
+
+def merge(store: Store, paths: list[Path]) -> MergeResult:
+    """Add the records of each bundle; nothing is overwritten, merging twice adds nothing."""
+    bundles = [(path, read_bundle(path)) for path in paths]  # every file checked first
+    result = MergeResult()
+    try:
+        with store.bulk_change("merge") as staged, staged.transaction() as tx:
+            for path, bundle in bundles:
+                origin = {"service": bundle.service, "bundle": path.name,
+                          "exported_at": bundle.manifest.get("created_at")}
+                for name, records in sorted(bundle.files.items()):
+                    table, partition = name[:-len(".json")].split("/")
+                    if table == AUDIT_TABLE:
+                        continue
+                    existing = tx._buffered(table, partition)  # one read per file
+                    by_id = {doc["id"]: doc for doc in existing.values()}
+                    new = []
+                    for rid, record in records.items():
+                        if rid in by_id:
+                            if _same(by_id[rid], record):
+                                result.unchanged += 1
+                            else:
+                                result.conflicts.append((table, rid))
+                            continue
+                        new.append({**record, ORIGIN: record.get(ORIGIN) or origin})
+                    tx.insert_many(table, new, partition=partition)
+                    result.added[table] += len(new)
+            if not result.changed:
+                raise _NothingToDo
+    except _NothingToDo:
+        pass
+    return result
+
+
+def prune_backups(backups_dir: Path, keep_days: int, today: date | None = None) -> list[Path]:
+    """Remove dated backups older than ``keep_days``; the newest one is always kept."""
+    if not backups_dir.is_dir():
+        return []
+    cutoff = (today or date.today()) - timedelta(days=keep_days)
+    dated = []
+    for folder in backups_dir.iterdir():
+        try:
+            day = date.fromisoformat(folder.name[:10])
+        except ValueError:
+            continue
+        if folder.is_dir():
+            dated.append((folder.name, day, folder))
+    dated.sort()
+    removed = []
+    for _, day, folder in dated[:-1]:
+        if day < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def audit_log(store: Store, limit: int = 50) -> list[dict[str, Any]]:
+    entries = sorted(store.all(AUDIT_TABLE), key=lambda e: e["at"], reverse=True)
+    return entries[:limit]

@@ -1,0 +1,151 @@
+"""Kill -9 at random moments during writes, merges, restores and migrations.
+
+After every kill the store must open and hold exactly the state before the change or the
+state after it: never a mixture, never a file that cannot be read. The number of trials is
+COPROD_FAULT_TRIALS per kind of change (default 50, so 200 in all).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from coprod_cli import people, records, store
+from coprod_cli.store import Store
+
+TRIALS = int(os.environ.get("COPROD_FAULT_TRIALS", "50"))
+WORKER = Path(__file__).with_name("fault_worker.py")
+
+
+def names(root: Path) -> list[str]:
+    return sorted(p["name"] for p in Store.open(root).all("people"))
+
+
+def raw_people(root: Path) -> list[dict]:
+    path = root / "people" / "all.json"
+    return list(json.loads(path.read_text())["records"].values()) if path.exists() else []
+
+
+def build(root: Path, prefix: str, n: int) -> Store:
+    s = Store.open(root)
+    with s.transaction() as tx:
+        for i in range(n):
+            tx.insert("people", {"name": f"{prefix}{i:04d}", "role": "other",
+                                 "pad": "x" * 200})
+            tx.insert("attendance", {"person": f"{prefix}{i}", "pad": "y" * 100},
+                      partition=str(2016 + i % 10))
+    return s
+
+
+def kill_at_random(mode: str, root: Path, extra: list[str], window: float) -> bool:
+    """Start the worker, let it get going, kill it; True if it finished before the kill."""
+    proc = subprocess.Popen([sys.executable, str(WORKER), mode, str(root), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(random.uniform(0, window))
+    proc.send_signal(signal.SIGKILL)
+    out = proc.stdout.read()
+    proc.wait()
+    return "done" in out
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("template")
+    build(base / "old" / "store", "old", 300)
+    other = build(base / "other" / "store", "new", 300)
+    records.export(other, base / "other.zip", service="Oak", organisation="")
+    backup_src = build(base / "backupsrc" / "store", "bak", 200)
+    records.backup(backup_src, base / "backup.zip", service="Beech", organisation="")
+    return {"old": base / "old" / "store", "merge": base / "other.zip",
+            "restore": base / "backup.zip"}
+
+
+def parallel(trial: Callable[[int], object]) -> list[object]:
+    """Trials are independent processes in their own folders: run four at a time."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(trial, range(TRIALS)))
+
+
+def fresh(template: dict[str, Path], tmp_path: Path, trial: int) -> Path:
+    root = tmp_path / f"t{trial}" / "store"
+    shutil.copytree(template["old"], root)
+    return root
+
+
+@pytest.mark.parametrize("mode", ["merge", "restore"])
+def test_bulk_changes_are_all_or_nothing(template, tmp_path: Path, mode: str) -> None:
+    old = names(template["old"])
+    expected_new = sorted(old + [f"new{i:04d}" for i in range(300)]) if mode == "merge" \
+        else [f"bak{i:04d}" for i in range(200)]
+
+    def trial(n: int) -> str:
+        root = fresh(template, tmp_path, n)
+        kill_at_random(mode, root, [str(template[mode])], window=0.6)
+        now = names(root)  # opening recovers any half-done swap
+        assert now in (old, expected_new), f"trial {n}: a mixture of states"
+        shutil.rmtree(root.parent)
+        return "old" if now == old else "new"
+
+    results = parallel(trial)
+    outcomes = {k: results.count(k) for k in ("old", "new")}
+    assert outcomes["old"] and outcomes["new"], outcomes  # kills landed on both sides
+
+
+def test_writes_leave_a_prefix_of_the_sequence(template, tmp_path: Path) -> None:
+    def trial(n: int) -> int:
+        root = tmp_path / f"w{n}" / "store"
+        kill_at_random("write", root, [], window=0.5)
+        written = names(root)
+        assert written == [f"w{i:05d}" for i in range(len(written))], f"trial {n}"
+        shutil.rmtree(root.parent)
+        return len(written)
+
+    assert max(parallel(trial)) > 0
+
+
+def test_migrations_are_all_or_nothing(template, tmp_path: Path, monkeypatch) -> None:
+    def kill(n: int) -> Path:
+        root = fresh(template, tmp_path, n)
+        kill_at_random("migrate", root, [], window=0.4)
+        flags = {p.get("migrated", False) for p in raw_people(root)}
+        assert len(flags) == 1, f"trial {n}: some records migrated, some not"
+        return root
+
+    roots = parallel(kill)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(store.MIGRATIONS, 2, lambda tx: [
+        tx.update("people", p["id"], {"migrated": True}) for p in tx.all("people")])
+    for root in roots:
+        reopened = Store.open(root)  # finishes the migration if the kill came first
+        assert all(p.get("migrated") for p in reopened.all("people"))
+        assert json.loads((root / "meta.json").read_text())["schema_version"] == 2
+
+
+def test_three_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
+    """Attendance, feedback and people records from three terminals at the same time."""
+    root = tmp_path / "store"
+    Store.open(root)
+    code = ("import sys; from pathlib import Path; from coprod_cli.store import Store\n"
+            "s = Store.open(Path(sys.argv[1]), lock_timeout=30)\n"
+            "for i in range(150):\n"
+            "    s.insert(sys.argv[2], {'n': i}, partition='2026')\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(root), table])
+             for table in ("attendance", "feedback", "measures")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    s = Store.open(root)
+    for table in ("attendance", "feedback", "measures"):
+        assert sorted(r["n"] for r in s.all(table)) == list(range(150))
+    people.add_person(s, "Still works", "other")
