@@ -22,6 +22,7 @@ from coprod_cli.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS, find_run, pa
 from coprod_cli.store import Store
 
 PERSON_COLUMN = "person"
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 SMALL_SAMPLE = 30
 """Below this many paired answers, outcome changes are shown with a caution (Warwick's advice
 for SWEMWBS; a sensible floor for ONS4 too)."""
@@ -115,146 +116,234 @@ class Filters:
                 and (self.session is None or run["session_id"] == self.session))
 
 
-def _breakdown(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, int]]:
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[row[key] or "(none)"].append(row)
-    out = {}
-    for label, group in sorted(groups.items()):
-        per_person = Counter(r["person_id"] for r in group)
-        out[label] = {"sessions": len({r["run_id"] for r in group}),
-                      "attendances": len(group), "people": len(per_person),
-                      "returning": sum(1 for n in per_person.values() if n >= 2)}
-    return out
-
-
 def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
-def summarise(store: Store, filters: Filters, form: Form,
-              measures: dict[str, Measure]) -> dict[str, Any]:
-    """Every figure of the effectiveness report, unsuppressed. Reads each table once."""
-    all_runs = store.all(RUNS)
-    runs = [r for r in all_runs if filters.keeps(r) and r["phase"] != "register"]
-    run_ids = {r["id"] for r in runs}
-    years = sorted({partition_of(r) for r in run_ids})
-    attendance = [a for y in years for a in store.all(ATTENDANCE, partition=y)
-                  if a["run_id"] in run_ids]
-    feedback = [f for y in years for f in store.all(FEEDBACK, partition=y)
-                if f["run_id"] in run_ids]
-    measured = [m for y in years for m in store.all(MEASURES, partition=y)
-                if m["run_id"] in run_ids]
-    registry = {p["id"]: p for p in store.all(people.TABLE)}
-    return {
-        "filters": filters.__dict__,
-        "period": {"first": min((r["started_at"][:10] for r in runs), default=None),
-                   "last": max((r["started_at"][:10] for r in runs), default=None)},
-        "reach": _reach(runs, attendance),
-        "coproduction": _coproduction(runs, all_runs, attendance, feedback),
-        "experience": _experience(form, feedback),
-        "outcomes": _outcomes(measures, measured),
-        "voices": _voices(feedback, registry),
-    }
+VOICES_SHOWN = 200
+"""The most recent comments of each kind kept in a report; an organisation's ten years hold
+hundreds of thousands, and a report lists what a reader can take in."""
 
 
-def _reach(runs: list[dict[str, Any]], attendance: list[dict[str, Any]]) -> dict[str, Any]:
-    per_person = Counter(a["person_id"] for a in attendance)
-    return {
-        "sessions": len(runs), "attendances": len(attendance),
-        "people": len(per_person),
-        "returning": sum(1 for n in per_person.values() if n >= 2),
-        "by_role": _breakdown(attendance, "role"),
-        "by_theme": _breakdown(attendance, "theme"),
-        "by_service": _breakdown(attendance, "service"),
-    }
+class _Tally:
+    """Running totals, fed one year's partition at a time so memory stays flat with history:
+    only per-person and per-group counters are kept, never every record."""
 
+    def __init__(self, filters: Filters, form: Form, measures: dict[str, Measure]) -> None:
+        self.filters, self.form, self.measures = filters, form, measures
+        self.runs: dict[str, str] = {}  # run id -> started_at, for the runs kept
+        self.co_facilitated = 0
+        self.co_facilitators: list[tuple[str, str]] = []  # (person, run started_at)
+        self.attendances = 0
+        self.per_person: Counter[str] = Counter()
+        self.first_attended: dict[str, str] = {}
+        self.groups: dict[str, dict[str, dict[str, Any]]] = {
+            d: defaultdict(lambda: {"runs": set(), "attendances": 0, "people": Counter()})
+            for d in ("role", "theme", "service")}
+        self.forms = 0
+        self.ratings = {q.id: Counter[int]() for q in form.questions if q.type == "scale"}
+        self.help_answers: dict[str, str] = {}
+        self.comments: dict[str, list[str]] = {"went_well": [], "even_better": []}
+        self.band_position = {(m, i.id): {v: n for n, band in enumerate(i.bands)
+                                          for v in range(band.min, band.max + 1)}
+                              for m, measure in measures.items() for i in measure.items}
+        self.outcomes = {m: {i.id: {"before": 0.0, "after": 0.0, "n": 0,
+                                    "shift": Counter[str]()} for i in measure.items}
+                         for m, measure in measures.items()}
 
-def _coproduction(runs: list[dict[str, Any]], all_runs: list[dict[str, Any]],
-                  attendance: list[dict[str, Any]], feedback: list[dict[str, Any]]
-                  ) -> dict[str, Any]:
-    co_run = sum(1 for r in runs if any(f["as"] == "co-facilitator" and f["lived_experience"]
-                                        for f in r["facilitators"]))
-    first_attended: dict[str, str] = {}
-    for a in sorted(attendance, key=lambda a: a["arrived_at"]):
-        first_attended.setdefault(a["person_id"], a["arrived_at"])
-    moved = {f["person_id"] for r in runs for f in r["facilitators"]
-             if f["as"] == "co-facilitator" and f["person_id"] in first_attended
-             and first_attended[f["person_id"]] < r["started_at"]}
-    help_answers: dict[str, str] = {}
-    for form in sorted(feedback, key=lambda f: f["at"]):
-        answer = form["answers"].get("help_run")
-        if isinstance(answer, str):
-            help_answers[form["person_id"] or form["id"]] = answer
-    return {"sessions": len(runs), "co_facilitated": co_run,
-            "moved_to_co_facilitator": len(moved),
-            "would_help": {k: v for k, v in sorted(Counter(help_answers.values()).items())}}
+    def add_runs(self, runs: list[dict[str, Any]]) -> None:
+        for run in runs:
+            if run["phase"] == "register" or not self.filters.keeps(run):
+                continue
+            self.runs[run["id"]] = run["started_at"]
+            co = [f for f in run["facilitators"] if f["as"] == "co-facilitator"]
+            if any(f["lived_experience"] for f in co):
+                self.co_facilitated += 1
+            self.co_facilitators += [(f["person_id"], run["started_at"]) for f in co]
 
+    def add_attendance(self, rows: list[dict[str, Any]]) -> None:
+        runs, per_person, first = self.runs, self.per_person, self.first_attended
+        dimensions = list(self.groups.items())
+        for row in rows:
+            if row["run_id"] not in runs:
+                continue
+            person, arrived = row["person_id"], row["arrived_at"]
+            self.attendances += 1
+            per_person[person] += 1
+            if person not in first or arrived < first[person]:
+                first[person] = arrived
+            for dimension, groups in dimensions:
+                group = groups[row[dimension] or "(none)"]
+                group["runs"].add(row["run_id"])
+                group["attendances"] += 1
+                group["people"][person] += 1
 
-def _experience(form: Form, feedback: list[dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for q in form.questions:
-        if q.type != "scale":
-            continue
-        values = [f["answers"].get(q.id) for f in feedback]
-        given = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
-        low, high = q.min or 1, q.max or 5
-        out[q.id] = {"text": q.text, "n": len(given), "mean": _mean([float(v) for v in given]),
-                     "distribution": {str(k): sum(1 for v in given if v == k)
-                                      for k in range(low, high + 1)},
-                     "labels": {str(k): v for k, v in q.labels.items()}}
-    return {"forms": len(feedback), "questions": out}
+    def add_feedback(self, rows: list[dict[str, Any]]) -> None:
+        runs, ratings = self.runs, list(self.ratings.items())
+        for form in rows:  # files keep insertion order, which is time order
+            if form["run_id"] not in runs:
+                continue
+            self.forms += 1
+            answers = form["answers"]
+            for qid, counter in ratings:
+                value = answers.get(qid)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    counter[value] += 1
+            answer = answers.get("help_run")
+            if isinstance(answer, str):
+                self.help_answers[form["person_id"] or form["id"]] = answer
+            for key, kept in self.comments.items():
+                text = answers.get(key)
+                if isinstance(text, str) and text.strip():
+                    kept.append(text.strip())
+                    if len(kept) > 2 * VOICES_SHOWN:
+                        del kept[:-VOICES_SHOWN]
 
-
-def _outcomes(measures: dict[str, Measure], measured: list[dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for measure_id, measure in measures.items():
-        pairs: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
-        for m in measured:
-            if m["measure"] == measure_id and m["person_id"]:
-                pairs[(m["run_id"], m["person_id"])][m["when"]] = m["answers"]
-        items = {}
-        for item in measure.items:
-            before, after, shift = [], [], Counter[str]()
-            band_order = [b.label for b in item.bands]
-            for pair in pairs.values():
-                b = (pair.get("before") or {}).get(item.id)
-                a = (pair.get("after") or {}).get(item.id)
+    def add_measures(self, rows: list[dict[str, Any]]) -> None:
+        runs = self.runs
+        pairs: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+        for m in rows:  # a pair is one person's answers at one run: always one partition
+            if m["run_id"] in runs and m["person_id"] and m["measure"] in self.measures:
+                pairs[(m["measure"], m["run_id"], m["person_id"])][m["when"]] = m["answers"]
+        for (measure_id, _, _), pair in pairs.items():
+            before_answers, after_answers = pair.get("before") or {}, pair.get("after") or {}
+            for item in self.measures[measure_id].items:
+                b, a = before_answers.get(item.id), after_answers.get(item.id)
                 if not isinstance(b, int) or not isinstance(a, int):
                     continue
-                before.append(float(b))
-                after.append(float(a))
-                move = band_order.index(measure.band(item.id, a) or "") - \
-                    band_order.index(measure.band(item.id, b) or "") if band_order else 0
+                tally = self.outcomes[measure_id][item.id]
+                tally["before"] += b
+                tally["after"] += a
+                tally["n"] += 1
+                position = self.band_position[(measure_id, item.id)]
+                move = position.get(a, 0) - position.get(b, 0)
                 better = -move if item.reversed else move
-                shift["better" if better > 0 else "worse" if better < 0 else "same"] += 1
-            items[item.id] = {"text": item.text, "n": len(before),
-                              "before_mean": _mean(before), "after_mean": _mean(after),
-                              "reversed": item.reversed,
-                              "band_shift": {k: shift.get(k, 0)
-                                             for k in ("better", "same", "worse")}}
-        n = max((i["n"] for i in items.values()), default=0)
-        out[measure_id] = {"title": measure.title, "pairs": n, "items": items,
-                           "caution": n < SMALL_SAMPLE}
-    return out
+                tally["shift"]["better" if better > 0 else "worse" if better < 0 else "same"] += 1
+
+    def reach(self) -> dict[str, Any]:
+        def breakdown(groups: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
+            return {label: {"sessions": len(g["runs"]), "attendances": g["attendances"],
+                            "people": len(g["people"]),
+                            "returning": sum(1 for n in g["people"].values() if n >= 2)}
+                    for label, g in sorted(groups.items())}
+
+        return {"sessions": len(self.runs), "attendances": self.attendances,
+                "people": len(self.per_person),
+                "returning": sum(1 for n in self.per_person.values() if n >= 2),
+                "by_role": breakdown(self.groups["role"]),
+                "by_theme": breakdown(self.groups["theme"]),
+                "by_service": breakdown(self.groups["service"])}
+
+    def coproduction(self) -> dict[str, Any]:
+        moved = {person for person, started in self.co_facilitators
+                 if person in self.first_attended and self.first_attended[person] < started}
+        return {"sessions": len(self.runs), "co_facilitated": self.co_facilitated,
+                "moved_to_co_facilitator": len(moved),
+                "would_help": dict(sorted(Counter(self.help_answers.values()).items()))}
+
+    def experience(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for q in self.form.questions:
+            if q.type != "scale":
+                continue
+            counts = self.ratings[q.id]
+            n = sum(counts.values())
+            low, high = q.min or 1, q.max or 5
+            out[q.id] = {"text": q.text, "n": n,
+                         "mean": round(sum(k * v for k, v in counts.items()) / n, 2) if n
+                         else None,
+                         "distribution": {str(k): counts.get(k, 0) for k in range(low, high + 1)},
+                         "labels": {str(k): v for k, v in q.labels.items()}}
+        return {"forms": self.forms, "questions": out}
+
+    def outcome_report(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for measure_id, measure in self.measures.items():
+            items = {}
+            for item in measure.items:
+                t = self.outcomes[measure_id][item.id]
+                n = t["n"]
+                items[item.id] = {"text": item.text, "n": n,
+                                  "before_mean": round(t["before"] / n, 2) if n else None,
+                                  "after_mean": round(t["after"] / n, 2) if n else None,
+                                  "reversed": item.reversed,
+                                  "band_shift": {k: t["shift"].get(k, 0)
+                                                 for k in ("better", "same", "worse")}}
+            pairs = max((i["n"] for i in items.values()), default=0)
+            out[measure_id] = {"title": measure.title, "pairs": pairs, "items": items,
+                               "caution": pairs < SMALL_SAMPLE}
+        return out
 
 
-def _voices(feedback: list[dict[str, Any]], registry: dict[str, dict[str, Any]]
-            ) -> dict[str, Any]:
+def summarise(store: Store, filters: Filters, form: Form,
+              measures: dict[str, Measure]) -> dict[str, Any]:
+    """Every figure of the effectiveness report, unsuppressed.
+
+    Reads each file once, a year at a time (runs, then that year's attendance, feedback and
+    measures, which always sit in their run's year), keeping only running totals.
+    """
+    tally = _Tally(filters, form, measures)
+    years = store.partitions(RUNS)
+    if filters.date_from:
+        years = [y for y in years if y >= filters.date_from[:4]]
+    if filters.date_to:
+        years = [y for y in years if y <= filters.date_to[:4]]
+    for year in years:
+        kept_before = len(tally.runs)
+        tally.add_runs(store.all(RUNS, partition=year))
+        if len(tally.runs) == kept_before:
+            continue
+        tally.add_attendance(store.all(ATTENDANCE, partition=year))
+        tally.add_feedback(store.all(FEEDBACK, partition=year))
+        tally.add_measures(store.all(MEASURES, partition=year))
+    registry = {p["id"]: p for p in store.all(people.TABLE)}
+    started = sorted(tally.runs.values())
+    return {
+        "filters": filters.__dict__,
+        "period": {"first": started[0][:10] if started else None,
+                   "last": started[-1][:10] if started else None},
+        "reach": tally.reach(),
+        "coproduction": tally.coproduction(),
+        "experience": tally.experience(),
+        "outcomes": tally.outcome_report(),
+        "voices": _voices(tally.comments, tally.forms, registry),
+    }
+
+
+def _voices(comments: dict[str, list[str]], forms: int,
+            registry: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Comments with every registered person's name replaced by their role."""
-    names = sorted(registry.values(), key=lambda p: -len(p["name"]))
-    patterns = [(re.compile(r"(?<!\w)" + re.escape(p["name"]) + r"(?!\w)", re.IGNORECASE),
-                 f"[{people.ROLE_WORDS[p['role']]}]") for p in names if len(p["name"]) >= 2]
+    roles: dict[str, str] = {}
+    for person in registry.values():
+        if len(person["name"]) >= 2:
+            roles.setdefault(person["name"].casefold(), f"[{people.ROLE_WORDS[person['role']]}]")
+    # One alternation, longest names first, so "Ana Jones" wins over "Ana": a single pass per
+    # comment instead of one regular expression per registered person.
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(
+        roles, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE) if roles else None
+
+    first_words: set[str] = set()
+    always = False  # a name starting with punctuation cannot be ruled out word by word
+    for name in roles:
+        tokens = _WORD.findall(name)
+        if tokens and name.startswith(tokens[0]):
+            first_words.add(tokens[0])
+        else:
+            always = True
+    seen: dict[str, str] = {}
 
     def anonymise(text: str) -> str:
-        for pattern, role in patterns:
-            text = pattern.sub(role, text)
-        return text
+        """Most comments name nobody: a set lookup per word rules them out before the
+        (much slower) alternation runs; repeated comments are answered from a cache."""
+        if text in seen:
+            return seen[text]
+        result = text
+        if pattern is not None and (always or not first_words.isdisjoint(
+                _WORD.findall(text.casefold()))):
+            result = pattern.sub(lambda m: roles.get(m.group(0).casefold(), "[someone]"), text)
+        seen[text] = result
+        return result
 
-    out: dict[str, list[str]] = {"went_well": [], "even_better": []}
-    for form in sorted(feedback, key=lambda f: f["at"]):
-        for key in out:
-            value = form["answers"].get(key)
-            if isinstance(value, str) and value.strip():
-                out[key].append(anonymise(value.strip()))
-    return {"forms": len(feedback), **out}
+    out = {key: [anonymise(text) for text in kept[-VOICES_SHOWN:]]
+           for key, kept in comments.items()}
+    return {"forms": forms, **out}

@@ -280,3 +280,15 @@ def test_markdown_report_is_suppressed_and_escaped(org) -> None:
     assert "Caution: fewer than 5 people answered ONS personal wellbeing \\(ONS4\\)" in text
     assert "- =HYPERLINK\\(\"x\"\\)" in text
     assert "Ana" not in text  # names in comments became roles
+
+
+def test_voices_anonymise_awkward_names() -> None:
+    from coprod_cli.evaluation import _voices
+
+    registry = {str(i): {"name": n, "role": "carer"} for i, n in enumerate(
+        ["<b>Bo</b>", "Siân Dŵr-Łukasz", "O'Neil", "Ana"])}
+    forms = [{"at": "1", "answers": {"went_well": t}} for t in (
+        "Thanks <b>Bo</b> and siân dŵr-łukasz", "o'neil made tea", "Banana bread", "ANA.")]
+    comments = {"went_well": [f["answers"]["went_well"] for f in forms], "even_better": []}
+    assert _voices(comments, len(forms), registry)["went_well"] == [
+        "Thanks [carer] and [carer]", "[carer] made tea", "Banana bread", "[carer]."]
