@@ -19,6 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from coprod_cli.errors import ValidationError
 from coprod_cli.fileutil import atomic_write_bytes
 from coprod_cli.store import AUDIT_TABLE, SCHEMA_VERSION, TABLE, Store
@@ -60,10 +62,30 @@ def write_bundle(store: Store, out: Path, *, kind: str, service: str, organisati
             table = name.split("/")[0]
             if name == "meta.json" or (table == AUDIT_TABLE and not include_audit):
                 continue
-            records = json.loads(data or b"{}").get(TABLE, {})
+            records = orjson.loads(data or b"{}").get(TABLE, {})
             files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "records": len(records)}
             zf.writestr(f"records/{name}", data)
         manifest = {"format": FORMAT, "version": VERSION, "kind": kind, "service": service,
+                    "organisation": organisation, "schema_version": SCHEMA_VERSION,
+                    "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                    "files": files}
+        zf.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    atomic_write_bytes(out, buffer.getvalue())
+    return manifest
+
+
+def write_tables_bundle(tables: dict[tuple[str, str], list[dict[str, Any]]], out: Path, *,
+                        service: str, organisation: str = "") -> dict[str, Any]:
+    """A bundle straight from records in memory (demo data for benchmarks and training)."""
+    buffer = io.BytesIO()
+    files: dict[str, Any] = {}
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for (table, partition), rows in sorted(tables.items()):
+            name = f"{table}/{partition}.json"
+            data = orjson.dumps({TABLE: {str(i): r for i, r in enumerate(rows, start=1)}})
+            files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "records": len(rows)}
+            zf.writestr(f"records/{name}", data)
+        manifest = {"format": FORMAT, "version": VERSION, "kind": "export", "service": service,
                     "organisation": organisation, "schema_version": SCHEMA_VERSION,
                     "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
                     "files": files}
@@ -78,15 +100,27 @@ def _refuse(path: Path, problem: str) -> ValidationError:
                                 "('coprod data export' or 'coprod data backup').")
 
 
-def read_bundle(path: Path) -> Bundle:
-    """Open and fully check a bundle; raises ``ValidationError`` naming the problem."""
-    try:
-        zf = zipfile.ZipFile(path)
-    except FileNotFoundError:
-        raise ValidationError(f"There is no file at {path}.") from None
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse(path, f"it is not a zip file ({exc})") from None
-    with zf:
+class BundleReader:
+    """An open bundle whose manifest and file names are checked; each file is read, checked
+    against its checksum and parsed only when asked for, so a merge of fifty services holds
+    one year of one table in memory at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._zip = zipfile.ZipFile(path)
+        except FileNotFoundError:
+            raise ValidationError(f"There is no file at {path}.") from None
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise _refuse(path, f"it is not a zip file ({exc})") from None
+        try:
+            self.manifest, self._members = self._check()
+        except BaseException:
+            self._zip.close()
+            raise
+
+    def _check(self) -> tuple[dict[str, Any], dict[str, zipfile.ZipInfo]]:
+        path, zf = self.path, self._zip
         infos = zf.infolist()
         names = [i.filename for i in infos]
         if "manifest.json" not in names:
@@ -107,7 +141,7 @@ def read_bundle(path: Path) -> Bundle:
         listed = manifest.get("files")
         if not isinstance(listed, dict):
             raise _refuse(path, "its manifest lists no files")
-        bundle = Bundle(manifest=manifest)
+        members: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             if info.filename == "manifest.json" or info.is_dir():
                 continue
@@ -115,16 +149,45 @@ def read_bundle(path: Path) -> Bundle:
             if not match:
                 raise _refuse(path, f"it holds an unexpected file {info.filename!r}")
             name = f"{match[1]}/{match[2]}.json"
-            entry = listed.get(name)
-            if not isinstance(entry, dict):
+            if not isinstance(listed.get(name), dict):
                 raise _refuse(path, f"{name} is not in its manifest")
-            data = _read(zf, info, path)
-            if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-                raise _refuse(path, f"{name} does not match its checksum (damaged or changed)")
-            bundle.files[name] = _records(data, name, path)
-        missing = set(listed) - set(bundle.files)
+            members[name] = info
+        missing = set(listed) - set(members)
         if missing:
             raise _refuse(path, f"its manifest lists {sorted(missing)[0]}, which is missing")
+        return manifest, members
+
+    @property
+    def names(self) -> list[str]:
+        """``"table/partition.json"`` names, sorted."""
+        return sorted(self._members)
+
+    @property
+    def service(self) -> str:
+        return str(self.manifest.get("service") or "")
+
+    def records(self, name: str) -> dict[str, dict[str, Any]]:
+        data = _read(self._zip, self._members[name], self.path)
+        if hashlib.sha256(data).hexdigest() != self.manifest["files"][name].get("sha256"):
+            raise _refuse(self.path, f"{name} does not match its checksum (damaged or changed)")
+        return _records(data, name, self.path)
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> BundleReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def read_bundle(path: Path) -> Bundle:
+    """Open and fully check a bundle, reading every file (for restore and small bundles)."""
+    with BundleReader(path) as reader:
+        bundle = Bundle(manifest=reader.manifest)
+        for name in reader.names:
+            bundle.files[name] = reader.records(name)
     return bundle
 
 
@@ -150,8 +213,8 @@ def _json(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Any:
 
 def _records(data: bytes, name: str, path: Path) -> dict[str, dict[str, Any]]:
     try:
-        parsed = json.loads(data.decode("utf-8")) if data.strip() else {}
-    except (UnicodeDecodeError, ValueError):
+        parsed = orjson.loads(data) if data.strip() else {}
+    except ValueError:  # orjson.JSONDecodeError is a ValueError; it refuses bad UTF-8 too
         raise _refuse(path, f"{name} is not valid JSON") from None
     if not isinstance(parsed, dict) or not isinstance(parsed.get(TABLE, {}), dict):
         raise _refuse(path, f"{name} is not a table of records")

@@ -10,38 +10,25 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic import ValidationError as PydanticValidationError
+from typing import TYPE_CHECKING
 
 from coprod_cli.errors import ValidationError
+
+if TYPE_CHECKING:
+    from coprod_cli.settings import Settings
 
 APP_NAME = "coprod"
 CONFIG_FILE = "config.yaml"
 
-HandoutStyle = Literal["standard", "easy-read", "large-print", "dyslexia"]
 
+def __getattr__(name: str) -> object:
+    """``config.Settings`` is loaded on first use: pydantic costs ~90 ms to import, and
+    ``coprod --help`` should not pay for it."""
+    if name in ("Settings", "HandoutStyle"):
+        from coprod_cli import settings
 
-class Settings(BaseModel):
-    """What an organisation sets once: who it is and how cautious its reports are."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    organisation: str = ""
-    service: str = ""
-    grant_cap_pence: int = Field(default=15000, ge=100, le=10_000_000)
-    #: The grants scheme's yearly budget (calendar year); None means no yearly limit. Funds
-    #: raised and unspent money returned add to it.
-    grant_budget_pence: int | None = Field(default=None, ge=0, le=100_000_000)
-    #: How long a grant has to be spent, counted from its approval.
-    grant_spend_months: int = Field(default=12, ge=1, le=60)
-    small_number_threshold: int = Field(default=5, ge=1, le=100)
-    #: Days without attending or facilitating after which a person is listed by
-    #: 'coprod people review' (data minimisation: keep records no longer than needed).
-    retention_days: int = Field(default=730, ge=1, le=36500)
-    handout_style: HandoutStyle = "standard"
-    backup_keep_days: int = Field(default=30, ge=1, le=3650)
+        return getattr(settings, name)
+    raise AttributeError(name)
 
 
 def platform_home() -> Path:
@@ -86,6 +73,10 @@ def user_templates_dir(home: Path) -> Path:
 
 def load_settings(home: Path) -> Settings:
     """Read settings, or the defaults when ``coprod init`` was never run."""
+    from pydantic import ValidationError as PydanticValidationError
+
+    from coprod_cli.settings import Settings
+
     path = home / CONFIG_FILE
     if not path.exists():
         return Settings()

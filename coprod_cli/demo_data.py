@@ -14,7 +14,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from coprod_cli.library import Session
@@ -69,12 +69,29 @@ def _id(rng: random.Random) -> str:
     return uuid.UUID(int=rng.getrandbits(128), version=4).hex
 
 
+Tables = dict[tuple[str, str], list[dict[str, Any]]]
+
+
 def generate(store: Store, profile: Profile, sessions: list[Session], *, seed: int = 1,
              service: str = "Demo service", start_year: int = 2016,
              progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Fill ``store`` with one service's records; returns how many of each were written."""
+    tables = generate_tables(profile, sessions, seed=seed, service=service,
+                             start_year=start_year, progress=progress)
+    counts: dict[str, int] = defaultdict(int)
+    for (table, part), rows in sorted(tables.items()):
+        with store.transaction() as tx:
+            tx.insert_many(table, rows, partition=part)
+        counts[table] += len(rows)
+    return dict(counts)
+
+
+def generate_tables(profile: Profile, sessions: list[Session], *, seed: int = 1,
+                    service: str = "Demo service", start_year: int = 2016,
+                    progress: Callable[[str], None] | None = None) -> Tables:
+    """One service's records by (table, partition), in memory, not yet saved."""
     rng = random.Random(f"{seed}:{service}")
-    now = datetime(start_year, 1, 1, tzinfo=timezone.utc)
+    now = datetime(start_year, 1, 1, tzinfo=UTC)
     people = []
     for _ in range(profile.people):
         name = f"{rng.choice(FIRST)} {rng.choice(INITIALS)}."
@@ -86,13 +103,13 @@ def generate(store: Store, profile: Profile, sessions: list[Session], *, seed: i
     staff = [p for p in people if p["role"] == "staff"] or people[:1]
     lived = [p for p in people if p["role"] == "person-using-services"]
     regulars = people[: max(1, len(people) // 5)]  # a core who keep coming back
-    tables: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    tables: Tables = defaultdict(list)
     tables[("people", "all")] = people
     for year in range(start_year, start_year + profile.years):
         part = str(year)
         for n in range(profile.runs_per_year):
             session = sessions[n % len(sessions)]
-            day = datetime(year, 1, 1, 10, tzinfo=timezone.utc) + timedelta(
+            day = datetime(year, 1, 1, 10, tzinfo=UTC) + timedelta(
                 days=int(n * 365 / profile.runs_per_year), minutes=rng.randrange(0, 120))
             run_id = f"{day:%Y%m%d}-{rng.getrandbits(24):06x}"
             co = rng.choice(lived) if lived and rng.random() < 0.6 else None
@@ -163,9 +180,4 @@ def generate(store: Store, profile: Profile, sessions: list[Session], *, seed: i
                             "at": _iso(day if when == "before" else clock)})
         if progress:
             progress(f"{service}: {year}")
-    counts: dict[str, int] = defaultdict(int)
-    for (table, part), rows in sorted(tables.items()):
-        with store.transaction() as tx:
-            tx.insert_many(table, rows, partition=part)
-        counts[table] += len(rows)
-    return dict(counts)
+    return tables

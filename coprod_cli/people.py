@@ -11,10 +11,12 @@ import difflib
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
-from coprod_cli.store import Store
+
+if TYPE_CHECKING:
+    from coprod_cli.store import Store
 
 TABLE = "people"
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from coprod_cli.bundles import Bundle, read_bundle, write_bundle
+from coprod_cli.bundles import Bundle, BundleReader, write_bundle
 from coprod_cli.errors import ValidationError
 from coprod_cli.store import AUDIT_TABLE, TABLE, Store
 
@@ -61,9 +61,10 @@ def restore(store: Store, bundle: Bundle) -> None:
                               hint="Use 'coprod data merge' to add an export's records.")
     import json
 
-    files = {name: json.dumps({TABLE: {str(i): r for i, r in enumerate(records.values(),
-                                                                        start=1)}},
-                              ensure_ascii=False).encode("utf-8")
+    import orjson
+
+    files = {name: orjson.dumps({TABLE: {str(i): r for i, r in enumerate(records.values(),
+                                                                          start=1)}})
              for name, records in bundle.files.items()}
     files["meta.json"] = json.dumps(
         {"schema_version": bundle.manifest["schema_version"]}).encode("utf-8")
@@ -88,30 +89,49 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def merge(store: Store, paths: list[Path]) -> MergeResult:
-    """Add the records of each bundle; nothing is overwritten, merging twice adds nothing."""
-    bundles = [(path, read_bundle(path)) for path in paths]  # every file checked first
-    result = MergeResult()
+    """Add the records of each bundle; nothing is overwritten, merging twice adds nothing.
+
+    Works one file (a table's year) at a time across all bundles, so each file of the
+    store is read and written once however many services are merged, and memory holds one
+    file's records. Every bundle's manifest is checked before anything starts, and every
+    file against its checksum as it is read; any failure leaves the records as they were.
+    """
+    readers: list[BundleReader] = []
     try:
-        with store.bulk_change("merge") as staged, staged.transaction() as tx:
-            for path, bundle in bundles:
-                origin = {"service": bundle.service, "bundle": path.name,
-                          "exported_at": bundle.manifest.get("created_at")}
-                for name, records in sorted(bundle.files.items()):
-                    table, partition = name[:-len(".json")].split("/")
-                    if table == AUDIT_TABLE:
-                        continue
-                    existing = tx._buffered(table, partition)  # one read per file
-                    by_id = {doc["id"]: doc for doc in existing.values()}
-                    new = []
-                    for rid, record in records.items():
-                        if rid in by_id:
-                            if _same(by_id[rid], record):
-                                result.unchanged += 1
-                            else:
-                                result.conflicts.append((table, rid))
+        for path in paths:
+            readers.append(BundleReader(path))
+        return _merge_files(store, readers)
+    finally:
+        for reader in readers:
+            reader.close()
+
+
+def _merge_files(store: Store, readers: list[BundleReader]) -> MergeResult:
+    result = MergeResult()
+    names = sorted({n for r in readers for n in r.names if not n.startswith(AUDIT_TABLE + "/")})
+    origins = [{"service": r.service, "bundle": r.path.name,
+                "exported_at": r.manifest.get("created_at")} for r in readers]
+    try:
+        with store.bulk_change("merge") as staged:
+            for name in names:
+                table, partition = name[:-len(".json")].split("/")
+                with staged.transaction() as tx:
+                    by_id = {doc["id"]: doc for doc in tx._buffered(table, partition).values()}
+                    new: list[dict[str, Any]] = []
+                    for reader, origin in zip(readers, origins, strict=True):
+                        if name not in reader.names:
                             continue
-                        new.append({**record, ORIGIN: record.get(ORIGIN) or origin})
-                    tx.insert_many(table, new, partition=partition)
+                        for rid, record in reader.records(name).items():
+                            if rid in by_id:
+                                if _same(by_id[rid], record):
+                                    result.unchanged += 1
+                                else:
+                                    result.conflicts.append((table, rid))
+                                continue
+                            record.setdefault(ORIGIN, origin)
+                            by_id[rid] = record
+                            new.append(record)
+                    tx.insert_many(table, new, partition=partition, checked=True)
                     result.added[table] += len(new)
             if not result.changed:
                 raise _NothingToDo

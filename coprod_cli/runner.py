@@ -16,12 +16,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from coprod_cli import people
 from coprod_cli.errors import NotFoundError, UsageError
-from coprod_cli.library import Session
-from coprod_cli.store import Store
+
+if TYPE_CHECKING:
+    from coprod_cli.library import Session
+    from coprod_cli.store import Store
 
 RUNS = "runs"
 ATTENDANCE = "attendance"

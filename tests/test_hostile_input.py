@@ -83,6 +83,18 @@ def test_random_zips_as_a_bundle(tmp_path: Path, members: dict[str, bytes]) -> N
     assert all(not name.startswith(("/", "..")) for name in bundle.files)
 
 
+@FAST
+@given(text=st.text(max_size=30))
+def test_random_money_text(text: str) -> None:
+    from coprod_cli.money import parse_money
+
+    try:
+        pence = parse_money(text)
+    except CoprodError:
+        return
+    assert isinstance(pence, int) and pence > 0
+
+
 def test_full_disk_is_one_sentence_and_changes_nothing(cli, coprod_home: Path,
                                                        monkeypatch) -> None:
     cli("people", "add", "Ana")

@@ -117,6 +117,12 @@ def _register() -> None:
 
     app.add_typer(session.app, name="session")
     app.add_typer(people.app, name="people")
+    from coprod_cli.cli import handouts as handouts_cli
+
+    app.add_typer(handouts_cli.app, name="handouts")
+    from coprod_cli.cli import grant as grant_cli
+
+    app.add_typer(grant_cli.app, name="grant")
     from coprod_cli.cli import eval as eval_cli
 
     app.add_typer(eval_cli.app, name="eval")

@@ -134,6 +134,44 @@ def merge(
         raise typer.Exit(1)
 
 
+@app.command("demo")
+def demo(
+    profile: Annotated[str, typer.Option(
+        help="small (one year, a few dozen people), service-10y (a service over ten years) "
+        "or org-50 (fifty such services).")] = "small",
+    seed: Annotated[int, typer.Option(help="The same seed always makes the same records.")
+                    ] = 1,
+) -> None:
+    """Fill an empty records folder with made-up people and sessions, to try coprod out.
+
+    Everything is invented. It refuses to add to records that already hold people, so real
+    and made-up records never mix: use --home with a new folder.
+
+    Example: coprod --home /tmp/coprod-demo data demo --profile service-10y
+    """
+    from coprod_cli.demo_data import PROFILES, generate
+    from coprod_cli.errors import UsageError
+
+    if profile not in PROFILES:
+        raise UsageError(f"'{profile}' is not a demo profile.",
+                         hint="Choose " + ", ".join(PROFILES) + ".")
+    store = state().store()
+    if store.all("people"):
+        raise UsageError("These records already hold people, so no made-up ones were added.",
+                         hint="Use an empty folder: coprod --home /tmp/coprod-demo data demo")
+    chosen = PROFILES[profile]
+    sessions = [s.session for s in state().library().all()]
+    console = state().console()
+    totals: Counter[str] = Counter()
+    for n in range(chosen.services):
+        service = "Demo service" if chosen.services == 1 else f"Demo service {n + 1:02d}"
+        totals.update(generate(store, chosen, sessions, seed=seed, service=service))
+        if chosen.services > 1:
+            console.print(f"  {service} done", markup=False)
+    console.print("Made up " + ", ".join(f"{n:,} {t}" for t, n in sorted(totals.items())) +
+                  ".", markup=False)
+
+
 @app.command("log")
 def log(
     limit: Annotated[int, typer.Option(help="How many entries, newest first.")] = 30,
@@ -162,3 +200,12 @@ def log(
         console.print(f"{e['at'][:19].replace('T', ' ')}  {e['account'] or '?'}  "
                       f"coprod {e['command']}: {what}{more}", markup=False)
 
+
+
+def _register_checks() -> None:
+    from coprod_cli.cli import data_check
+
+    app.command("check")(data_check.check)
+
+
+_register_checks()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from coprod_cli import people
+from coprod_cli import people, privacy
 from coprod_cli.cli import new_app
 from coprod_cli.cli.context import state
 from coprod_cli.cli.prompts import confirm
@@ -155,3 +156,143 @@ def edit(
     person = people.edit_person(state().store(), ref, name=name, role=role, service=service,
                                 consent=consent, prefers=prefers)
     state().console().print(f"Updated {_describe(person)}.", markup=False)
+
+
+# -- privacy: subject access, erasure, retention -----------------------------------------------
+
+#: How each table's records are described when counting what an erasure changes.
+TABLE_WORDS = {"people": ("register entry", "register entries"),
+               "attendance": ("attendance record", "attendance records"),
+               "feedback": ("feedback form", "feedback forms"),
+               "measures": ("wellbeing answer", "wellbeing answers"),
+               "runs": ("session run", "session runs"),
+               "grants": ("grant record", "grant records"),
+               "grant_funds": ("funds-raised entry", "funds-raised entries")}
+
+
+def _count(n: int, table: str) -> str:
+    one, many = TABLE_WORDS.get(table, (table, table))
+    return f"{n} {one if n == 1 else many}"
+
+
+def _render_module() -> Any:
+    """The shared renderer, when this version has it (for the PDF copy of an export)."""
+    try:
+        from coprod_cli import render
+    except ImportError:
+        return None
+    ok = hasattr(render, "render_document") and hasattr(render, "escape_markdown")
+    return render if ok else None
+
+
+@app.command("export")
+def export(
+    ref: Annotated[str, typer.Argument(metavar="PERSON", help="Name or short id.")],
+    out: Annotated[Path, typer.Option("--out", help="The JSON file to write.")],
+    pdf: Annotated[bool, typer.Option(
+        "--pdf", help="Also write a readable PDF next to it (same name, .pdf).")] = False,
+) -> None:
+    """Write everything held about one person to a file, for a subject access request.
+
+    Answer within one calendar month of the request. The file holds personal data: send it
+    securely and do not keep extra copies.
+
+    Example: coprod people export Ceri --out ceri-records.json --pdf
+    """
+    render = _render_module() if pdf else None
+    if pdf and render is None:
+        from coprod_cli.errors import UsageError
+
+        raise UsageError("This version of coprod cannot write PDFs yet, so nothing was written.",
+                         hint="Leave out --pdf to write the JSON file on its own.")
+    data = privacy.subject_access(state().store(), ref)
+    written = [privacy.write_export(data, out)]
+    if render is not None:
+        pdf_path = out.with_suffix(".pdf")
+        name = data["person"]["name"]
+        render.render_document(
+            privacy.export_markdown(data, render.escape_markdown), out=pdf_path, fmt="pdf",
+            style=state().settings().handout_style, title=f"Records held about {name}",
+            author=state().settings().organisation or "coprod",
+            subject="Subject access request", lang="en-GB")
+        written.append(pdf_path)
+    counts = privacy.export_counts(data)
+    say = state().console().print
+    say(f"Wrote everything held about {data['person']['name']} to "
+        + " and ".join(str(p) for p in written) + ".", markup=False)
+    say(", ".join(f"{n} {key.replace('_', ' ')}" for key, n in counts.items()) + ".",
+        markup=False)
+
+
+@app.command("forget")
+def forget(
+    ref: Annotated[str, typer.Argument(metavar="PERSON", help="Name or short id.")],
+    yes: Annotated[bool, typer.Option(
+        "--yes", help="Forget them without asking (for scripts).")] = False,
+) -> None:
+    """Erase someone who asked to be forgotten, keeping reports' numbers the same.
+
+    Their register entry is deleted. Their attendance and answers stay only as anonymous
+    counts under a random id that nothing links back to them, so reports still add up.
+    Notes and comments that use their name are removed. A record of the erasure, with no
+    personal data in it, is kept. This cannot be undone.
+
+    Example: coprod people forget Ceri --yes
+    """
+    store = state().store()
+    plan = privacy.preview_forget(store, ref)
+    name = plan.person["name"]
+    say = state().console().print
+    say(f"Forgetting {name} ({people.short_id(plan.person['id'])}) will:", markup=False)
+    say("  delete their register entry", markup=False)
+    changed = [_count(n, t) for t, n in plan.counts.items() if t != people.TABLE]
+    if changed:
+        say("  replace their id with an anonymous one, or remove their name, in: "
+            + ", ".join(changed), markup=False)
+    say(f"  remove {plan.texts_removed} note{'s' * (plan.texts_removed != 1)} or comment"
+        f"{'s' * (plan.texts_removed != 1)} that name them", markup=False)
+    if privacy.name_pattern(name) is None:
+        say("  (A one-letter name is not searched for in notes and comments.)", markup=False)
+    if not yes and not confirm(f"Forget {name} for good? This cannot be undone",
+                               default=False, flag="--yes"):
+        say("Nothing was changed.", markup=False)
+        raise typer.Exit(1)
+    record = privacy.forget(store, plan.person["id"])
+    total = sum(n for t, n in record["counts"].items() if t != people.TABLE)
+    say(f"{name} has been forgotten: {total} records changed, {record['texts_removed']} "
+        f"notes or comments removed. The erasure record ({record['id'][:8]}) keeps only "
+        "these counts.", markup=False)
+    say("The backup taken just before still holds their records until old backups are "
+        "cleared; do not restore it unless you forget them again.", markup=False)
+
+
+@app.command("review")
+def review(
+    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """List people who have not taken part for longer than the retention period.
+
+    Taking part means attending or helping to lead a session. The period is
+    retention_days in the settings (default 730, two years).
+
+    Example: coprod people review
+    """
+    days = state().settings().retention_days
+    due = privacy.due_for_review(state().store(), days)
+    if fmt is Format.json:
+        typer.echo(json.dumps(due, indent=2, ensure_ascii=False))
+        return
+    say = state().console().print
+    if not due:
+        say(f"Nobody is due for review: everyone has taken part in the last {days} days.",
+            markup=False)
+        return
+    say(f"{len(due)} {'person has' if len(due) == 1 else 'people have'} not taken part for "
+        f"more than {days} days:", markup=False)
+    for person in due:
+        say(f"  {person['name']} ({person['short_id']}, {people.ROLE_WORDS[person['role']]}): "
+            f"last {person['last_activity_was']} on {person['last_activity']}, "
+            f"{person['days_since']} days ago", markup=False)
+    say("For each, ask whether the records are still needed. If not: coprod people forget "
+        "PERSON. To keep someone, record their renewed consent (coprod people edit PERSON "
+        "--consent TEXT); that restarts their period.", markup=False)

@@ -1,0 +1,185 @@
+"""Simple pictures for easy read, drawn once as shapes and rendered to both PDF and SVG.
+
+Easy read puts a picture on the left of each idea (Department of Health guidance). We draw
+our own plain line pictures rather than ship clip-art with unclear licences: each is a list of
+shapes in a 100 x 100 box (y grows downwards, as in SVG). The words beside a picture always
+carry the meaning; the picture supports them, so HTML marks it ``aria-hidden``.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+from coprod_cli.errors import ValidationError
+from coprod_cli.render.styles import ACCENT, SOFT
+
+Shape = tuple[Any, ...]
+STROKE = 6.0
+
+
+def _person(cx: float, top: float, size: float = 1.0) -> list[Shape]:
+    r = 11 * size
+    return [("circle", cx, top + r, r, "soft"),
+            ("poly", [cx - 19 * size, top + 64 * size, cx - 17 * size, top + 40 * size,
+                      cx, top + 29 * size, cx + 17 * size, top + 40 * size,
+                      cx + 19 * size, top + 64 * size], True, "soft")]
+
+
+def _arc(cx: float, cy: float, r: float, start: float, end: float, steps: int = 12
+         ) -> list[float]:
+    points: list[float] = []
+    for i in range(steps + 1):
+        a = math.radians(start + (end - start) * i / steps)
+        points += [cx + r * math.cos(a), cy + r * math.sin(a)]
+    return points
+
+
+def _star() -> list[float]:
+    points: list[float] = []
+    for i in range(10):
+        r = 42 if i % 2 == 0 else 18
+        a = math.radians(-90 + 36 * i)
+        points += [50 + r * math.cos(a), 54 + r * math.sin(a)]
+    return points
+
+
+ICONS: dict[str, list[Shape]] = {
+    "people": _person(33, 18) + _person(67, 18),
+    "group": _person(50, 10, 0.9) + _person(22, 30, 0.8) + _person(78, 30, 0.8),
+    "walk": [("circle", 56, 14, 9, "soft"), ("line", 53, 25, 46, 56),
+             ("poly", [32, 46, 50, 33, 66, 46], False, "none"),
+             ("poly", [30, 88, 46, 56, 60, 70, 64, 90], False, "none")],
+    "eye": [("poly", [8, 50, 30, 29, 50, 23, 70, 29, 92, 50, 70, 71, 50, 77, 30, 71], True,
+             "none"), ("circle", 50, 50, 14, "accent")],
+    "book": [("poly", [50, 28, 10, 20, 10, 78, 50, 86], True, "soft"),
+             ("poly", [50, 28, 90, 20, 90, 78, 50, 86], True, "soft"),
+             ("line", 20, 38, 40, 42), ("line", 20, 52, 40, 56), ("line", 60, 42, 80, 38),
+             ("line", 60, 56, 80, 52)],
+    "heart": [("circle", 34, 38, 18, "accent"), ("circle", 66, 38, 18, "accent"),
+              ("poly", [17, 44, 83, 44, 50, 86], True, "accent")],
+    "pencil": [("poly", [18, 84, 24, 64, 68, 20, 80, 32, 36, 76], True, "soft"),
+               ("line", 60, 28, 72, 40)],
+    "star": [("poly", _star(), True, "soft")],
+    "speech": [("rect", 10, 14, 80, 54, 12, "soft"), ("poly", [30, 68, 24, 88, 48, 68], False,
+                                                       "none"),
+               ("line", 24, 34, 76, 34), ("line", 24, 50, 62, 50)],
+    "calendar": [("rect", 14, 20, 72, 66, 6, "none"), ("line", 14, 38, 86, 38),
+                 ("line", 32, 10, 32, 28), ("line", 68, 10, 68, 28),
+                 ("rect", 26, 50, 14, 12, 2, "accent"), ("rect", 56, 64, 14, 12, 2, "soft")],
+    "clock": [("circle", 50, 50, 38, "none"), ("line", 50, 50, 50, 26),
+              ("line", 50, 50, 68, 60)],
+    "phone": [("rect", 30, 8, 40, 84, 8, "none"), ("line", 42, 20, 58, 20),
+              ("circle", 50, 78, 4, "accent")],
+    "tick": [("poly", [18, 52, 42, 76, 84, 26], False, "none")],
+    "question": [("circle", 50, 50, 40, "soft"), ("text", 50, 68, 52, "?")],
+    "home": [("poly", [12, 50, 50, 16, 88, 50], False, "none"),
+             ("rect", 24, 46, 52, 42, 0, "soft"), ("rect", 43, 62, 14, 26, 0, "accent")],
+    "money": [("circle", 50, 50, 40, "soft"), ("text", 50, 67, 48, "£")],
+    "smile": [("circle", 50, 50, 40, "soft"), ("circle", 36, 40, 5, "accent"),
+              ("circle", 64, 40, 5, "accent"), ("poly", _arc(50, 52, 22, 20, 160), False,
+                                                "none")],
+    "shield": [("poly", [50, 8, 84, 20, 80, 58, 50, 92, 20, 58, 16, 20], True, "soft"),
+               ("poly", [34, 50, 46, 62, 68, 38], False, "none")],
+    "ladder": [("line", 30, 8, 30, 92), ("line", 70, 8, 70, 92), ("line", 30, 24, 70, 24),
+               ("line", 30, 44, 70, 44), ("line", 30, 64, 70, 64), ("line", 30, 84, 70, 84)],
+    "idea": [("circle", 50, 38, 26, "soft"), ("rect", 39, 66, 22, 20, 4, "none"),
+             ("line", 39, 76, 61, 76)],
+    "steps": [("poly", [10, 88, 10, 70, 36, 70, 36, 50, 62, 50, 62, 30, 88, 30, 88, 88], True,
+               "soft")],
+    "hand": [("rect", 30, 40, 40, 48, 10, "soft"), ("line", 36, 40, 36, 16),
+             ("line", 47, 40, 47, 10), ("line", 58, 40, 58, 14), ("line", 68, 44, 80, 30)],
+}
+
+_FILLS = {"none": None, "soft": SOFT, "accent": ACCENT}
+
+
+def check_icon(name: str) -> None:
+    if name not in ICONS:
+        raise ValidationError(f"There is no picture called '{name}'.",
+                              hint="Pictures you can use: " + ", ".join(sorted(ICONS)) + ".")
+
+
+def drawing(name: str, size: float, font: str) -> Any:
+    """A ReportLab ``Drawing`` of the picture, ``size`` points square."""
+    from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
+    from reportlab.lib.colors import HexColor
+
+    check_icon(name)
+    k = size / 100.0
+    ink = HexColor(ACCENT)
+    d = Drawing(size, size, initialFontName=font)
+
+    def y(v: float) -> float:
+        return (100 - v) * k
+
+    for shape in ICONS[name]:
+        kind = shape[0]
+        style: dict[str, Any] = {"strokeColor": ink, "strokeWidth": STROKE * k,
+                                 "strokeLineCap": 1, "strokeLineJoin": 1}
+        if kind == "circle":
+            _, cx, cy, r, fill = shape
+            d.add(Circle(cx * k, y(cy), r * k, fillColor=_colour(fill), **style))
+        elif kind == "rect":
+            _, x, top, w, h, rad, fill = shape
+            d.add(Rect(x * k, y(top + h), w * k, h * k, rx=rad * k, ry=rad * k,
+                       fillColor=_colour(fill), **style))
+        elif kind == "line":
+            _, x1, y1, x2, y2 = shape
+            d.add(Line(x1 * k, y(y1), x2 * k, y(y2), **style))
+        elif kind == "poly":
+            _, pts, closed, fill = shape
+            flat = [v * k if i % 2 == 0 else y(v) for i, v in enumerate(pts)]
+            if closed:
+                d.add(Polygon(flat, fillColor=_colour(fill), **style))
+            else:
+                d.add(PolyLine(flat, **style))
+        elif kind == "text":
+            _, x, base, fsize, text = shape
+            d.add(String(x * k, y(base), text, fontName=font, fontSize=fsize * k,
+                         fillColor=ink, textAnchor="middle"))
+    return d
+
+
+def _colour(fill: str) -> Any:
+    from reportlab.lib.colors import HexColor
+
+    value = _FILLS[fill]
+    return HexColor(value) if value else None
+
+
+def svg(name: str, size_mm: float) -> str:
+    """The same picture as inline SVG, hidden from screen readers (the words carry it)."""
+    check_icon(name)
+    parts = [f'<svg class="picture" width="{size_mm}mm" height="{size_mm}mm" '
+             'viewBox="0 0 100 100" aria-hidden="true" focusable="false">',
+             f'<g stroke="{ACCENT}" stroke-width="{STROKE}" stroke-linecap="round" '
+             'stroke-linejoin="round">']
+    for shape in ICONS[name]:
+        kind = shape[0]
+        if kind == "circle":
+            _, cx, cy, r, fill = shape
+            parts.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="{_svg_fill(fill)}"/>')
+        elif kind == "rect":
+            _, x, top, w, h, rad, fill = shape
+            parts.append(f'<rect x="{x}" y="{top}" width="{w}" height="{h}" rx="{rad}" '
+                         f'fill="{_svg_fill(fill)}"/>')
+        elif kind == "line":
+            _, x1, y1, x2, y2 = shape
+            parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/>')
+        elif kind == "poly":
+            _, pts, closed, fill = shape
+            coords = " ".join(f"{pts[i]:.1f},{pts[i + 1]:.1f}" for i in range(0, len(pts), 2))
+            tag = "polygon" if closed else "polyline"
+            parts.append(f'<{tag} points="{coords}" fill="{_svg_fill(fill)}"/>')
+        elif kind == "text":
+            _, x, base, fsize, text = shape
+            parts.append(f'<text x="{x}" y="{base}" font-size="{fsize}" text-anchor="middle" '
+                         f'fill="{ACCENT}" stroke="none">{escape(text)}</text>')
+    parts.append("</g></svg>")
+    return "".join(parts)
+
+
+def _svg_fill(fill: str) -> str:
+    return _FILLS[fill] or "none"

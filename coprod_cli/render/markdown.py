@@ -1,0 +1,455 @@
+"""Handout Markdown: CommonMark plus a few lines handouts need, parsed into plain blocks.
+
+Templates produce Markdown; this module turns it into a short list of ``Block`` objects that
+both the PDF and the HTML renderer walk, so the two outputs can never disagree about what a
+document says. Parsing is markdown-it-py (CommonMark, with tables), with raw HTML switched
+off: ``<b>`` in a source is shown as the four characters ``<b>``, never interpreted.
+
+Handout lines (each on a line of its own; a directive line may follow a paragraph directly):
+
+``[write]`` or ``[write 3]``
+    A write-in box with room for that many lines of handwriting (1 to 20; default 1).
+``[ ] words``
+    A tick box with words beside it. Consecutive lines make one list; ``- [ ] words`` works
+    too.
+``[scale 1-5: Not at all | A little | Some | Quite a lot | A lot]``
+    A rating scale: numbered boxes to tick, with a word under each one. Give one label per
+    number, or just two for the ends (``[scale 0-10: Not at all | Completely]``), or none.
+``[picture NAME] words``
+    A picture | words row: the picture on the left, the words on the right (easy read). The
+    lines straight after it, up to a blank line, are more words for the same picture, one
+    idea a line. ``[picture] words`` leaves the picture space empty, to line words up. Names
+    are listed in ``coprod_cli.render.icons.ICONS`` (people, walk, eye, book, heart, ...).
+``[fill Job | Who | By when]``
+    Labelled lines to fill in, side by side on one row (a form field per label).
+``[pagebreak]``
+    Start a new page.
+
+``escape_markdown`` makes any user text literal: every character Markdown or these lines
+could act on is backslash-escaped (so ``[write 3]`` from a user becomes ``\\[write 3\\]``),
+lines cannot start a heading, list, quote or code block, and line breaks are kept as hard
+breaks inside one paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from coprod_cli.errors import ValidationError
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.token import Token
+
+# -- escaping ----------------------------------------------------------------------------
+
+_ALWAYS = set("\\`*_[]<>&|~")
+_LEADING = re.compile(r"^([#>+=:-])")
+_ORDERED = re.compile(r"^(\d+)([.)])")
+
+
+def escape_markdown(text: str) -> str:
+    """User text as Markdown that shows exactly that text, whatever it contains.
+
+    Safe anywhere inline: in a paragraph, a list item, a tick or picture line, a scale or
+    fill label, a heading or a table cell (``|`` is escaped). Blank lines are dropped and the
+    remaining line breaks become hard breaks, so multi-line text stays inside its paragraph,
+    list item, tick or picture line. Headings and table cells are one line by nature: give
+    them single-line text (names and titles are), or the later lines become a paragraph of
+    their own (still literal text, never markup).
+    """
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n")
+             .split("\n")]
+    out = []
+    for line in (line for line in lines if line):
+        line = "".join("\\" + ch if ch in _ALWAYS else ch for ch in line)
+        line = _LEADING.sub(r"\\\1", line)
+        line = _ORDERED.sub(r"\1\\\2", line)
+        out.append(line)
+    return "\\\n".join(out)
+
+
+_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _unescape(text: str) -> str:
+    return _UNESCAPE.sub(r"\1", text).strip()
+
+
+def _split_labels(text: str | None) -> list[str]:
+    if not text or not text.strip():
+        return []
+    return [_unescape(part) for part in re.split(r"(?<!\\)\|", text)]
+
+
+# -- blocks ------------------------------------------------------------------------------
+
+@dataclass
+class Span:
+    """A run of text with one look. ``br`` is a line break; ``em`` is shown as bold."""
+
+    text: str
+    bold: bool = False
+    em: bool = False
+    code: bool = False
+    href: str | None = None
+    br: bool = False
+
+
+Inline = list[Span]
+
+
+@dataclass
+class Heading:
+    level: int
+    spans: Inline
+
+
+@dataclass
+class Para:
+    spans: Inline
+
+
+@dataclass
+class ListBlock:
+    ordered: bool
+    start: int
+    items: list[list[Block]]
+
+
+@dataclass
+class Quote:
+    blocks: list[Block]
+
+
+@dataclass
+class Code:
+    text: str
+
+
+@dataclass
+class Rule:
+    pass
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+@dataclass
+class WriteBox:
+    lines: int
+
+
+@dataclass
+class Ticks:
+    items: list[Inline]
+
+
+@dataclass
+class Scale:
+    low: int
+    high: int
+    labels: list[str]
+
+    def label_for(self, value: int) -> str:
+        """The word under ``value``: every number's own, or only the two ends'."""
+        count = self.high - self.low + 1
+        if len(self.labels) == count:
+            return self.labels[value - self.low]
+        if len(self.labels) == 2:
+            return self.labels[0] if value == self.low else (
+                self.labels[1] if value == self.high else "")
+        return ""
+
+
+@dataclass
+class Picture:
+    icon: str | None
+    lines: list[Inline]
+
+
+@dataclass
+class Fill:
+    labels: list[str]
+
+
+@dataclass
+class Table:
+    header: list[Inline]
+    rows: list[list[Inline]] = field(default_factory=list)
+
+
+Block = (Heading | Para | ListBlock | Quote | Code | Rule | PageBreak | WriteBox | Ticks | Scale
+         | Picture | Fill | Table)
+
+
+def plain_text(spans: Inline) -> str:
+    """The words of some spans, for labels and accessible names."""
+    return "".join("\n" if s.br else s.text for s in spans).strip()
+
+
+_SENTENCE_END = re.compile(r"(?:(?<=[^\d\s][.!?])|(?<=[^\d\s][.!?][\"'”’)]))\s+"
+                          r"(?=[\"'“‘(]?[A-Z0-9])")
+
+
+def split_sentences(spans: Inline) -> list[Inline]:
+    """Easy read: one sentence a line. Splits spans at full stops followed by a capital."""
+    lines: list[Inline] = [[]]
+    for span in spans:
+        if span.br:
+            lines.append([])
+            continue
+        if span.code or span.href:
+            lines[-1].append(span)
+            continue
+        pieces = _SENTENCE_END.split(span.text)
+        for i, piece in enumerate(pieces):
+            if i:
+                lines.append([])
+            if piece:
+                lines[-1].append(Span(piece, bold=span.bold, em=span.em))
+    return [line for line in lines if plain_text(line)]
+
+
+# -- parsing -----------------------------------------------------------------------------
+
+_DIRECTIVE = re.compile(
+    r"^\[(?:"
+    r"(?P<tick> )\](?:[ \t]+(?P<ticktext>.*))?"
+    r"|(?P<write>write)(?:[ \t]+(?P<lines>\d{1,2}))?\]"
+    r"|scale[ \t]+(?P<low>\d{1,2})[ \t]*-[ \t]*(?P<high>\d{1,2})(?:[ \t]*:(?P<labels>.*))?\]"
+    r"|(?P<picture>picture)(?:[ \t]+(?P<icon>[a-z0-9-]+))?\](?:[ \t]+(?P<words>.*))?"
+    r"|fill[ \t]+(?P<fill>.+)\]"
+    r"|(?P<pagebreak>pagebreak)\]"
+    r")[ \t]*$")
+
+
+def _line(state: StateBlock, number: int) -> str:
+    start = state.bMarks[number] + state.tShift[number]
+    return str(state.src[start:state.eMarks[number]])
+
+
+def _hard_break_at_end(text: str) -> bool:
+    stripped = text.rstrip(" \t")
+    return (len(stripped) - len(stripped.rstrip("\\"))) % 2 == 1
+
+
+def _directive_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.is_code_block(start_line):
+        return False
+    match = _DIRECTIVE.match(_line(state, start_line))
+    if not match:
+        return False
+    if silent:
+        return True
+    groups = match.groupdict()
+    next_line = start_line + 1
+
+    def push_inline(text: str) -> None:
+        token = state.push("inline", "", 0)
+        token.content = text.strip()
+        token.map = [start_line, next_line]
+        token.children = []
+
+    if groups["tick"] is not None:
+        text = groups["ticktext"] or ""
+        while _hard_break_at_end(text) and next_line < end_line \
+                and not state.isEmpty(next_line):  # escaped multi-line text stays in the tick
+            text += "\n" + _line(state, next_line)
+            next_line += 1
+        state.push("coprod_tick_open", "", 1)
+        push_inline(text)
+        state.push("coprod_tick_close", "", -1)
+    elif groups["picture"] is not None:
+        words = [groups["words"] or ""]
+        while next_line < end_line and not state.isEmpty(next_line) \
+                and state.sCount[next_line] >= state.blkIndent \
+                and not _DIRECTIVE.match(_line(state, next_line)):
+            words.append(_line(state, next_line))
+            next_line += 1
+        opener = state.push("coprod_picture_open", "", 1)
+        opener.meta = {"icon": groups["icon"]}
+        for text in words:
+            push_inline(text)
+        state.push("coprod_picture_close", "", -1)
+    else:
+        token = state.push("coprod_directive", "", 0)
+        token.meta = {k: v for k, v in groups.items() if v is not None}
+        token.map = [start_line, next_line]
+    state.line = next_line
+    return True
+
+
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.block.ruler.before("table", "coprod_directive", _directive_rule,
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    return md
+
+
+def parse(markdown: str) -> list[Block]:
+    """Markdown (with the handout lines above) as blocks, or a ``ValidationError``."""
+    tokens = _parser().parse(markdown)
+    blocks, _ = _blocks(tokens, 0, None)
+    return blocks
+
+
+def _spans(token: Token) -> Inline:
+    spans: Inline = []
+    bold = em = 0
+    href: str | None = None
+    for child in token.children or []:
+        kind = child.type
+        if kind == "text":
+            if child.content:
+                spans.append(Span(child.content, bold=bold > 0, em=em > 0, href=href))
+        elif kind == "softbreak":
+            spans.append(Span(" ", bold=bold > 0, em=em > 0, href=href))
+        elif kind == "hardbreak":
+            spans.append(Span("", br=True))
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            em += 1
+        elif kind == "em_close":
+            em -= 1
+        elif kind == "code_inline":
+            spans.append(Span(child.content, bold=bold > 0, code=True))
+        elif kind == "link_open":
+            href = str(child.attrs.get("href", ""))
+        elif kind == "link_close":
+            href = None
+        elif kind == "image":
+            spans.append(Span(child.content or "(picture)", bold=bold > 0))
+        else:  # anything else is shown as its text, never interpreted
+            if child.content:
+                spans.append(Span(child.content, bold=bold > 0, em=em > 0))
+    return spans
+
+
+def _directive(meta: dict[str, Any], line: int) -> Block:
+    if "write" in meta:
+        count = int(meta.get("lines", 1))
+        if not 1 <= count <= 20:
+            raise ValidationError(f"A write-in box needs 1 to 20 lines, not {count} "
+                                  f"(line {line}).")
+        return WriteBox(count)
+    if "low" in meta:
+        low, high = int(meta["low"]), int(meta["high"])
+        labels = _split_labels(meta.get("labels"))
+        count = high - low + 1
+        if not 2 <= count <= 11:
+            raise ValidationError(f"A rating scale needs 2 to 11 points; {low}-{high} has "
+                                  f"{count} (line {line}).")
+        if labels and len(labels) not in (2, count):
+            raise ValidationError(
+                f"The rating scale {low}-{high} on line {line} has {len(labels)} words; give "
+                f"{count} (one for each number) or 2 (for the ends).")
+        return Scale(low, high, labels)
+    if "fill" in meta:
+        return Fill(_split_labels(meta["fill"]))
+    return PageBreak()
+
+
+def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block], int]:
+    """Blocks from ``tokens[i:]`` up to the closing token ``stop``; returns the next index."""
+    from coprod_cli.render.icons import check_icon
+
+    blocks: list[Block] = []
+    while i < len(tokens):
+        token = tokens[i]
+        kind = token.type
+        if stop is not None and kind == stop:
+            return blocks, i + 1
+        if kind == "heading_open":
+            blocks.append(Heading(int(token.tag[1]), _spans(tokens[i + 1])))
+            i += 3
+        elif kind == "paragraph_open":
+            blocks.append(Para(_spans(tokens[i + 1])))
+            i += 3
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            ordered = kind == "ordered_list_open"
+            start = int(token.attrs.get("start", 1) or 1)
+            close = "ordered_list_close" if ordered else "bullet_list_close"
+            items: list[list[Block]] = []
+            i += 1
+            while tokens[i].type != close:
+                item, i = _blocks(tokens, i + 1, "list_item_close")
+                items.append(item)
+            i += 1
+            if items and all(len(item) == 1 and isinstance(item[0], Ticks) for item in items):
+                blocks.append(Ticks([span for item in items
+                                     for span in item[0].items]))  # type: ignore[union-attr]
+            else:
+                blocks.append(ListBlock(ordered, start, items))
+        elif kind == "blockquote_open":
+            inner, i = _blocks(tokens, i + 1, "blockquote_close")
+            blocks.append(Quote(inner))
+        elif kind in ("fence", "code_block"):
+            blocks.append(Code(token.content.rstrip("\n")))
+            i += 1
+        elif kind == "hr":
+            blocks.append(Rule())
+            i += 1
+        elif kind == "table_open":
+            table, i = _table(tokens, i + 1)
+            blocks.append(table)
+        elif kind == "coprod_tick_open":
+            spans = _spans(tokens[i + 1])
+            if blocks and isinstance(blocks[-1], Ticks):
+                blocks[-1].items.append(spans)
+            else:
+                blocks.append(Ticks([spans]))
+            i += 3
+        elif kind == "coprod_picture_open":
+            icon = token.meta.get("icon")
+            if icon:
+                check_icon(icon)
+            lines: list[Inline] = []
+            i += 1
+            while tokens[i].type == "inline":
+                lines.append(_spans(tokens[i]))
+                i += 1
+            blocks.append(Picture(icon, [line for line in lines if line]))
+            i += 1
+        elif kind == "coprod_directive":
+            line = (token.map[0] + 1) if token.map else 0
+            blocks.append(_directive(token.meta, line))
+            i += 1
+        else:  # closing tokens of containers we did not open, html (disabled), etc.
+            i += 1
+    return blocks, i
+
+
+def _table(tokens: list[Token], i: int) -> tuple[Table, int]:
+    header: list[Inline] = []
+    rows: list[list[Inline]] = []
+    current: list[Inline] | None = None
+    in_head = False
+    while tokens[i].type != "table_close":
+        kind = tokens[i].type
+        if kind == "thead_open":
+            in_head = True
+        elif kind == "thead_close":
+            in_head = False
+        elif kind == "tr_open":
+            current = []
+        elif kind == "tr_close" and current is not None:
+            if in_head:
+                header = current
+            else:
+                rows.append(current)
+        elif kind == "inline" and current is not None:
+            current.append(_spans(tokens[i]))
+        i += 1
+    return Table(header, rows), i + 1

@@ -1,0 +1,272 @@
+"""``coprod handouts``: packs for every session, pre-filled sheets, per-person formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from coprod_cli import handouts, resources
+from coprod_cli.library import Library
+from coprod_cli.store import Store
+
+NAME = "Siân Dŵr-Łukasz"
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+
+
+def library() -> Library:
+    return Library(resources.sessions_dir(), None, [resources.templates_dir()])
+
+
+def test_list_shows_every_part_with_its_id(cli) -> None:
+    text = cli("handouts", "list", "relationships-trust").text
+    for expected in ("plan: Facilitator's plan", "support-circle: My support circle",
+                     "saying-no-kindly: Ways to say no kindly", "sign-in: Sign-in sheet",
+                     "evaluation: Peer evaluation form"):
+        assert expected in text
+    assert '"id": "sign-in"' in cli("handouts", "list", "relationships-trust", "--format",
+                                     "json").text
+
+
+@pytest.mark.parametrize("loaded", library().all(), ids=lambda s: s.id)
+def test_every_built_in_session_makes_a_pack_in_every_style(loaded, tmp_path: Path) -> None:
+    from coprod_cli.forms import load_form
+    from coprod_cli.render import STYLES, render_parts
+
+    form = load_form("peer-evaluation", [resources.data_dir()])
+    for style in STYLES:
+        request = handouts.PackRequest(loaded=loaded, organisation="Dŵr & <Co>",
+                                       date="2026-11-23", style=style, copies=1)
+        docs = handouts.build_documents(request, template_dirs=[resources.templates_dir()],
+                                        user_template_dir=None, form=form)
+        assert [d.kind for d in docs] == ["plan", *["handout"] * len(loaded.session.handouts),
+                                          "sign-in", "evaluation"]
+        out = render_parts([(d.title, d.markdown, d.style) for d in docs],
+                           out=tmp_path / f"{style}.pdf", title="t")
+        text = " ".join(pdf_text(out).split())
+        assert f"Facilitator's plan: {loaded.session.title}" in text
+        assert "Monday 23 November 2026" in text and "Dŵr & <Co>" in text
+        for step in loaded.session.steps:
+            assert step.title in text
+        for handout in loaded.session.handouts:
+            assert "____" not in next(d.markdown for d in docs if d.title == handout.title)
+
+
+def test_print_with_attendee_fills_the_sign_in_sheet(cli, tmp_path: Path) -> None:
+    out = tmp_path / "pack.pdf"
+    result = cli("handouts", "print", "wellbeing-five-ways", "--attendee", NAME,
+                 "--attendee", "Jo", "--out", str(out), "--date", "2026-11-23")
+    assert result.text.strip() == (f"Saved the facilitator's plan, 1 handout, the sign-in "
+                                   f"sheet and 2 peer-evaluation forms to {out}.")
+    reader = PdfReader(str(out))
+    text = pdf_text(out)
+    assert NAME in text and "Monday 23 November 2026" in text
+    assert text.count("Peer evaluation") >= 2
+    assert [o.title for o in reader.outline][-2:] == ["Peer evaluation form (1 of 2)",
+                                                      "Peer evaluation form (2 of 2)"]
+    assert reader.metadata.title == "Five ways to wellbeing: handouts"
+
+
+def test_only_one_part_and_unknown_part(cli, tmp_path: Path) -> None:
+    out = tmp_path / "signin.pdf"
+    cli("handouts", "print", "getting-started-together", "--only", "sign-in", "--out",
+        str(out))
+    reader = PdfReader(str(out))
+    assert len(reader.pages) == 1
+    assert "Sign-in sheet: Getting started together" in reader.pages[0].extract_text()
+    result = cli("handouts", "print", "getting-started-together", "--only", "agenda", code=2)
+    assert "Error: This session's pack has nothing called 'agenda'." in result.text
+    assert "plan, what-is-coproduction, our-group-agreement, sign-in, evaluation" in result.text
+
+
+def test_default_name_copies_and_formats(cli, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    cli("handouts", "print", "self-esteem-strengths", "--copies", "3", "--format", "md")
+    text = (tmp_path / "self-esteem-strengths-handouts.md").read_text("utf-8")
+    assert text.count("# Peer evaluation") == 3 and text.count("[pagebreak]") == 6
+    assert "[ ] Kind" in text and "[scale 1-5: Not at all | A little" in text
+    cli("handouts", "print", "self-esteem-strengths", "--only", "strengths-list", "--format",
+        "html", "--out", str(tmp_path))
+    html = (tmp_path / "self-esteem-strengths-strengths-list.html").read_text("utf-8")
+    assert '<html lang="en-GB">' in html and html.count('type="checkbox"') == 22
+
+
+def test_default_style_comes_from_settings(cli, coprod_home: Path, tmp_path: Path,
+                                           monkeypatch) -> None:
+    coprod_home.mkdir(parents=True, exist_ok=True)
+    (coprod_home / "config.yaml").write_text("organisation: Dŵr Housing\n"
+                                             "handout_style: large-print\n", "utf-8")
+    seen = {}
+
+    def fake(parts, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        seen["styles"] = {style for _, _, style in parts}
+        seen.update(kwargs)
+        return kwargs["out"]
+
+    monkeypatch.setattr("coprod_cli.render.render_parts", fake)
+    cli("handouts", "print", "wellbeing-five-ways", "--out", str(tmp_path / "x.pdf"))
+    assert seen["styles"] == {"large-print"} and seen["author"] == "Dŵr Housing"
+    cli("handouts", "print", "wellbeing-five-ways", "--style", "dyslexia", "--out",
+        str(tmp_path / "x.pdf"))
+    assert seen["styles"] == {"dyslexia"}
+    result = cli("handouts", "print", "wellbeing-five-ways", "--style", "fancy", code=2)
+    assert "Error: 'fancy' is not a handout style." in result.text
+
+
+def _run_with_people(home: Path) -> str:
+    from coprod_cli import people
+    from coprod_cli.runner import RunEngine
+
+    store = Store.open(home / "store")
+    session = library().get("wellbeing-five-ways").session
+    lead = people.add_person(store, "Sam", "staff")
+    ceri = people.add_person(store, "Ceri", "person-using-services", prefers=["large-print"])
+    dwr = people.add_person(store, NAME, "volunteer", prefers=["easy-read"])
+    bo = people.add_person(store, "<b>Bo</b> & </para>", "carer")
+    engine = RunEngine.start(store, session)
+    engine.add_facilitator(lead, "lead")
+    engine.add_facilitator(ceri, "co-facilitator")
+    for person in (dwr, bo):
+        engine.add_attendee(person)
+    return engine.id
+
+
+def test_run_pre_fills_names_date_and_facilitators(cli, coprod_home: Path,
+                                                   tmp_path: Path) -> None:
+    run_id = _run_with_people(coprod_home)
+    out = tmp_path / "run.pdf"
+    result = cli("handouts", "print", "wellbeing-five-ways", "--run", run_id, "--out",
+                 str(out))
+    assert "2 peer-evaluation forms" in result.text
+    text = pdf_text(out)
+    assert NAME in text and "<b>Bo</b> & </para>" in text
+    assert "Facilitators: Sam (lead facilitator), Ceri (co-facilitator)" in text
+    wrong = cli("handouts", "print", "relationships-trust", "--run", run_id, code=2)
+    assert "was a run of 'wellbeing-five-ways'" in wrong.text
+
+
+def test_per_person_prints_each_copy_in_its_format(cli, coprod_home: Path, tmp_path: Path,
+                                                   monkeypatch) -> None:
+    run_id = _run_with_people(coprod_home)
+    seen = {}
+
+    def fake(parts, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        seen["parts"] = [(title, style) for title, _, style in parts]
+        seen["markdown"] = {title: text for title, text, _ in parts}
+        return kwargs["out"]
+
+    monkeypatch.setattr("coprod_cli.render.render_parts", fake)
+    cli("handouts", "print", "wellbeing-five-ways", "--run", run_id, "--per-person",
+        "--out", str(tmp_path / "p.pdf"))
+    assert seen["parts"] == [
+        ("Facilitator's plan", "standard"), ("Sign-in sheet", "standard"),
+        (f"Five ways to wellbeing card: {NAME}", "easy-read"),
+        (f"Peer evaluation form: {NAME}", "easy-read"),
+        ("Five ways to wellbeing card: <b>Bo</b> & </para>", "standard"),
+        ("Peer evaluation form: <b>Bo</b> & </para>", "standard")]
+    card = seen["markdown"][f"Five ways to wellbeing card: {NAME}"]
+    assert card.startswith(f"# Five ways to wellbeing\n\n**This copy is for:** {NAME}\n")
+    form = seen["markdown"][f"Peer evaluation form: {NAME}"]
+    assert NAME not in form  # forms stay anonymous
+    assert "[picture smile] **Did you enjoy today?**" in form
+    result = cli("handouts", "print", "wellbeing-five-ways", "--per-person", code=2)
+    assert "--per-person needs to know who is coming." in result.text
+
+
+def test_per_person_really_renders_mixed_styles(cli, coprod_home: Path,
+                                                tmp_path: Path) -> None:
+    run_id = _run_with_people(coprod_home)
+    out = tmp_path / "mixed.pdf"
+    cli("handouts", "print", "wellbeing-five-ways", "--run", run_id, "--per-person", "--only",
+        "five-ways-card", "--out", str(out))
+    text = pdf_text(out)
+    assert f"This copy is for: {NAME}" in text and "This copy is for: <b>Bo</b>" in text
+
+
+def test_style_for_preferences() -> None:
+    assert handouts.style_for((), "dyslexia") == "dyslexia"
+    assert handouts.style_for(("large-print",), "standard") == "large-print"
+    assert handouts.style_for(("easy-read", "large-print"), "standard") == \
+        "easy-read+large-print"
+
+
+HOSTILE_SESSION = """\
+id: my-hostile
+title: "Tea & <b>talk</b> </para> {{ 7*7 }} {% if x %}"
+theme: wellbeing
+duration: 10
+summary: "Summary with [write 3] and # not a heading and a very long word LONGWORD"
+aims: ["Aim with *stars* and <script>"]
+roles: {lead: "Lead {{ 6*7 }}", co_facilitator: "Co"}
+handouts:
+  - {id: mine, title: "Mine", template: handouts/mine.md.j2}
+steps:
+  - title: "Step <one>"
+    minutes: 10
+    lead: lead
+    say: "Say {% raw %} this"
+    do: "Do it"
+    handouts: [mine]
+""".replace("LONGWORD", "Pneumonoultramicroscopicsilicovolcanoconiosis" * 4)
+
+
+def test_hostile_session_text_prints_literally(cli, coprod_home: Path, tmp_path: Path) -> None:
+    (coprod_home / "sessions").mkdir(parents=True)
+    (coprod_home / "templates" / "handouts").mkdir(parents=True)
+    (coprod_home / "sessions" / "my-hostile.yaml").write_text(HOSTILE_SESSION, "utf-8")
+    (coprod_home / "templates" / "handouts" / "mine.md.j2").write_text(
+        "# {{ session.title }}\n\n{{ session.summary }}\n", "utf-8")
+    out = tmp_path / "h.pdf"
+    cli("handouts", "print", "my-hostile", "--out", str(out))
+    text = pdf_text(out)
+    flat = text.replace("\n", "")
+    assert "Tea & <b>talk</b> </para> {{ 7*7 }} {% if x %}" in text
+    assert "Summary with [write 3] and # not a heading" in flat
+    assert "Pneumonoultramicroscopicsilicovolcanoconiosis" * 4 in flat
+    assert "Lead {{ 6*7 }}" in text and "Step <one>" in text and "{% raw %}" in text
+    assert "49" not in text and "42" not in text
+
+
+def test_users_template_with_unknown_variable_names_file_and_line(cli, coprod_home: Path,
+                                                                  tmp_path: Path) -> None:
+    (coprod_home / "sessions").mkdir(parents=True)
+    (coprod_home / "templates" / "handouts").mkdir(parents=True)
+    (coprod_home / "sessions" / "my-hostile.yaml").write_text(HOSTILE_SESSION, "utf-8")
+    (coprod_home / "templates" / "handouts" / "mine.md.j2").write_text(
+        "# Mine\n\n{{ sesion.title }}\n", "utf-8")
+    out = tmp_path / "h.pdf"
+    result = cli("handouts", "print", "my-hostile", "--out", str(out), code=1)
+    assert result.text.splitlines()[0] == (
+        "Error: The template 'handouts/mine.md.j2' uses something it was not given on line 3:"
+        " 'sesion' is undefined.")
+    assert "Traceback" not in result.text and not out.exists()
+
+
+def test_unwritable_out_is_one_sentence_and_no_file(cli, tmp_path: Path) -> None:
+    target = tmp_path / "nowhere" / "pack.pdf"
+    result = cli("handouts", "print", "wellbeing-five-ways", "--out", str(target), code=1)
+    assert result.text.splitlines()[0] == f"Error: The folder {target.parent} does not exist."
+    assert result.text.splitlines()[1].startswith("Hint: ")
+    assert not target.parent.exists()
+
+
+def test_bad_date_and_copies(cli) -> None:
+    result = cli("handouts", "print", "wellbeing-five-ways", "--date", "23/11/2026", code=2)
+    assert "Error: '23/11/2026' is not a date." in result.text
+    cli("handouts", "print", "wellbeing-five-ways", "--copies", "-1", code=2)
+
+
+def test_handouts_help_does_not_import_reportlab() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from coprod_cli.cli import main\n"
+            "try:\n main(['handouts','list','wellbeing-five-ways'])\nexcept SystemExit: pass\n"
+            "print('reportlab' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
