@@ -18,6 +18,7 @@ from typing import Any
 from coprod_cli import people
 from coprod_cli.errors import ValidationError
 from coprod_cli.forms import Form, Measure, parse_answer
+from coprod_cli.privacy import REMOVED_TEXT
 from coprod_cli.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS, find_run, partition_of
 from coprod_cli.store import Store
 
@@ -194,7 +195,7 @@ class _Tally:
                 self.help_answers[form["person_id"] or form["id"]] = answer
             for key, kept in self.comments.items():
                 text = answers.get(key)
-                if isinstance(text, str) and text.strip():
+                if isinstance(text, str) and text.strip() and text != REMOVED_TEXT:
                     kept.append(text.strip())
                     if len(kept) > 2 * VOICES_SHOWN:
                         del kept[:-VOICES_SHOWN]
