@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from coprod_cli import handouts
 from coprod_cli.cli import new_app
 from coprod_cli.cli.context import state
 
@@ -64,6 +63,7 @@ def print_pack(
 
     Example: coprod handouts print wellbeing-five-ways --style easy-read --copies 8
     """
+    from coprod_cli import handouts
     from coprod_cli.render import render_parts
 
     app_state = state()
@@ -126,6 +126,8 @@ def list_pack(
 
     Example: coprod handouts list wellbeing-five-ways
     """
+    from coprod_cli import handouts
+
     loaded = state().library().get(session_id)
     items = handouts.pack_items(loaded.session)
     if fmt is ListFormat.json:

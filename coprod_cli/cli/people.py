@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from coprod_cli import people, privacy
+from coprod_cli import people
 from coprod_cli.cli import new_app
 from coprod_cli.cli.context import state
 from coprod_cli.cli.prompts import confirm
@@ -199,6 +199,8 @@ def export(
 
     Example: coprod people export Ceri --out ceri-records.json --pdf
     """
+    from coprod_cli import privacy
+
     render = _render_module() if pdf else None
     if pdf and render is None:
         from coprod_cli.errors import UsageError
@@ -239,6 +241,8 @@ def forget(
 
     Example: coprod people forget Ceri --yes
     """
+    from coprod_cli import privacy
+
     store = state().store()
     plan = privacy.preview_forget(store, ref)
     name = plan.person["name"]
@@ -277,6 +281,8 @@ def review(
 
     Example: coprod people review
     """
+    from coprod_cli import privacy
+
     days = state().settings().retention_days
     due = privacy.due_for_review(state().store(), days)
     if fmt is Format.json:
