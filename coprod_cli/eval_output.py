@@ -179,3 +179,105 @@ def to_markdown(report: dict[str, Any], *, organisation: str = "") -> str:
                    "worked out from a total, one more figure is hidden too. Names in comments are "
                    "replaced by the person's role.")
     return "\n".join(out) + "\n"
+
+
+def _num(value: Any) -> float | int | str:
+    """A figure for a chart bar: numbers stay numbers; hidden ones stay their words."""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+
+def to_report_markdown(report: dict[str, Any], *, organisation: str = "", service: str = "",
+                       prepared: str = "") -> str:
+    """The printable report: a title page, then each section as charts with their numbers
+    beside them, tables, voices, and a note on method and suppression (for PDF and HTML)."""
+    from coprod_cli.render.markdown import chart_block
+
+    out: list[str] = ["# How co-production is working", ""]
+    period = report["period"]
+    facts = [("Organisation", organisation), ("Service", report["filters"]["service"] or service),
+             ("Covering", describe_filters(report)),
+             ("Sessions from", f"{period['first'] or '-'} to {period['last'] or '-'}"),
+             ("Prepared", prepared)]
+    for label, value in facts:
+        if value:
+            out += [f"**{label}:** {md_escape(value)}", ""]
+    threshold = report.get("suppressed_below")
+    if threshold:
+        out += [f"This report can be shared. Any figure drawn from fewer than {threshold} "
+                f"people is shown as \"fewer than {threshold}\".", ""]
+    out += ["[pagebreak]", "", "## Reach", ""]
+    reach = report["reach"]
+    out += [f"{fmt(reach['sessions'])} sessions were run, with {fmt(reach['attendances'])} "
+            f"attendances by {fmt(reach['people'])} different people. "
+            f"{fmt(reach['returning'])} people came to two or more sessions.", ""]
+    for dimension, title in (("by_role", "role"), ("by_theme", "theme"),
+                             ("by_service", "service")):
+        table = reach[dimension]
+        if dimension == "by_service" and len(table) < 2:
+            continue
+        out += [chart_block(f"Attendances by {title}",
+                            [(group_label(dimension, label), _num(row["attendances"]))
+                             for label, row in table.items()]), ""]
+        out += [f"| {title.capitalize()} | Sessions | Times attended | People | Returning |",
+                "| --- | --- | --- | --- | --- |"]
+        for label, row in table.items():
+            out.append(f"| {md_escape(group_label(dimension, label))} | "
+                       + " | ".join(md_escape(fmt(row[k])) for k in
+                                    ("sessions", "attendances", "people", "returning")) + " |")
+        out.append("")
+    co = report["coproduction"]
+    out += ["## Co-production", ""]
+    bars: list[tuple[str, Any]] = [("Co-facilitated by a person using services",
+                                    _num(co["co_facilitated"]))]
+    if isinstance(co["co_facilitated"], int) and isinstance(co["sessions"], int):
+        bars.append(("Led by staff or volunteers only", co["sessions"] - co["co_facilitated"]))
+    out += [chart_block("Sessions", bars), ""]
+    out += [f"{fmt(co['moved_to_co_facilitator'])} people who first came as participants "
+            "went on to co-facilitate a session.", ""]
+    if co["would_help"]:
+        out += [chart_block("Would you like to help run a session?",
+                            [(k, _num(v)) for k, v in co["would_help"].items()]), ""]
+    exp = report["experience"]
+    out += ["## Experience", "", f"Feedback forms: {md_escape(fmt(exp['forms']))}.", ""]
+    for q in exp["questions"].values():
+        labels = q["labels"]
+        out += [chart_block(q["text"], [(f"{point} {labels.get(point, '')}".strip(), _num(n))
+                                        for point, n in q["distribution"].items()]), ""]
+        out += [f"Mean {md_escape(fmt(q['mean']))} out of 5, from {md_escape(fmt(q['n']))} "
+                "answers.", ""]
+    out += ["## Outcomes", ""]
+    for measure in report["outcomes"].values():
+        out += [f"### {md_escape(measure['title'])}", ""]
+        if measure["caution"]:
+            out += [f"Caution: {md_escape(fmt(measure['pairs']))} people answered before and "
+                    "after. Changes from fewer than 30 people can easily be chance.", ""]
+        out += ["| Question | People | Mean before | Mean after | Better | Same | Worse |",
+                "| --- | --- | --- | --- | --- | --- | --- |"]
+        for item in measure["items"].values():
+            shift = item["band_shift"]
+            out.append("| " + " | ".join(md_escape(fmt(v)) for v in (
+                item["short"], item["n"], item["before_mean"], item["after_mean"],
+                shift["better"], shift["same"], shift["worse"])) + " |")
+        out += ["", "The questions, as asked:", ""] + [
+            f"- {md_escape(i['short'])}: {md_escape(i['text'])}"
+            for i in measure["items"].values()] + ["",
+            "Better, same and worse count people whose ONS band moved between the "
+                "start and end of a session (for anxiety, a lower band is better). The four "
+                "questions are never added together.", ""]
+    voices = report["voices"]
+    out += ["## Voices", ""]
+    if voices.get("withheld"):
+        out += [md_escape(voices["withheld"]), ""]
+    for key, title in (("went_well", "What went well"), ("even_better", "What could be better")):
+        if voices[key]:
+            out += [f"### {title}", ""] + [f"- {md_escape(c)}" for c in voices[key][-30:]] + [""]
+    out += ["## How these figures were made", "",
+            "Attendance, feedback and wellbeing answers were recorded with coprod during or "
+            "after each session. Ratings are means with the number of answers. Wellbeing "
+            "changes compare the same person's answers at the start and end of the same "
+            "session. Names in comments are replaced by the person's role.", ""]
+    if threshold:
+        out += [f"To protect people's privacy, any figure from fewer than {threshold} people is "
+                f"shown as \"fewer than {threshold}\", and where it could be worked out from a "
+                "total, one more figure is hidden too.", ""]
+    return "\n".join(out)

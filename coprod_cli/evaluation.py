@@ -264,7 +264,7 @@ class _Tally:
             for item in measure.items:
                 t = self.outcomes[measure_id][item.id]
                 n = t["n"]
-                items[item.id] = {"text": item.text, "n": n,
+                items[item.id] = {"text": item.text, "short": item.short or item.text, "n": n,
                                   "before_mean": round(t["before"] / n, 2) if n else None,
                                   "after_mean": round(t["after"] / n, 2) if n else None,
                                   "reversed": item.reversed,

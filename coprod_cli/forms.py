@@ -49,6 +49,7 @@ class Band(_Strict):
 class MeasureItem(_Strict):
     id: Annotated[StrictStr, Field(pattern=r"^[a-z0-9_]+$")]
     text: Text
+    short: Text | None = None  # a name for tables and charts, e.g. "Life satisfaction"
     min: StrictInt
     max: StrictInt
     labels: dict[int, Text] = Field(default_factory=dict)

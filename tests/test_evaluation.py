@@ -292,3 +292,26 @@ def test_voices_anonymise_awkward_names() -> None:
     comments = {"went_well": [f["answers"]["went_well"] for f in forms], "even_better": []}
     assert _voices(comments, len(forms), registry)["went_well"] == [
         "Thanks [carer] and [carer]", "[carer] made tea", "Banana bread", "[carer]."]
+
+
+def test_report_pdf_has_every_section_charts_and_hidden_figures(cli, coprod_home: Path,
+                                                                tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    cli("init", "--organisation", "Siân's <Org> & Co", "--service", "Beech", "--grant-cap",
+        "150", "--small-numbers", "5", "--style", "standard")
+    cli("data", "demo", "--profile", "small")
+    out = tmp_path / "report.pdf"
+    assert "Saved the report to" in cli("eval", "summarise", "--format", "pdf", "--out",
+                                        str(out)).text
+    reader = PdfReader(out)
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    for words in ("How co-production is working", "Siân's <Org> & Co", "Attendances by role",
+                  "Co-production", "Would you like to help run a session?", "Experience",
+                  "Outcomes", "Life satisfaction", "Voices", "How these figures were made",
+                  "fewer than 5", "Page 1 of"):
+        assert words in text, words
+    fonts = {str(font.get("/BaseFont")) for page in reader.pages
+             for font in (page["/Resources"].get("/Font") or {}).values()}
+    assert fonts and not any("Helvetica" in f for f in fonts)
+    assert reader.metadata.title == "How co-production is working"

@@ -136,8 +136,10 @@ def summarise(
         from coprod_cli.render import render_document
 
         target = out or Path("coprod-report.pdf")
-        render_document(eval_output.to_markdown(shared, organisation=settings.organisation),
-                        out=target, fmt="pdf", style=settings.handout_style,
+        markdown = eval_output.to_report_markdown(
+            shared, organisation=settings.organisation, service=settings.service,
+            prepared=date.today().strftime("%-d %B %Y"))
+        render_document(markdown, out=target, fmt="pdf", style=settings.handout_style,
                         title="How co-production is working", author=settings.organisation,
                         subject="Effectiveness report")
         state().console().print(f"Saved the report to {target}.", markup=False)

@@ -90,7 +90,7 @@ def print_report(console: Console, report: dict[str, Any], *, plain: bool) -> No
                      "fewer than 30 can easily be chance.")
         out.table(measure["title"], ["Question", "n", "Before", "After", "Better", "Same",
                                      "Worse"],
-                  [[i["text"], i["n"], i["before_mean"], i["after_mean"],
+                  [[i["short"], i["n"], i["before_mean"], i["after_mean"],
                     *i["band_shift"].values()] for i in measure["items"].values()])
     voices = report["voices"]
     out.heading("Voices")

@@ -81,6 +81,8 @@ def _css(styles: list[Style]) -> str:
         ".fill{display:flex;flex-wrap:wrap;gap:1em;margin:0 0 1em}",
         ".fill label{flex:1 1 12em;font-weight:bold}",
         "table{border-collapse:collapse;width:100%;margin:0 0 1em}",
+        "table.chart .bar{display:inline-block;height:.8em;margin-left:.6em;"
+        "background:currentColor;opacity:.45;vertical-align:middle;max-width:60%}",
         f"th,td{{border:1px solid {ACCENT};padding:.5em;text-align:left;height:2.2em}}",
         f"th{{background:{SOFT}}}",
         f"blockquote{{border-left:4px solid {ACCENT};margin:0 0 1em;padding-left:1em}}",
@@ -178,6 +180,8 @@ def _blocks(blocks: list[md.Block], st: Style, ids: count[int], last: list[str])
             out.append(f'<div class="fill">{fields}</div>')
         elif isinstance(block, md.Table):
             out.append(_table(block))
+        elif isinstance(block, md.Chart):
+            out.append(_chart(block))
     return out
 
 
@@ -191,6 +195,24 @@ def _scale(block: md.Scale, number: int, question: str) -> str:
         parts.append(f'<label><input type="radio" name="scale-{number}" value="{value}">'
                      f'<span class="num">{value}</span>{word_html}</label>')
     parts.append("</fieldset>")
+    return "".join(parts)
+
+
+def _chart(block: md.Chart) -> str:
+    """A chart is read out as its numbers: a captioned table (the bar is decoration)."""
+    known = [v for _, v, _ in block.bars if v is not None]
+    top = block.maximum or max(known, default=0) or 1
+    parts = ['<table class="chart">']
+    if block.title:
+        parts.append(f"<caption>{escape(block.title)}</caption>")
+    parts.append('<thead><tr><th scope="col">Group</th><th scope="col">Figure</th>'
+                 "</tr></thead><tbody>")
+    for label, value, text in block.bars:
+        share = 0 if value is None else max(0, min(100, round(100 * value / top)))
+        parts.append(f'<tr><th scope="row">{escape(label)}</th><td>{escape(text)} '
+                     f'<span class="bar" aria-hidden="true" style="width:{share}%"></span>'
+                     "</td></tr>")
+    parts.append("</tbody></table>")
     return "".join(parts)
 
 

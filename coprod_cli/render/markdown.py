@@ -25,6 +25,10 @@ Handout lines (each on a line of its own; a directive line may follow a paragrap
 ``[pagebreak]``
     Start a new page.
 
+Charts are a fenced block whose info string is ``chart`` holding JSON (made by
+``chart_block``): ``{"title": "By role", "bars": [["carer", 12], ["volunteer", "fewer than
+5"]]}``. The PDF draws each bar beside its number; the HTML is a table of the numbers.
+
 ``escape_markdown`` makes any user text literal: every character Markdown or these lines
 could act on is backslash-escaped (so ``[write 3]`` from a user becomes ``\\[write 3\\]``),
 lines cannot start a heading, list, quote or code block, and line breaks are kept as hard
@@ -184,8 +188,53 @@ class Table:
     rows: list[list[Inline]] = field(default_factory=list)
 
 
+@dataclass
+class Chart:
+    """Bars with their numbers. ``value`` is None where a figure is hidden (small numbers);
+    ``text`` is what is printed beside the bar ("12", "4.2", "fewer than 5")."""
+
+    title: str
+    bars: list[tuple[str, float | None, str]]
+    maximum: float | None = None
+
+
 Block = (Heading | Para | ListBlock | Quote | Code | Rule | PageBreak | WriteBox | Ticks | Scale
-         | Picture | Fill | Table)
+         | Picture | Fill | Table | Chart)
+
+
+def chart_block(title: str, bars: list[tuple[str, float | int | str | None]],
+                maximum: float | None = None) -> str:
+    """Markdown for a chart: a fenced ``chart`` block of JSON, so any label text is safe.
+
+    A bar whose value is not a number (e.g. "fewer than 5") is drawn empty and labelled
+    with that text.
+    """
+    import json
+
+    rows = [[label, value] for label, value in bars]
+    body = json.dumps({"title": title, "bars": rows, "max": maximum}, ensure_ascii=False)
+    return f"```chart\n{body}\n```"
+
+
+def _chart(content: str, line: int) -> Chart:
+    import json
+
+    try:
+        data = json.loads(content)
+        bars = []
+        for label, value in data["bars"]:
+            if isinstance(value, bool) or not isinstance(value, int | float | str | None):
+                raise ValueError("a value must be a number or text")
+            number = float(value) if isinstance(value, int | float) else None
+            text = (f"{value:g}" if isinstance(value, int | float) else str(value or "-"))
+            bars.append((str(label), number, text))
+        maximum = data.get("max")
+        return Chart(str(data.get("title") or ""), bars,
+                     float(maximum) if isinstance(maximum, int | float) else None)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(f"The chart on line {line} is not valid ({exc}).",
+                              hint='Write it as {"title": ..., "bars": [["label", 12], ...]}.'
+                              ) from None
 
 
 def plain_text(spans: Inline) -> str:
@@ -395,6 +444,9 @@ def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block],
         elif kind == "blockquote_open":
             inner, i = _blocks(tokens, i + 1, "blockquote_close")
             blocks.append(Quote(inner))
+        elif kind == "fence" and token.info.strip() == "chart":
+            blocks.append(_chart(token.content, token.map[0] + 1 if token.map else 0))
+            i += 1
         elif kind in ("fence", "code_block"):
             blocks.append(Code(token.content.rstrip("\n")))
             i += 1

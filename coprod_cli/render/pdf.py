@@ -333,6 +333,8 @@ def _flowable(block: md.Block, st: Style, s: dict[str, Any], width: float) -> li
         return [_fill(block, st, s, width), Spacer(1, st.space_after)]
     if isinstance(block, md.Table):
         return [_table(block, st, s, width), Spacer(1, st.space_after)]
+    if isinstance(block, md.Chart):
+        return [_chart(block, st, s, width), Spacer(1, st.space_after)]
     return []
 
 
@@ -558,6 +560,47 @@ def _table(block: md.Table, st: Style, s: dict[str, Any], width: float) -> Any:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), s["soft"]))
     table.setStyle(_table_style(commands))
     return table
+
+
+def _chart(block: md.Chart, st: Style, s: dict[str, Any], width: float) -> Any:
+    """A bar chart as a table: label | number | bar. Every number is printed beside its bar
+    (the PDF is not tagged, so nothing may exist only as a picture), and long labels wrap in
+    their own column instead of colliding with the axis as chart labels do."""
+    from reportlab.graphics import shapes
+    from reportlab.graphics.shapes import Drawing, Rect, String
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import KeepTogether, Paragraph, Table
+
+    # The drawing renderer starts every drawing in STATE_DEFAULTS' font (Helvetica), which
+    # puts Helvetica in the PDF even with no text drawn: start it in ours instead.
+    shapes.STATE_DEFAULTS["fontName"] = REGULAR
+
+    label_w, number_w = width * 0.42, width * 0.16
+    bar_w = width - label_w - number_w
+    known = [v for _, v, _ in block.bars if v is not None]
+    top = block.maximum or max(known, default=0) or 1
+    bar_h = max(st.body * 0.9, 8)
+    rows = []
+    number_style = ParagraphStyle("chart-n", parent=s["cell"], alignment=2)
+    for label, value, text in block.bars:
+        drawing = Drawing(bar_w - 12, bar_h + 2)
+        if value is not None and value > 0:
+            drawing.add(Rect(0, 1, (bar_w - 14) * min(value / top, 1), bar_h,
+                             fillColor=s["accent"], strokeColor=None))
+        elif value is None:
+            drawing.add(String(2, bar_h * 0.25, "(hidden)", fontName=REGULAR,
+                               fontSize=max(st.body * 0.75, 8), fillColor=s["ink"]))
+        rows.append([Paragraph(_markup([md.Span(label)]), s["cell"]),
+                     Paragraph(_markup([md.Span(text)]), number_style), drawing])
+    table = Table(rows, colWidths=[label_w, number_w, bar_w], hAlign="LEFT")
+    table.setStyle(_table_style([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, s["soft"]),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    parts: list[Any] = []
+    if block.title:
+        parts.append(Paragraph(_markup([md.Span(block.title, bold=True)]), s["body"]))
+    return KeepTogether([*parts, table])
 
 
 def _column_widths(block: md.Table, columns: int, st: Style, width: float) -> list[float]:
