@@ -90,7 +90,9 @@ def main() -> int:
         results = [bench_help(env), check_no_reportlab(env)]
     sys.path.insert(0, str(HERE))
     from data_targets import run_all
+    from pack_target import bench_pack
 
+    results.append(bench_pack(report, max(3, RUNS // 3)))
     results += run_all(report, max(3, RUNS // 3))
     print(f"{sum(results)} of {len(results)} targets met.")
     return 0 if all(results) else 1
