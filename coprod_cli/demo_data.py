@@ -178,6 +178,86 @@ def generate_tables(profile: Profile, sessions: list[Session], *, seed: int = 1,
                             "id": _id(rng), "run_id": run_id, "person_id": person["id"],
                             "measure": "ons4", "when": when, "answers": answers_,
                             "at": _iso(day if when == "before" else clock)})
+        _grants(rng, tables, profile, year, service, staff, lived)
         if progress:
             progress(f"{service}: {year}")
     return tables
+
+
+GRANT_IDEAS = [("Memory garden", "wellbeing", [("Compost", 1250), ("Plants", 6000),
+                                              ("Seeds", 900)]),
+               ("Bicycles for residents", "wellbeing", [("Second-hand bike", 7500),
+                                                        ("Locks and lights", 2400)]),
+               ("Cookery club", "personal-development", [("Ingredients", 4000),
+                                                         ("Aprons", 1800)]),
+               ("Art materials", "self-esteem", [("Paints", 2200), ("Canvas", 3100)]),
+               ("Walking group flasks", "relationships", [("Flasks", 3600)])]
+
+
+def _person_ref(person: dict[str, Any]) -> dict[str, str]:
+    return {"name": person["name"], "person_id": person["id"]}
+
+
+def _grants(rng: random.Random, tables: Tables, profile: Profile, year: int, service: str,
+            staff: list[dict[str, Any]], lived: list[dict[str, Any]]) -> None:
+    """Small grants in the exact shape ``grants.py`` writes: most approved and spent, some
+    approved in part, some rejected, the older ones closed with any unspent money returned."""
+    for n in range(profile.grants_per_year):
+        title, theme, items = GRANT_IDEAS[n % len(GRANT_IDEAS)]
+        amount = sum(p for _, p in items)
+        applied = datetime(year, 1 + n % 12, 5, 11, tzinfo=UTC)
+        decided = applied + timedelta(days=14)
+        by, decider = rng.choice(staff), rng.choice(staff)
+        co = rng.choice(lived) if lived else by
+        outcome = rng.choices(["approved", "part", "rejected"], [0.75, 0.15, 0.1])[0]
+        approved = 0 if outcome == "rejected" else amount if outcome == "approved" \
+            else amount - items[-1][1]
+        history = [{"status": "submitted", "at": _iso(applied), "by": _person_ref(by)},
+                   {"status": "rejected" if outcome == "rejected" else "approved",
+                    "at": _iso(decided), "by": _person_ref(decider)}]
+        spending, left = [], approved
+        for item, pence in items:
+            if left <= 0:
+                break
+            paid = min(pence, left)
+            left -= paid
+            spending.append({"id": f"{rng.getrandbits(32):08x}",
+                             "date": (decided + timedelta(days=20)).date().isoformat(),
+                             "item": item, "pence": paid,
+                             "receipt": {"kind": "ref", "ref": f"till {rng.randrange(999)}"},
+                             "by": _person_ref(by), "entered_at": _iso(decided), "late": False})
+        spent = sum(line["pence"] for line in spending)
+        closed = outcome != "rejected" and rng.random() < 0.8
+        if closed:
+            history.append({"status": "closed", "at": _iso(decided + timedelta(days=200)),
+                            "by": _person_ref(by)})
+        tables[("grants", "all")].append({
+            "id": f"g-{year}-{rng.getrandbits(24):06x}", "year": year,
+            "status": "closed" if closed else history[1]["status"], "service": service,
+            "title": title, "activity": f"{title}, planned together", "link": {
+                "kind": "theme", "value": theme},
+            "coproducers": [{"name": co["name"], "person_id": co["id"], "role": co["role"]}],
+            "planners_using_services": rng.randrange(1, 6),
+            "items": [{"item": i, "pence": p} for i, p in items], "amount_pence": amount,
+            "people_expected": rng.randrange(5, 25), "benefit": "Something to look forward to",
+            "start_date": (applied + timedelta(days=30)).date().isoformat(),
+            "created_at": _iso(applied), "created_by": _person_ref(by), "history": history,
+            "decision": {"outcome": "rejected" if outcome == "rejected" else "approved",
+                         "by": _person_ref(decider), "at": _iso(decided),
+                         "date": decided.date().isoformat(),
+                         "reason": "Over this year's budget" if outcome == "rejected" else "",
+                         "conflict": "none declared", "amount_pence": approved},
+            "conflicts": [], "spending": spending,
+            "spend_by": None if outcome == "rejected" else
+            (decided + timedelta(days=365)).date().isoformat(),
+            "closure": {"at": _iso(decided + timedelta(days=200)), "by": _person_ref(by),
+                        "what_happened": "It went ahead as planned.",
+                        "people_benefited": rng.randrange(4, 20), "learning": "",
+                        "spent_pence": spent, "returned_pence": approved - spent}
+            if closed else None,
+            "updated_at": _iso(decided)})
+    tables[("grant_funds", "all")].append({
+        "id": f"f-{year}-{rng.getrandbits(24):06x}", "date": f"{year}-06-30", "year": year,
+        "pence": rng.randrange(2000, 60000),
+        "source": "Donation stall takings", "by": _person_ref(rng.choice(staff)),
+        "entered_at": _iso(datetime(year, 6, 30, tzinfo=UTC))})
