@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from coprod_cli import people, records, store
+from coprod_cli import records, store
 from coprod_cli.store import Store
 
 TRIALS = int(os.environ.get("COPROD_FAULT_TRIALS", "50"))
@@ -135,17 +135,34 @@ def test_migrations_are_all_or_nothing(template, tmp_path: Path, monkeypatch) ->
 
 
 def test_three_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
-    """Attendance, feedback and people records from three terminals at the same time."""
+    """Attendance, feedback and grant spending from three terminals at the same time."""
+    from test_grants import PAT, application
+
+    from coprod_cli import grants
+    from coprod_cli.grants import Scheme
+
     root = tmp_path / "store"
-    Store.open(root)
-    code = ("import sys; from pathlib import Path; from coprod_cli.store import Store\n"
-            "s = Store.open(Path(sys.argv[1]), lock_timeout=30)\n"
-            "for i in range(150):\n"
-            "    s.insert(sys.argv[2], {'n': i}, partition='2026')\n")
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(root), table])
-             for table in ("attendance", "feedback", "measures")]
-    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
     s = Store.open(root)
-    for table in ("attendance", "feedback", "measures"):
+    grant = grants.apply(s, application(("Pens", 150)), Scheme())
+    grants.decide(s, grant["id"], Scheme(), approve=True, by=PAT, conflict=None)
+    writer = ("import sys; from pathlib import Path; from coprod_cli.store import Store\n"
+              "s = Store.open(Path(sys.argv[1]), lock_timeout=30)\n"
+              "for i in range(150):\n"
+              "    s.insert(sys.argv[2], {'n': i}, partition='2026')\n")
+    spender = ("import sys; from pathlib import Path; from coprod_cli import grants\n"
+               "from coprod_cli.store import Store\n"
+               "s = Store.open(Path(sys.argv[1]), lock_timeout=30)\n"
+               "for i in range(150):\n"
+               "    grants.spend(s, sys.argv[2], pence=1, item=f'pen {i}',\n"
+               "                 by={'name': 'Jo', 'person_id': None},\n"
+               "                 receipts_dir=Path(sys.argv[1]) / 'receipts')\n")
+    procs = [subprocess.Popen([sys.executable, "-c", writer, str(root), table])
+             for table in ("attendance", "feedback")]
+    procs.append(subprocess.Popen([sys.executable, "-c", spender, str(root), grant["id"]]))
+    assert [p.wait(timeout=180) for p in procs] == [0, 0, 0]
+    s = Store.open(root)
+    for table in ("attendance", "feedback"):
         assert sorted(r["n"] for r in s.all(table)) == list(range(150))
-    people.add_person(s, "Still works", "other")
+    kept = grants.find_grant(s, grant["id"])
+    assert grants.spent_pence(kept) == 150 and len(kept["spending"]) == 150
+    assert grants.remaining_pence(kept) == 0
