@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from timing import median_seconds
 
 from coprod_cli import people, resources
 from coprod_cli.bundles import write_tables_bundle
@@ -31,16 +32,6 @@ Report = Callable[..., bool]
 def sessions() -> list:
     lib = Library(resources.sessions_dir(), None, [resources.templates_dir()])
     return [s.session for s in lib.all()]
-
-
-def median(action: Callable[[], object], runs: int) -> float:
-    action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def json_files(root: Path) -> list[Path]:
@@ -77,8 +68,8 @@ def bench_summarise(work: Path, report: Report, runs: int) -> bool:
     root = work / "service-10y" / "store"
     make_store(root, "service-10y")
     files = json_files(root)
-    baseline = median(lambda: load_all(files), runs)
-    figure = median(lambda: summarise_command(root), runs)
+    baseline = median_seconds(lambda: load_all(files), runs)
+    figure = median_seconds(lambda: summarise_command(root), runs)
     return report("eval summarise, service-10y vs json.load", figure, baseline, 2.0)
 
 
@@ -96,7 +87,7 @@ def bench_attendance(work: Path, report: Report, runs: int) -> bool:
                      partition=latest_run["id"][:4])
         engine = RunEngine.load(store, latest_run["id"], session)
         queue = iter(newcomers)
-        return median(lambda: engine.add_attendee(next(queue)), runs)
+        return median_seconds(lambda: engine.add_attendee(next(queue)), runs)
 
     one_year = cost("service-1y")
     ten_years = cost("service-10y")

@@ -11,11 +11,11 @@ the price of the Markdown layer, page templates, "Page n of m" numbering and the
 from __future__ import annotations
 
 import io
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_seconds
 
 from coprod_cli import handouts, resources
 from coprod_cli.forms import load_form
@@ -79,13 +79,8 @@ def bench_pack(report: Report, runs: int) -> bool:
 
         ours()
         raw()
-        figure = statistics.median(_timed(ours) for _ in range(runs))
-        baseline = statistics.median(_timed(raw) for _ in range(runs))
+        figure = median_seconds(ours, runs)
+        baseline = median_seconds(raw, runs)
     return report(f"handouts pack ({page_count} pages) vs raw ReportLab", figure, baseline,
                   1.3)
 
-
-def _timed(action: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start

@@ -8,15 +8,16 @@ machine, so the ratios mean something on a busy laptop as well as a quiet CI box
 from __future__ import annotations
 
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from timing import median_seconds  # noqa: E402
+
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 
 MINIMAL_TYPER = """
@@ -32,16 +33,6 @@ def bye() -> None:
 if __name__ == "__main__":
     app()
 """
-
-
-def median_seconds(action: Callable[[], object], runs: int = RUNS) -> float:
-    action()  # warm the page cache and any .pyc files
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def run_quiet(args: list[str], env: dict[str, str]) -> None:
@@ -65,9 +56,9 @@ def bench_help(env: dict[str, str]) -> bool:
         minimal = Path(tmp) / "minimal.py"
         minimal.write_text(MINIMAL_TYPER)
         baseline = median_seconds(lambda: run_quiet([sys.executable, str(minimal), "--help"],
-                                                    env))
+                                                    env), RUNS)
         figure = median_seconds(lambda: run_quiet([sys.executable, "-m", "coprod_cli",
-                                                   "--help"], env))
+                                                   "--help"], env), RUNS)
     return report("coprod --help vs minimal Typer --help", figure, baseline, 1.5)
 
 
@@ -88,7 +79,6 @@ def main() -> int:
         env = {**os.environ, "COPROD_HOME": home}
         print(f"coprod benchmarks: median of {RUNS} runs, Python {sys.version.split()[0]}")
         results = [bench_help(env), check_no_reportlab(env)]
-    sys.path.insert(0, str(HERE))
     from data_targets import run_all
     from pack_target import bench_pack
 

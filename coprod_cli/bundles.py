@@ -51,6 +51,14 @@ class Bundle:
         return totals
 
 
+def _manifest(kind: str, service: str, organisation: str,
+              files: dict[str, Any]) -> dict[str, Any]:
+    return {"format": FORMAT, "version": VERSION, "kind": kind, "service": service,
+            "organisation": organisation, "schema_version": SCHEMA_VERSION,
+            "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "files": files}
+
+
 def write_bundle(store: Store, out: Path, *, kind: str, service: str, organisation: str,
                  include_audit: bool) -> dict[str, Any]:
     """Snapshot the store (under its lock, so the files agree) into a zip at ``out``."""
@@ -65,10 +73,7 @@ def write_bundle(store: Store, out: Path, *, kind: str, service: str, organisati
             records = orjson.loads(data or b"{}").get(TABLE, {})
             files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "records": len(records)}
             zf.writestr(f"records/{name}", data)
-        manifest = {"format": FORMAT, "version": VERSION, "kind": kind, "service": service,
-                    "organisation": organisation, "schema_version": SCHEMA_VERSION,
-                    "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-                    "files": files}
+        manifest = _manifest(kind, service, organisation, files)
         zf.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     atomic_write_bytes(out, buffer.getvalue())
     return manifest
@@ -85,10 +90,7 @@ def write_tables_bundle(tables: dict[tuple[str, str], list[dict[str, Any]]], out
             data = orjson.dumps({TABLE: {str(i): r for i, r in enumerate(rows, start=1)}})
             files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "records": len(rows)}
             zf.writestr(f"records/{name}", data)
-        manifest = {"format": FORMAT, "version": VERSION, "kind": "export", "service": service,
-                    "organisation": organisation, "schema_version": SCHEMA_VERSION,
-                    "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-                    "files": files}
+        manifest = _manifest("export", service, organisation, files)
         zf.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     atomic_write_bytes(out, buffer.getvalue())
     return manifest

@@ -107,6 +107,17 @@ def _mkdir_private(path: Path) -> None:
         os.chmod(path, 0o700)
 
 
+def _make_folder(folder: Path, records: Path) -> None:
+    """Create a private folder, or say plainly that the records folder cannot be made."""
+    try:
+        _mkdir_private(folder)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the records folder {records} "
+                         f"({exc.strerror or exc}).",
+                         hint="Choose a folder you can write to (--home or COPROD_HOME)."
+                         ) from exc
+
+
 def _fsync_dir(folder: Path) -> None:
     """Make a rename durable: the new directory entry must reach the disk too."""
     fd = os.open(folder, os.O_RDONLY)
@@ -273,13 +284,7 @@ class FileBackend(Backend):
         #: A staged copy (Store.bulk_change): no daily backups of its own, and writes that
         #: do not wait for the disk, since swap_in syncs the whole copy once.
         self.staged = staged
-        try:
-            _mkdir_private(self.root.parent)
-        except OSError as exc:
-            raise StoreError(f"Cannot create the records folder {self.root} "
-                             f"({exc.strerror or exc}).",
-                             hint="Choose a folder you can write to (--home or COPROD_HOME)."
-                             ) from exc
+        _make_folder(self.root.parent, self.root)
         # Beside the folder, not in it: a bulk change swaps the whole folder (see swap_in).
         self._lock_path = self.root.with_name(self.root.name + ".lock")
         self._owner = self.root.with_name(self.root.name + ".lock.owner")
@@ -321,13 +326,7 @@ class FileBackend(Backend):
         """Finish or undo an interrupted swap, then remove what a killed writer left (temp
         files, half-made backups); safe because every writer holds the lock."""
         recover_swap(self.root)
-        try:
-            _mkdir_private(self.root)
-        except OSError as exc:
-            raise StoreError(f"Cannot create the records folder {self.root} "
-                             f"({exc.strerror or exc}).",
-                             hint="Choose a folder you can write to (--home or COPROD_HOME)."
-                             ) from exc
+        _make_folder(self.root, self.root)
         for tmp in [*self.root.glob(".*.tmp"), *self.root.glob("*/.*.tmp")]:
             tmp.unlink(missing_ok=True)
         for partial in self.backups_dir.glob(".partial-*"):
@@ -339,8 +338,8 @@ class FileBackend(Backend):
         target = self.backups_dir / name
         if target.exists():  # checked first: this runs on every write transaction
             return None
-        files = [self.root / "meta.json", *self.root.glob("*/[!.]*.json")]
-        if len(files) == 1:  # no records yet, nothing worth keeping
+        files = [p for p in self._data_files() if p.exists()]
+        if len(files) <= 1:  # no records yet, nothing worth keeping
             return None
         try:
             _mkdir_private(self.backups_dir)
