@@ -71,6 +71,12 @@ def user_templates_dir(home: Path) -> Path:
     return home / "templates"
 
 
+def toolkit_dir(home: Path) -> Path:
+    """The organisation's living toolkit: sessions services contributed, added by the lead
+    (``toolkit/sessions``, ``toolkit/templates``, ``toolkit/contributions.json``)."""
+    return home / "toolkit"
+
+
 def load_settings(home: Path) -> Settings:
     """Read settings, or the defaults when ``coprod init`` was never run."""
     from pydantic import ValidationError as PydanticValidationError

@@ -157,7 +157,7 @@ def build_documents(request: PackRequest, *, template_dirs: list[Path],
             "service": request.service, "date": human_date(request.date)}
 
     def fill(item: PackItem, style: str) -> str:
-        sandboxed = loaded.origin == "yours" or (
+        sandboxed = loaded.origin != "built-in" or (  # a user's or a contributed session
             user_template_dir is not None and (user_template_dir / item.template).is_file())
         context = {**base, **_context_for(item, request, form, style)}
         return render_template(item.template, context, template_dirs=template_dirs,

@@ -32,6 +32,8 @@ Slug = Annotated[StrictStr, StringConstraints(pattern=SLUG_PATTERN, max_length=6
 Text = Annotated[StrictStr, StringConstraints(min_length=1, max_length=4000)]
 Minutes = Annotated[StrictInt, Field(gt=0, le=480)]
 StepLead = Literal["lead", "co-facilitator", "both"]
+Origin = Literal["built-in", "toolkit", "yours"]
+"""Where a session came from: shipped, added to the toolkit by its lead, or the user's own."""
 
 LEAD_WORDS: dict[str, str] = {
     "lead": "Lead facilitator",
@@ -87,6 +89,9 @@ class Session(_Strict):
     steps: Annotated[list[Step], Field(min_length=1, max_length=30)]
     based_on: Annotated[StrictStr, StringConstraints(max_length=100)] | None = None
     credits: list[Text] = Field(default_factory=list)
+    #: The session is written for people who use easy read: ``session check`` then warns
+    #: about sentences longer than 15 words in what facilitators say and in the aims.
+    easy_read: StrictBool = False
 
     @property
     def planned_minutes(self) -> int:
@@ -102,7 +107,7 @@ class LoadedSession:
 
     session: Session
     path: Path
-    origin: Literal["built-in", "yours"]
+    origin: Origin
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -115,8 +120,8 @@ def _located(doc: YamlDocument, loc: tuple[int | str, ...], field_name: str, msg
     return f"{doc.path}:{line}:{col}: {field_name}: {msg}"
 
 
-def cross_check(doc: YamlDocument, session: Session,
-                template_dirs: list[Path]) -> tuple[list[str], list[str]]:
+def cross_check(doc: YamlDocument, session: Session, template_dirs: list[Path],
+                jargon: list[str] | None = None) -> tuple[list[str], list[str]]:
     """Problems a schema cannot see: ids that must agree with each other, and timings.
 
     Returns (errors, warnings). Errors make the file unusable; warnings are advice.
@@ -157,15 +162,22 @@ def cross_check(doc: YamlDocument, session: Session,
     if total != session.duration:
         warnings.append(_located(doc, ("duration",), "duration",
                                  f"the steps add up to {total} minutes, not {session.duration}"))
+    from coprod_cli.session_lint import friendly_warnings
+
+    warnings += friendly_warnings(doc, session, template_dirs, jargon)
     return errors, warnings
 
 
-def load_session_file(path: Path, template_dirs: list[Path],
-                      origin: Literal["built-in", "yours"] = "yours") -> LoadedSession:
-    """Load and fully check one session file; raises ``ValidationError`` listing every error."""
+def load_session_file(path: Path, template_dirs: list[Path], origin: Origin = "yours",
+                      jargon: list[str] | None = None) -> LoadedSession:
+    """Load and fully check one session file; raises ``ValidationError`` listing every error.
+
+    ``jargon`` is the list of words worth explaining (the settings' ``jargon``; None: the
+    default list).
+    """
     doc = read_yaml(path, what="session file")
     session = validate_model(doc, Session, what="session file")
-    errors, warnings = cross_check(doc, session, template_dirs)
+    errors, warnings = cross_check(doc, session, template_dirs, jargon)
     if errors:
         raise ValidationError(f"{path} has {len(errors)} problem{'s' * (len(errors) != 1)}.",
                               errors, hint="Fix the lines listed and check the file again.")
@@ -173,16 +185,18 @@ def load_session_file(path: Path, template_dirs: list[Path],
 
 
 class Library:
-    """All sessions a user can run: the built-ins, then their own folder on top.
+    """All sessions a user can run: the built-ins, then the toolkit's contributed sessions,
+    then their own folder on top (a later folder overrides an id of an earlier one).
 
     Broken files in the user's folder do not hide the rest of the library; they are kept in
     ``problems`` so ``session list`` can mention them.
     """
 
     def __init__(self, builtin_dir: Path, user_dir: Path | None,
-                 template_dirs: list[Path]) -> None:
+                 template_dirs: list[Path], toolkit_dir: Path | None = None) -> None:
         self.builtin_dir = builtin_dir
         self.user_dir = user_dir
+        self.toolkit_dir = toolkit_dir
         self.template_dirs = template_dirs
         self._sessions: dict[str, LoadedSession] | None = None
         self.problems: list[ValidationError] = []
@@ -191,8 +205,8 @@ class Library:
         if self._sessions is not None:
             return self._sessions
         found: dict[str, LoadedSession] = {}
-        sources: list[tuple[Path | None, Literal["built-in", "yours"]]] = [
-            (self.builtin_dir, "built-in"), (self.user_dir, "yours")]
+        sources: list[tuple[Path | None, Origin]] = [
+            (self.builtin_dir, "built-in"), (self.toolkit_dir, "toolkit"), (self.user_dir, "yours")]
         for folder, origin in sources:
             if folder is None or not folder.is_dir():
                 continue

@@ -8,6 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 HandoutStyle = Literal["standard", "easy-read", "large-print", "dyslexia"]
 
+DEFAULT_JARGON: tuple[str, ...] = ("SU", "service user", "keyworker", "KPI",
+                                   "outcomes framework", "stakeholder")
+"""Words 'coprod session check' suggests explaining or replacing: service jargon that people
+who use services often find distancing or unclear."""
+
 
 class Settings(BaseModel):
     """What an organisation sets once: who it is and how cautious its reports are."""
@@ -28,3 +33,6 @@ class Settings(BaseModel):
     retention_days: int = Field(default=730, ge=1, le=36500)
     handout_style: HandoutStyle = "standard"
     backup_keep_days: int = Field(default=30, ge=1, le=3650)
+    #: Words 'coprod session check' warns about in sessions and handouts (whole words; a word
+    #: in capitals, like KPI, matches only in capitals).
+    jargon: list[str] = Field(default_factory=lambda: list(DEFAULT_JARGON), max_length=200)

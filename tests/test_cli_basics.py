@@ -152,3 +152,13 @@ def test_no_color_and_plain(monkeypatch, cli, plain: bool) -> None:
     result = cli(*args, "session", "list")
     assert "\x1b[" not in result.output
     assert "wellbeing-five-ways" in result.output
+
+
+def test_usage_errors_in_subcommands_are_usage_errors(tmp_path: Path) -> None:
+    """Run as users do (not under pytest's re-raise), so the boundary itself is tested."""
+    env = {**os.environ, "COPROD_HOME": str(tmp_path / "h")}
+    out = subprocess.run([sys.executable, "-m", "coprod_cli", "session", "list", "--nope"],
+                         capture_output=True, text=True, env=env)
+    assert out.returncode == 2
+    assert "No such option: --nope" in out.stderr
+    assert "unexpected" not in out.stderr

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from coprod_cli import __version__
@@ -61,8 +62,8 @@ class CoprodGroup(TyperGroup):
                 raise
             report_error(_os_error(exc))
             raise typer.Exit(int(ExitCode.ERROR)) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, ClickException):
+            raise  # Click's own usage errors are shown by Typer with exit 2
         except Exception as exc:
             if context.state().debug or getattr(sys, "_called_from_test", False):
                 raise
@@ -129,6 +130,9 @@ def _register() -> None:
     from coprod_cli.cli import data
 
     app.add_typer(data.app, name="data")
+    from coprod_cli.cli import toolkit as toolkit_cli
+
+    app.add_typer(toolkit_cli.app, name="toolkit")
     app.command("init")(init_cmd.init)
 
 

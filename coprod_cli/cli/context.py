@@ -50,9 +50,12 @@ class AppState:
             from coprod_cli import resources
             from coprod_cli.library import Library
 
+            toolkit = config.toolkit_dir(self.home)
             self._library = Library(
                 resources.sessions_dir(), config.user_sessions_dir(self.home),
-                [config.user_templates_dir(self.home), resources.templates_dir()])
+                [config.user_templates_dir(self.home), toolkit / "templates",
+                 resources.templates_dir()],
+                toolkit_dir=toolkit / "sessions")
         return self._library
 
     def data_folders(self) -> list[Path]:

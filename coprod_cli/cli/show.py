@@ -28,7 +28,7 @@ def session_table(sessions: list[LoadedSession], *, plain: bool) -> RenderableTy
     if plain:
         lines = [f"{s.id}: {s.session.title}. Theme {s.session.theme}, "
                  f"{minutes_text(s.session.duration)}, {len(s.session.steps)} steps"
-                 + (" (yours)" if s.origin == "yours" else "") + "."
+                 + ("" if s.origin == "built-in" else f" ({s.origin})") + "."
                  for s in sessions]
         return Text("\n".join(lines))
     table = Table(title="Sessions", title_justify="left")
@@ -41,7 +41,7 @@ def session_table(sessions: list[LoadedSession], *, plain: bool) -> RenderableTy
     for s in sessions:
         table.add_row(Text(s.id), Text(s.session.title), Text(s.session.theme),
                       minutes_text(s.session.duration), str(len(s.session.steps)),
-                      "built-in" if s.origin == "built-in" else "yours")
+                      s.origin)
     return table
 
 

@@ -1,0 +1,334 @@
+"""The living toolkit: share, add (refusing every kind of hostile bundle), list and build."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from coprod_cli import config
+
+
+def _pdf_text(path: Path, pages: slice | None = None) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    chosen = reader.pages[pages] if pages else reader.pages
+    return "\n".join(page.extract_text() for page in chosen)
+
+
+@pytest.fixture
+def bundle(cli, coprod_home: Path, tmp_path: Path) -> Path:
+    """A service forks a session, changes it, runs it once and shares it."""
+    from coprod_cli.store import Store
+    from tests.sample_records import build_org
+
+    cli("init", "--organisation", "Hestia", "--service", "Beech House", "--grant-cap", "150",
+        "--small-numbers", "5", "--style", "standard")
+    cli("session", "fork", "wellbeing-five-ways", "--as", "five-ways-outdoors")
+    path = coprod_home / "sessions" / "five-ways-outdoors.yaml"
+    path.write_text(path.read_text().replace('title: "Five ways to wellbeing"',
+                                             'title: "Five ways outdoors"'))
+    build_org(Store.open(config.store_dir(coprod_home)))  # runs five-ways, led by Sam
+    out = tmp_path / "five-ways-outdoors.zip"
+    text = cli("toolkit", "share", "five-ways-outdoors", "--out", str(out), "--contributor",
+               "Ana", "--contributor", "Sam", "--named", "Ana").text
+    assert "1 handout template" in text and "2 credits (1 by name)" in text
+    return out
+
+
+def _other_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cli) -> Path:  # noqa: ANN001
+    home = tmp_path / "lead-home"
+    monkeypatch.setenv("COPROD_HOME", str(home))
+    cli("init", "--organisation", "Hestia", "--service", "Co-production team",
+        "--grant-cap", "150", "--small-numbers", "5", "--style", "standard")
+    return home
+
+
+def test_share_bundle_holds_session_handouts_anonymised_results_and_credits(bundle) -> None:
+    with zipfile.ZipFile(bundle) as zf:
+        names = sorted(zf.namelist())
+        manifest = json.loads(zf.read("manifest.json"))
+        credits = json.loads(zf.read("credits.json"))
+        results = json.loads(zf.read("results.json"))
+        for name, entry in manifest["files"].items():
+            assert hashlib.sha256(zf.read(name)).hexdigest() == entry["sha256"]
+    assert names == ["credits.json", "manifest.json", "results.json", "session.yaml",
+                     "templates/five-ways-outdoors/handouts/five-ways-card.md.j2"]
+    assert manifest["session"] == {"id": "five-ways-outdoors", "version": 1,
+                                   "title": "Five ways outdoors", "theme": "wellbeing",
+                                   "based_on": "wellbeing-five-ways@1"}
+    assert manifest["service"] == "Beech House" and manifest["organisation"] == "Hestia"
+    assert {"name": "Ana", "role": "person using services", "service": "Beech House",
+            "part": "contributed"} in credits
+    assert {"name": None, "role": "staff", "service": "Beech House",
+            "part": "contributed"} in credits
+    # the fork has not been run: nothing to report, and nothing identifying in any case
+    assert results["runs"] == 0 and results["small_numbers_hidden_below"] == 5
+    raw = json.dumps(results)
+    for name in ("Sam", "Bo", "Ceri", "Dee", "tea"):
+        assert name not in raw
+
+
+def test_share_results_hide_small_numbers(cli, coprod_home: Path, tmp_path: Path) -> None:
+    from coprod_cli.store import Store
+    from tests.sample_records import build_org
+
+    build_org(Store.open(config.store_dir(coprod_home)))
+    out = tmp_path / "b.zip"
+    text = cli("toolkit", "share", "wellbeing-five-ways", "--out", str(out)).text
+    assert "results from fewer than 5 runs and 1 credit (0 by name)" in text
+    with zipfile.ZipFile(out) as zf:
+        results = json.loads(zf.read("results.json"))
+        credits = json.loads(zf.read("credits.json"))
+    assert results["runs"] == "fewer than 5" and results["attendances"] == "fewer than 5"
+    assert results["ratings"]["enjoyed"]["mean"] == "fewer than 5"
+    assert "Good tea" not in json.dumps(results) and "voices" not in results
+    assert credits == [{"name": None, "role": "staff", "service": "Beech House",
+                        "part": "led"}]
+
+
+def test_named_person_must_be_a_contributor(cli, coprod_home: Path, tmp_path: Path) -> None:
+    cli("people", "add", "Ceri", "--role", "volunteer")
+    result = cli("toolkit", "share", "wellbeing-five-ways", "--out", str(tmp_path / "x.zip"),
+                 "--named", "Ceri", code=2)
+    assert "Ceri is not among this session's contributors." in result.text
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_round_trip_add_list_build(cli, bundle, monkeypatch, tmp_path: Path) -> None:
+    home = _other_home(monkeypatch, tmp_path, cli)
+    text = cli("toolkit", "add", str(bundle)).text
+    assert "Added 'Five ways outdoors' as five-ways-outdoors version 1, shared by Beech House" \
+        in text
+    toolkit = home / "toolkit"
+    session = toolkit / "sessions" / "five-ways-outdoors.yaml"
+    assert "template: contrib/five-ways-outdoors/v1/five-ways-outdoors/handouts/" \
+        "five-ways-card.md.j2" in session.read_text()
+    rows = json.loads(cli("toolkit", "list", "--format", "json").output)
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["session_id"], row["version"], row["status"]) == (
+        "five-ways-outdoors", 1, "in the toolkit")
+    assert row["based_on"] == "wellbeing-five-ways@1" and row["service"] == "Beech House"
+    assert row["added_by"] == "Co-production team, Hestia" and row["shared_at"]
+    listed = json.loads(cli("session", "list", "--format", "json").output)
+    assert {r["id"]: r["origin"] for r in listed}["five-ways-outdoors"] == "toolkit"
+    # its handouts print, from the toolkit's own templates, in the sandbox
+    cli("handouts", "print", "five-ways-outdoors", "--out", str(tmp_path / "h.pdf"))
+
+    out = tmp_path / "toolkit.pdf"
+    built = cli("toolkit", "build", "--out", str(out)).text
+    assert "7 sessions (1 contributed by services)" in built
+    import re
+
+    contents = " ".join(_pdf_text(out, slice(1, 3)).split())
+    found = re.search(r"Five ways outdoors \(from Beech House, Hestia\) 1 h 30 min (\d+) "
+                      r"Handout: Five ways to wellbeing card (\d+)", contents)
+    assert found, contents
+    page = int(found[1])
+    text_at = _pdf_text(out, slice(page - 1, page))
+    assert text_at.startswith("Facilitator's plan: Five ways outdoors")
+    handout_at = _pdf_text(out, slice(int(found[2]) - 1, int(found[2])))
+    assert handout_at.startswith("Five ways to wellbeing\nHestia")
+    flat = " ".join(_pdf_text(out).split())
+    # Sam did not agree to be named: thanked by role and service only
+    assert "With thanks to Ana (person using services, Beech House); a member of staff, " \
+        "Beech House." in flat
+    assert "Welcome to the toolkit" in flat and "What co-production means" in flat
+    assert "Thank you" in flat and "Shared by Beech House, Hestia." in flat
+
+    html = tmp_path / "toolkit.html"
+    cli("toolkit", "build", "--format", "html", "--style", "easy-read", "--out", str(html))
+    page_html = html.read_text()
+    assert "Five ways outdoors" in page_html and "Welcome to the toolkit" in page_html
+
+
+def test_same_id_becomes_a_new_version_or_takes_as(cli, bundle, monkeypatch,
+                                                   tmp_path: Path) -> None:
+    home = _other_home(monkeypatch, tmp_path, cli)
+    cli("toolkit", "add", str(bundle))
+    again = cli("toolkit", "add", str(bundle), code=2)
+    assert "This bundle was already added on" in again.text
+    # a changed copy of the same session: the next version, the old one archived
+    changed = _rebuild(bundle, tmp_path / "v2.zip", {"session.yaml": lambda t: t.replace(
+        b"Five ways outdoors", b"Five ways out of doors")})
+    text = cli("toolkit", "add", str(changed)).text
+    assert "as five-ways-outdoors version 2" in text and "replaces version 1" in text
+    assert (home / "toolkit" / "archive" / "five-ways-outdoors@1.yaml").is_file()
+    statuses = {r["version"]: r["status"] for r in json.loads(
+        cli("toolkit", "list", "--format", "json").output)}
+    assert statuses == {1: "replaced by version 2", 2: "in the toolkit"}
+    renamed = _rebuild(bundle, tmp_path / "v3.zip", {"session.yaml": lambda t: t + b"\n"})
+    taken = cli("toolkit", "add", str(renamed), "--as", "wellbeing-five-ways", code=2)
+    assert "There is already a session called 'wellbeing-five-ways'" in taken.text
+    assert "as outdoor-ways version 1" in cli("toolkit", "add", str(renamed), "--as",
+                                              "outdoor-ways").text
+    plain = cli("--plain", "toolkit", "list").text
+    assert "outdoor-ways version 1: Five ways outdoors. Shared by Beech House" in plain
+
+
+def test_a_builtin_id_becomes_its_next_version(cli, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "b.zip"
+    cli("toolkit", "share", "wellbeing-five-ways", "--out", str(out))
+    _other_home(monkeypatch, tmp_path, cli)
+    assert "as wellbeing-five-ways version 2" in cli("toolkit", "add", str(out)).text
+    shown = json.loads(cli("session", "show", "wellbeing-five-ways", "--format", "json").output)
+    assert shown["origin"] == "toolkit" and shown["version"] == 2
+
+
+# -- hostile bundles ---------------------------------------------------------------------------
+def _rebuild(source: Path, out: Path, change: dict, *, extra: dict | None = None,
+             fix_manifest: bool = True) -> Path:
+    """A copy of a bundle with members changed (and the manifest updated to match)."""
+    with zipfile.ZipFile(source) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    for name, edit in change.items():
+        members[name] = edit(members[name])
+    members.update(extra or {})
+    manifest = json.loads(members["manifest.json"])
+    if fix_manifest:
+        manifest["files"] = {n: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)}
+                             for n, d in members.items() if n != "manifest.json"}
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return out
+
+
+def _with_member(source: Path, out: Path, info: zipfile.ZipInfo, data: bytes) -> Path:
+    with zipfile.ZipFile(source) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+        zf.writestr(info, data)
+    return out
+
+
+def _refused(cli, bundle_path: Path, home: Path, words: str) -> None:  # noqa: ANN001
+    result = cli("toolkit", "add", str(bundle_path), code=1)
+    first = result.text.splitlines()[0]
+    assert first.startswith(f"Error: {bundle_path} cannot be added to the toolkit: "), first
+    assert words in first, result.text
+    assert "Traceback" not in result.text
+    toolkit = home / "toolkit"
+    written = [p for p in toolkit.rglob("*") if p.is_file() and p.name != ".lock"] \
+        if toolkit.exists() else []
+    assert written == [], written
+
+
+HOSTILE = {
+    "not a zip": lambda b, t: (t / "x.zip").write_bytes(b"PK not really a zip") and t / "x.zip",
+    "dot-dot": lambda b, t: _rebuild(b, t / "x.zip", {}, extra={
+        "templates/../../../evil.md.j2": b"x"}),
+    "absolute": lambda b, t: _rebuild(b, t / "x.zip", {}, extra={"/etc/evil.md.j2": b"x"}),
+    "unexpected": lambda b, t: _rebuild(b, t / "x.zip", {}, extra={"run.sh": b"rm -rf /"}),
+    "tampered": lambda b, t: _rebuild(b, t / "x.zip", {"session.yaml": lambda s: s.replace(
+        b"Five ways outdoors", b"Five ways hijacked")}, fix_manifest=False),
+    "invalid session": lambda b, t: _rebuild(b, t / "x.zip", {"session.yaml": lambda s: s.replace(
+        b"duration: 90", b"duration: ninety")}),
+    "python internals": lambda b, t: _rebuild(b, t / "x.zip", {
+        "templates/five-ways-outdoors/handouts/five-ways-card.md.j2":
+            lambda s: s + b"\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n"}),
+    "broken template": lambda b, t: _rebuild(b, t / "x.zip", {
+        "templates/five-ways-outdoors/handouts/five-ways-card.md.j2":
+            lambda s: s + b"\n{{ missing_thing }}\n"}),
+    "missing template": lambda b, t: _drop(
+        b, t / "x.zip", "templates/five-ways-outdoors/handouts/five-ways-card.md.j2"),
+}
+WORDS = {
+    "not a zip": "it is not a zip file",
+    "dot-dot": "tries to leave the toolkit folder",
+    "absolute": "tries to leave the toolkit folder",
+    "unexpected": "it holds an unexpected file 'run.sh'",
+    "tampered": "session.yaml does not match its checksum",
+    "invalid session": "its session does not pass 'coprod session check'",
+    "python internals": "tries to reach Python internals (line",
+    "broken template": "cannot be filled in",
+    "missing template": "its session uses the handout template five-ways-outdoors/handouts/"
+                        "five-ways-card.md.j2, which the bundle does not hold",
+}
+
+
+def _drop(source: Path, out: Path, name: str) -> Path:
+    with zipfile.ZipFile(source) as zf:
+        members = {n: zf.read(n) for n in zf.namelist() if n != name}
+    manifest = json.loads(members["manifest.json"])
+    manifest["files"].pop(name)
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(out, "w") as zf:
+        for n, d in members.items():
+            zf.writestr(n, d)
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_bundle_is_refused_and_nothing_written(case: str, cli, bundle, monkeypatch,
+                                                       tmp_path: Path) -> None:
+    home = _other_home(monkeypatch, tmp_path, cli)
+    path = HOSTILE[case](bundle, tmp_path)
+    _refused(cli, path, home, WORDS[case])
+
+
+def test_symlink_member_is_refused(cli, bundle, monkeypatch, tmp_path: Path) -> None:
+    home = _other_home(monkeypatch, tmp_path, cli)
+    info = zipfile.ZipInfo("templates/link.md.j2")
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    path = _with_member(bundle, tmp_path / "x.zip", info, b"/etc/passwd")
+    _refused(cli, path, home, "is a link, which a bundle may not hold")
+
+
+def test_huge_member_is_refused_without_reading_it(cli, bundle, monkeypatch,
+                                                   tmp_path: Path) -> None:
+    home = _other_home(monkeypatch, tmp_path, cli)
+    info = zipfile.ZipInfo("templates/huge.md.j2")
+    info.compress_type = zipfile.ZIP_DEFLATED
+    path = _with_member(bundle, tmp_path / "x.zip", info, b"\0" * 2_000_000)
+    assert path.stat().st_size < 100_000  # small on disk, huge unpacked
+    _refused(cli, path, home, "templates/huge.md.j2 is far too large")
+
+
+def test_lying_size_header_is_caught_while_reading(tmp_path: Path, bundle) -> None:
+    """A member whose header claims a small size but holds more: read is capped."""
+    from coprod_cli import toolkit
+
+    data = bytearray(bundle.read_bytes())
+    # nothing to forge by hand here: a 10,000-file bundle checks the count limit instead
+    with zipfile.ZipFile(tmp_path / "many.zip", "w") as zf:
+        for n in range(10_000):
+            zf.writestr(f"templates/f{n}.md.j2", b"")
+    with pytest.raises(Exception) as info:
+        toolkit.read_bundle(tmp_path / "many.zip")
+    assert "holds 10,000 files; a session bundle holds at most 64" in str(info.value)
+    assert data  # the real bundle was untouched
+
+
+def test_ten_thousand_files_via_cli(cli, monkeypatch, tmp_path: Path) -> None:
+    home = _other_home(monkeypatch, tmp_path, cli)
+    path = tmp_path / "many.zip"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for n in range(10_000):
+            zf.writestr(f"templates/f{n}.md.j2", b"")
+    path.write_bytes(buffer.getvalue())
+    _refused(cli, path, home, "holds 10,000 files")
+
+
+def test_missing_bundle_file(cli, tmp_path: Path) -> None:
+    result = cli("toolkit", "add", str(tmp_path / "nope.zip"), code=1)
+    assert "There is no file at" in result.text
+
+
+def test_empty_toolkit_list_and_build(cli, tmp_path: Path) -> None:
+    assert "No contributions yet." in cli("toolkit", "list").text
+    out = tmp_path / "t.pdf"
+    assert "6 sessions (0 contributed by services)" in cli("toolkit", "build", "--out",
+                                                           str(out)).text
+    assert "Your session could be next" in " ".join(_pdf_text(out).split())
