@@ -211,7 +211,8 @@ def build(toolkit_root: Path, records: list[dict[str, Any]], out: Path, *, fmt: 
         "Co-production toolkit"
     render_pack(documents, out=Path(out), fmt=fmt, style=style, title=title,
                 author=organisation,
-                subject="Sessions to plan and run together, contributed by services")
+                subject="Sessions to plan and run together, contributed by services",
+                running_numbers=True)
     return Built(path=Path(out), sessions=len(entries),
                  contributed=int(context["contributed"]), pages=pages,
                  contents={e.loaded.id: e.page for e in entries})

@@ -134,6 +134,10 @@ def test_round_trip_add_list_build(cli, bundle, monkeypatch, tmp_path: Path) -> 
     page = int(found[1])
     text_at = _pdf_text(out, slice(page - 1, page))
     assert text_at.startswith("Facilitator's plan: Five ways outdoors")
+    from pypdf import PdfReader
+
+    total = len(PdfReader(str(out)).pages)
+    assert f"Page {page} of {total}" in text_at  # the footer agrees with the contents
     handout_at = _pdf_text(out, slice(int(found[2]) - 1, int(found[2])))
     assert handout_at.startswith("Five ways to wellbeing\nHestia")
     flat = " ".join(_pdf_text(out).split())

@@ -61,15 +61,20 @@ def render_document(markdown: str, *, out: Path, fmt: str = "pdf", style: str = 
 
 def render_pack(documents: list[tuple[str, str]], *, out: Path, fmt: str = "pdf",
                 style: str = "standard", title: str, author: str = "", subject: str = "",
-                lang: str = "en-GB", progress: Progress | None = None) -> Path:
-    """Render several ``(title, markdown)`` documents into one file, each on a new page."""
+                lang: str = "en-GB", progress: Progress | None = None,
+                running_numbers: bool = False) -> Path:
+    """Render several ``(title, markdown)`` documents into one file, each on a new page.
+
+    ``running_numbers`` numbers pages through the whole file (a book with a contents page)
+    instead of within each document."""
     return render_parts([(t, m, style) for t, m in documents], out=out, fmt=fmt, title=title,
-                        author=author, subject=subject, lang=lang, progress=progress)
+                        author=author, subject=subject, lang=lang, progress=progress,
+                        running_numbers=running_numbers)
 
 
 def render_parts(parts: list[tuple[str, str, str]], *, out: Path, fmt: str = "pdf",
                  title: str, author: str = "", subject: str = "", lang: str = "en-GB",
-                 progress: Progress | None = None) -> Path:
+                 progress: Progress | None = None, running_numbers: bool = False) -> Path:
     """Like ``render_pack``, but each ``(title, markdown, style)`` part has its own style.
 
     Used for ``--per-person`` packs: one print job, each person's copies in their format.
@@ -101,7 +106,8 @@ def render_parts(parts: list[tuple[str, str, str]], *, out: Path, fmt: str = "pd
             from coprod_cli.render.pdf import Part, build_pdf
 
             payload = build_pdf([Part(t, b, st) for t, b, st in parsed], title=title,
-                                author=author, subject=subject, lang=lang, progress=progress)
+                                author=author, subject=subject, lang=lang, progress=progress,
+                                running_numbers=running_numbers)
     _write(out, payload)
     return out
 

@@ -57,7 +57,8 @@ def frame_width(st: Style) -> float:
 
 
 def build_pdf(parts: list[Part], *, title: str, author: str, subject: str, lang: str,
-              progress: Callable[[int, int], None] | None = None) -> bytes:
+              progress: Callable[[int, int], None] | None = None,
+              running_numbers: bool = False) -> bytes:
     """The whole PDF as bytes; nothing touches the disk until the caller writes it."""
     register_fonts()
     from reportlab.platypus import BaseDocTemplate, NextPageTemplate, PageBreak
@@ -82,7 +83,10 @@ def build_pdf(parts: list[Part], *, title: str, author: str, subject: str, lang:
         story.extend(flowables(part.blocks, part.style))
     if not story:
         story.append(_PartStart(0, 1, title, next(iter(styles_used.values())), progress))
-    doc.build(story, canvasmaker=_NumberedCanvas)
+    def canvasmaker(*args: Any, **kwargs: Any) -> Any:
+        return _NumberedCanvas(*args, running=running_numbers, **kwargs)
+
+    doc.build(story, canvasmaker=canvasmaker)
     if progress:
         progress(total, total)
     return buffer.getvalue()
@@ -116,7 +120,9 @@ _CANVAS: Any = None
 
 
 def _canvas_class() -> Any:
-    """A canvas that keeps its pages until the end, to print "Page n of m" per part."""
+    """A canvas that keeps its pages until the end, to print "Page n of m": counted within
+    each part (a handout taken out of a pack still reads right), or through the whole
+    document (``running``, for a book whose contents page lists page numbers)."""
     global _CANVAS
     if _CANVAS is not None:
         return _CANVAS
@@ -124,10 +130,11 @@ def _canvas_class() -> Any:
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
+        def __init__(self, *args: Any, running: bool = False, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
             self.coprod_part: tuple[int, Style] | None = None
+            self.coprod_running = running
 
         def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
             self._pages.append(dict(self.__dict__))
@@ -136,17 +143,19 @@ def _canvas_class() -> Any:
         def save(self) -> None:
             counts = Counter(p["coprod_part"][0] for p in self._pages if p["coprod_part"])
             seen: Counter[int] = Counter()
-            for page in self._pages:
+            running, total = self.coprod_running, len(self._pages)
+            for number, page in enumerate(self._pages, start=1):
                 self.__dict__.update(page)
                 part = page["coprod_part"]
                 if part:
                     index, st = part
                     seen[index] += 1
+                    label = f"Page {number} of {total}" if running else \
+                        f"Page {seen[index]} of {counts[index]}"
                     self.saveState()
                     self.setFont(REGULAR, st.body)
                     self.setFillColor(HexColor(INK))
-                    self.drawString(st.margin_mm * MM, 11 * MM,
-                                    f"Page {seen[index]} of {counts[index]}")
+                    self.drawString(st.margin_mm * MM, 11 * MM, label)
                     self.restoreState()
                 Canvas.showPage(self)
             Canvas.save(self)
