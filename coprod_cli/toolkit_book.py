@@ -10,6 +10,7 @@ book is laid out once. No Typer or Rich here.
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from coprod_cli import resources
+from coprod_cli.errors import UsageError
 from coprod_cli.library import Library, LoadedSession
 from coprod_cli.toolkit import IN_TOOLKIT, credit_words, sessions_folder, templates_folder
 
@@ -146,7 +148,8 @@ def build(toolkit_root: Path, records: list[dict[str, Any]], out: Path, *, fmt: 
     from coprod_cli.render.styles import get_style
 
     get_style(style)
-    check_writable(Path(out))
+    if fmt != "html":  # a site is a folder: _write_site checks it
+        check_writable(Path(out))
     library = published_library(toolkit_root)
     entries = [Entry(s, contribution_for(s, records), [])
                for s in _ordered(library.all())]
@@ -173,6 +176,7 @@ def build(toolkit_root: Path, records: list[dict[str, Any]], out: Path, *, fmt: 
                                                  "sessions": []})
             group["sessions"].append({
                 "title": s.title, "minutes": s.duration, "page": e.page,
+                "href": f"{s.id}.html",
                 "credit": contributed_by(e.contribution),
                 "handouts": [{"title": h.title, "page": p} for h, p in zip(
                     s.handouts, e.handout_pages or [0] * len(s.handouts), strict=True)]})
@@ -206,9 +210,14 @@ def build(toolkit_root: Path, records: list[dict[str, Any]], out: Path, *, fmt: 
             pages = page - 1 + _page_count([credits], style, folder)[0]
     else:
         credits = ("Credits", fill("credits"))
-    documents = [*front, *(d for e in entries for d in e.documents), credits]
     title = f"{organisation}: co-production toolkit" if organisation else \
         "Co-production toolkit"
+    if fmt == "html":
+        _write_site(Path(out), front, credits, entries, style=style, title=title,
+                    author=organisation)
+        return Built(path=Path(out), sessions=len(entries),
+                     contributed=int(context["contributed"]), pages=None, contents={})
+    documents = [*front, *(d for e in entries for d in e.documents), credits]
     render_pack(documents, out=Path(out), fmt=fmt, style=style, title=title,
                 author=organisation,
                 subject="Sessions to plan and run together, contributed by services",
@@ -216,6 +225,41 @@ def build(toolkit_root: Path, records: list[dict[str, Any]], out: Path, *, fmt: 
     return Built(path=Path(out), sessions=len(entries),
                  contributed=int(context["contributed"]), pages=pages,
                  contents={e.loaded.id: e.page for e in entries})
+
+
+def _write_site(site: Path, front: list[tuple[str, str]], credits: tuple[str, str],
+                entries: list[Any], *, style: str, title: str, author: str) -> None:
+    """A small static site: index.html (cover, contents, introduction), one page a session
+    (plan and handouts) and credits.html. Built in a folder beside ``site`` and swapped in
+    whole, so a failure half-way never leaves a half-built site."""
+    import shutil
+
+    from coprod_cli.render import render_pack
+
+    if site.exists() and not site.is_dir():
+        raise UsageError(f"{site} is a file; the HTML toolkit is a folder of pages.",
+                         hint="Give --out a folder name, e.g. --out toolkit-site")
+    site.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
+    try:
+        render_pack(front, out=building / "index.html", fmt="html", style=style,
+                    title=title, author=author, subject="The co-production toolkit")
+        for entry in entries:
+            session = entry.loaded.session
+            render_pack(entry.documents, out=building / f"{session.id}.html", fmt="html",
+                        style=style, title=session.title, author=author,
+                        subject=f"{session.title}: plan and handouts")
+        render_pack([credits], out=building / "credits.html", fmt="html", style=style,
+                    title=f"{title}: credits", author=author, subject="Credits")
+        os.chmod(building, 0o755)
+        old = site.with_name(f".{site.name}.old")
+        if site.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.rename(site, old)
+        os.rename(building, site)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
 
 
 def _credit_rows(records: list[dict[str, Any]], library: Library) -> list[dict[str, Any]]:

@@ -61,6 +61,18 @@ def kill_at_random(mode: str, root: Path, extra: list[str], window: float) -> bo
     return "done" in out
 
 
+def seconds_to_finish(mode: str, root: Path, extra: list[str]) -> float:
+    """How long the worker's change takes after it says 'ready', left to finish."""
+    proc = subprocess.Popen([sys.executable, str(WORKER), mode, str(root), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    started = time.perf_counter()
+    assert proc.stdout.readline().strip() == "done"
+    proc.wait()
+    return time.perf_counter() - started
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("template")
@@ -69,8 +81,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     records.export(other, base / "other.zip", service="Oak", organisation="")
     backup_src = build(base / "backupsrc" / "store", "bak", 200)
     records.backup(backup_src, base / "backup.zip", service="Beech", organisation="")
-    return {"old": base / "old" / "store", "merge": base / "other.zip",
-            "restore": base / "backup.zip"}
+    paths = {"old": base / "old" / "store", "merge": base / "other.zip",
+             "restore": base / "backup.zip"}
+    for mode in ("merge", "restore"):  # how long each change takes here, uninterrupted
+        trial = base / f"time-{mode}" / "store"
+        shutil.copytree(paths["old"], trial)
+        paths[f"{mode}-seconds"] = seconds_to_finish(  # type: ignore[assignment]
+            mode, trial, [str(paths[mode])])
+    return paths
 
 
 def parallel(trial: Callable[[int], object]) -> list[object]:
@@ -91,9 +109,13 @@ def test_bulk_changes_are_all_or_nothing(template, tmp_path: Path, mode: str) ->
     expected_new = sorted(old + [f"new{i:04d}" for i in range(300)]) if mode == "merge" \
         else [f"bak{i:04d}" for i in range(200)]
 
+    # Kill anywhere from start-up to well past the end, so both outcomes are reached even on
+    # a slow, busy machine (the window is measured, not guessed).
+    window = 1.6 * float(template[f"{mode}-seconds"])  # type: ignore[arg-type]
+
     def trial(n: int) -> str:
         root = fresh(template, tmp_path, n)
-        kill_at_random(mode, root, [str(template[mode])], window=0.6)
+        kill_at_random(mode, root, [str(template[mode])], window=window)
         now = names(root)  # opening recovers any half-done swap
         assert now in (old, expected_new), f"trial {n}: a mixture of states"
         shutil.rmtree(root.parent)

@@ -147,10 +147,19 @@ def test_round_trip_add_list_build(cli, bundle, monkeypatch, tmp_path: Path) -> 
     assert "Welcome to the toolkit" in flat and "What co-production means" in flat
     assert "Thank you" in flat and "Shared by Beech House, Hestia." in flat
 
-    html = tmp_path / "toolkit.html"
-    cli("toolkit", "build", "--format", "html", "--style", "easy-read", "--out", str(html))
-    page_html = html.read_text()
-    assert "Five ways outdoors" in page_html and "Welcome to the toolkit" in page_html
+    site = tmp_path / "site"
+    cli("toolkit", "build", "--format", "html", "--style", "easy-read", "--out", str(site))
+    index = (site / "index.html").read_text()
+    assert "Welcome to the toolkit" in index
+    assert '<a href="five-ways-outdoors.html">' in index and 'href="credits.html"' in index
+    page_html = (site / "five-ways-outdoors.html").read_text()
+    assert "Five ways outdoors" in page_html and "Five ways to wellbeing card" in page_html
+    assert "Thank you" in (site / "credits.html").read_text()
+    pages = sorted(p.name for p in site.iterdir())
+    assert len(pages) == 9 and "wellbeing-five-ways.html" in pages  # index, 7, credits
+    cli("toolkit", "build", "--format", "html", "--out", str(site))  # rebuilt in place
+    assert sorted(p.name for p in site.iterdir()) == pages
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]
 
 
 def test_same_id_becomes_a_new_version_or_takes_as(cli, bundle, monkeypatch,

@@ -178,9 +178,10 @@ def build(
         help="standard, easy-read, large-print or dyslexia (default: your setting).",
         show_default=False)] = None,
     fmt: Annotated[BookFormat, typer.Option(
-        "--format", help="pdf to print, html for screen readers.")] = BookFormat.pdf,
+        "--format", help="pdf to print, or html: a small website (a folder of pages) for "
+        "screen readers and sharing.")] = BookFormat.pdf,
     out: Annotated[Path | None, typer.Option(
-        help="The file to write (default: toolkit.pdf or toolkit.html here).",
+        help="Where to write (default: toolkit.pdf, or the folder toolkit-site for html).",
         show_default=False)] = None,
 ) -> None:
     """Publish the whole toolkit as one document: cover, contents with page numbers, an
@@ -192,7 +193,7 @@ def build(
 
     settings = state().settings()
     root = _toolkit_root()
-    target = out or Path(f"toolkit.{fmt.value}")
+    target = out or Path("toolkit.pdf" if fmt.value == "pdf" else "toolkit-site")
     built = toolkit_book.build(root, toolkit.load_contributions(root), target,
                                fmt=fmt.value, style=style or settings.handout_style,
                                organisation=settings.organisation)

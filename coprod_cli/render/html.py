@@ -10,6 +10,7 @@ and starts a new page when printed.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from itertools import count
 
@@ -18,6 +19,8 @@ from coprod_cli.render.icons import svg
 from coprod_cli.render.styles import ACCENT, INK, SOFT, Style
 
 _SAFE_LINK = ("http://", "https://", "mailto:", "tel:")
+#: A page beside this one in a small static site (the toolkit): no scheme, no folders.
+_LOCAL_PAGE = re.compile(r"[a-z0-9][a-z0-9-]*\.html(?:#[a-z0-9-]+)?")
 
 
 def build_html(parts: list[tuple[str, list[md.Block], Style]], *, title: str, author: str,
@@ -116,7 +119,8 @@ def _inline(spans: md.Inline) -> str:
         text = escape(span.text)
         if span.code:
             text = f"<code>{text}</code>"
-        if span.href and span.href.lower().startswith(_SAFE_LINK):
+        if span.href and (span.href.lower().startswith(_SAFE_LINK)
+                          or _LOCAL_PAGE.fullmatch(span.href)):
             text = f'<a href="{escape(span.href)}">{text}</a>'
         if span.bold:
             text = f"<strong>{text}</strong>"
