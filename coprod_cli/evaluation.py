@@ -85,9 +85,9 @@ def record_forms(store: Store, run_id: str, form: Form,
     part = partition_of(run["id"])
     resolved = [(people.find_person(store, ref)["id"] if ref else None, answers)
                 for ref, answers in forms]
-    from coprod_cli.runner import _iso, system_clock
+    from coprod_cli.runner import now_iso
 
-    stamp = _iso(system_clock())
+    stamp = now_iso()
     with store.transaction() as tx:
         for person_id, answers in resolved:
             tx.insert(FEEDBACK, {

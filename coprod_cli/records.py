@@ -15,6 +15,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from coprod_cli.bundles import Bundle, BundleReader, write_bundle
 from coprod_cli.errors import ValidationError
 from coprod_cli.store import AUDIT_TABLE, TABLE, Store
@@ -42,9 +44,7 @@ def current_counts(store: Store) -> dict[str, int]:
     for name, data in store.snapshot().items():
         if name == "meta.json":
             continue
-        import json
-
-        counts[name.split("/")[0]] += len(json.loads(data or b"{}").get(TABLE, {}))
+        counts[name.split("/")[0]] += len(orjson.loads(data or b"{}").get(TABLE, {}))
     return dict(counts)
 
 
@@ -59,15 +59,10 @@ def restore(store: Store, bundle: Bundle) -> None:
     if bundle.manifest.get("kind") != "backup":
         raise ValidationError("That file is a service export, not a backup.",
                               hint="Use 'coprod data merge' to add an export's records.")
-    import json
-
-    import orjson
-
     files = {name: orjson.dumps({TABLE: {str(i): r for i, r in enumerate(records.values(),
                                                                           start=1)}})
              for name, records in bundle.files.items()}
-    files["meta.json"] = json.dumps(
-        {"schema_version": bundle.manifest["schema_version"]}).encode("utf-8")
+    files["meta.json"] = orjson.dumps({"schema_version": bundle.manifest["schema_version"]})
     with store.bulk_change("restore") as staged:
         staged.replace_all(files)
 
@@ -116,7 +111,7 @@ def _merge_files(store: Store, readers: list[BundleReader]) -> MergeResult:
             for name in names:
                 table, partition = name[:-len(".json")].split("/")
                 with staged.transaction() as tx:
-                    by_id = {doc["id"]: doc for doc in tx._buffered(table, partition).values()}
+                    by_id = {doc["id"]: doc for doc in tx.records_in(table, partition).values()}
                     new: list[dict[str, Any]] = []
                     for reader, origin in zip(readers, origins, strict=True):
                         if name not in reader.names:

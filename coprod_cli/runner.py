@@ -43,6 +43,11 @@ def _default_clock() -> datetime:
     return system_clock()
 
 
+def now_iso() -> str:
+    """This moment as stored in records, from the same (replaceable) clock as runs."""
+    return _iso(_default_clock())
+
+
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 

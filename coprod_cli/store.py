@@ -575,7 +575,9 @@ class Transaction:
             self._open[(table, partition)][0].table(TABLE).clear_cache()
         return ids
 
-    def _buffered(self, table: str, partition: str) -> dict[str, dict]:
+    def records_in(self, table: str, partition: str) -> dict[str, dict]:
+        """One file's records as held by this transaction, without copying (for bulk work
+        such as merges); read them, change them only through insert/update/delete."""
         self._table(table, partition)
         return (self._open[(table, partition)][1].read() or {}).get(TABLE, {})
 

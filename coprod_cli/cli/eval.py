@@ -47,7 +47,7 @@ def record(
 
     Example: coprod eval record 20261123-a1b2c3 --from-csv forms.csv
     """
-    from coprod_cli.cli.run_screen import _question_prompt
+    from coprod_cli.cli.show import question_prompt
     from coprod_cli.evaluation import read_forms_csv, record_forms
     from coprod_cli.forms import parse_answer
     from coprod_cli.runner import find_run
@@ -69,7 +69,7 @@ def record(
                 from coprod_cli.people import find_person
 
                 who = find_person(store, who)["id"]
-            answers = {q.id: ask_valid(_question_prompt(q),
+            answers = {q.id: ask_valid(question_prompt(q),
                                        lambda t, q=q: parse_answer(q, t), default="")
                        for q in form.questions}
             forms.append((who or None, answers))

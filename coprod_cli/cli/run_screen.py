@@ -13,7 +13,7 @@ from coprod_cli import people
 from coprod_cli.cli.context import state, stdin_is_terminal
 from coprod_cli.cli.keys import HELP_LINES, KeyReader
 from coprod_cli.cli.prompts import ask, ask_valid, confirm
-from coprod_cli.cli.show import minutes_text
+from coprod_cli.cli.show import indent, minutes_text, question_prompt
 from coprod_cli.errors import CoprodError, NoTerminalError, UsageError
 from coprod_cli.forms import Form, Measure, parse_answer, parse_item
 from coprod_cli.library import LEAD_WORDS
@@ -55,7 +55,7 @@ class RunScreen:
     def block(self, text: str) -> None:
         """Indented text whose wrapped lines stay indented (plain mode: no wrapping at all)."""
         if self.plain:
-            self.say(_indent(text))
+            self.say(indent(text))
             return
         from rich.padding import Padding
         from rich.text import Text
@@ -370,7 +370,7 @@ class RunScreen:
             self.say(f"Feedback from {name} (press Enter to skip any question).", style="bold")
             answers: dict[str, Any] = {}
             for question in self.form.questions:
-                answers[question.id] = ask_valid(_question_prompt(question),
+                answers[question.id] = ask_valid(question_prompt(question),
                                                  lambda t, q=question: parse_answer(q, t),
                                                  default="")
             self.engine.record_feedback(row["person_id"], self.form.id, self.form.version,
@@ -414,19 +414,5 @@ def _feedback_mode(text: str) -> str:
     raise CoprodError("Please answer now or later.")
 
 
-def _question_prompt(question: Any) -> str:
-    if question.type == "scale":
-        labels = ", ".join(f"{k} {v}" for k, v in sorted(question.labels.items()))
-        return f"{question.text} ({labels})" if labels else \
-            f"{question.text} ({question.min} to {question.max})"
-    if question.type == "choice":
-        return f"{question.text} ({'/'.join(question.choices)})"
-    return question.text
-
-
 def _short(question_id: str) -> str:
     return question_id.replace("_", " ").capitalize()
-
-
-def _indent(text: str) -> str:
-    return "\n".join(f"  {line}" if line else "" for line in text.strip().splitlines())

@@ -6,7 +6,7 @@ cell, which is hard to follow), and never relies on colour to carry meaning.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coprod_cli.library import LEAD_WORDS, LoadedSession
 
@@ -75,9 +75,9 @@ def print_session(console: Console, loaded: LoadedSession) -> None:
             f"{LEAD_WORDS[step.lead]}.", markup=False)
         elapsed += step.minutes
         say("Say:", style="bold", markup=False)
-        say(_indent(step.say), markup=False)
+        say(indent(step.say), markup=False)
         say("Do:", style="bold", markup=False)
-        say(_indent(step.do), markup=False)
+        say(indent(step.do), markup=False)
         if step.accessibility_tips:
             _section(console, "Accessibility tips", step.accessibility_tips, gap=False)
         if step.co_facilitator_tips:
@@ -90,7 +90,7 @@ def print_session(console: Console, loaded: LoadedSession) -> None:
     say(f"Total: {minutes_text(s.planned_minutes)}.", style="bold", markup=False)
 
 
-def _indent(text: str) -> str:
+def indent(text: str) -> str:
     return "\n".join(f"  {line}" if line else "" for line in text.strip().splitlines())
 
 
@@ -100,3 +100,14 @@ def _section(console: Console, heading: str, items: list[str], gap: bool = True)
     console.print(f"{heading}:", style="bold", markup=False)
     for item in items:
         console.print(f"  - {item}", markup=False)
+
+
+def question_prompt(question: Any) -> str:
+    """A form question as asked aloud or typed: its words, then the answers it takes."""
+    if question.type == "scale":
+        labels = ", ".join(f"{k} {v}" for k, v in sorted(question.labels.items()))
+        return f"{question.text} ({labels})" if labels else \
+            f"{question.text} ({question.min} to {question.max})"
+    if question.type == "choice":
+        return f"{question.text} ({'/'.join(question.choices)})"
+    return question.text
