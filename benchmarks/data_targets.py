@@ -19,12 +19,13 @@ from pathlib import Path
 
 from timing import median_seconds
 
-from coprod_cli import people, resources
-from coprod_cli.bundles import write_tables_bundle
-from coprod_cli.demo_data import PROFILES, generate, generate_tables
-from coprod_cli.library import Library
-from coprod_cli.runner import RunEngine, find_run
-from coprod_cli.store import Store
+from coprod_cli import resources
+from coprod_cli.demo.records import PROFILES, generate, generate_tables
+from coprod_cli.people import register as people
+from coprod_cli.sessions.library import Library
+from coprod_cli.sessions.runner import RunEngine, find_run
+from coprod_cli.store.bundles import write_tables_bundle
+from coprod_cli.store.database import Store
 
 Report = Callable[..., bool]
 
@@ -47,10 +48,10 @@ def load_all(files: list[Path]) -> None:
 
 def summarise_command(root: Path) -> None:
     """What 'coprod eval summarise --format json' does after start-up."""
-    from coprod_cli.disclosure import suppress
-    from coprod_cli.eval_output import to_json
-    from coprod_cli.evaluation import Filters, summarise
-    from coprod_cli.forms import load_form, load_measure
+    from coprod_cli.evaluation.report_text import to_json
+    from coprod_cli.evaluation.summary import Filters, summarise
+    from coprod_cli.evaluation.suppression import suppress
+    from coprod_cli.sessions.forms import load_form, load_measure
 
     data = [resources.data_dir()]
     report = summarise(Store.open(root), Filters(), load_form("peer-evaluation", data),
@@ -121,8 +122,8 @@ def bench_org(work: Path, report: Report, services: int) -> list[bool]:
     paths = sorted(str(p) for p in bundles.glob("*.zip"))
     org = work / "org" / "store"
     Store.open(org)
-    merge_code = ("import sys; from pathlib import Path; from coprod_cli import records;"
-                  "from coprod_cli.store import Store;"
+    merge_code = ("import sys; from pathlib import Path; from coprod_cli.store import backups as records;"
+                  "from coprod_cli.store.database import Store;"
                   "records.merge(Store.open(Path(sys.argv[1])), [Path(p) for p in sys.argv[2:]])")
     merge_time, merge_peak = peak_rss_of(merge_code, str(org), *paths)
     files = json_files(org)

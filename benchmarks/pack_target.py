@@ -17,9 +17,10 @@ from pathlib import Path
 
 from timing import median_seconds
 
-from coprod_cli import handouts, resources
-from coprod_cli.forms import load_form
-from coprod_cli.library import Library
+from coprod_cli import resources
+from coprod_cli.handouts import pack as handouts
+from coprod_cli.sessions.forms import load_form
+from coprod_cli.sessions.library import Library
 
 Report = Callable[..., bool]
 

@@ -103,7 +103,7 @@ def save_settings(home: Path, settings: Settings) -> Path:
     """Write settings atomically, so a crash never leaves half a config file."""
     import yaml
 
-    from coprod_cli.fileutil import atomic_write_text
+    from coprod_cli.files import atomic_write_text
 
     ensure_home(home)
     text = (

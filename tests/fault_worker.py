@@ -6,8 +6,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from coprod_cli import records, store
-from coprod_cli.store import Store
+from coprod_cli.store import backups as records
+from coprod_cli.store import database as store
+from coprod_cli.store.database import Store
 
 
 def migrate_v2(tx: store.Transaction) -> None:
@@ -29,7 +30,7 @@ def main() -> None:
     elif mode == "merge":
         records.merge(Store.open(root), [Path(extra[0])])
     elif mode == "restore":
-        from coprod_cli.bundles import read_bundle
+        from coprod_cli.store.bundles import read_bundle
 
         records.restore(Store.open(root), read_bundle(Path(extra[0])))
     elif mode == "migrate":

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from coprod_cli import people, resources
-from coprod_cli.evaluation import Filters, summarise
-from coprod_cli.forms import load_form, load_measure
-from coprod_cli.library import Library
-from coprod_cli.runner import RunEngine
-from coprod_cli.store import Store
+from coprod_cli import resources
+from coprod_cli.evaluation.summary import Filters, summarise
+from coprod_cli.people import register as people
+from coprod_cli.sessions.forms import load_form, load_measure
+from coprod_cli.sessions.library import Library
+from coprod_cli.sessions.runner import RunEngine
+from coprod_cli.store.database import Store
 
 DATA = [resources.data_dir()]
 ONS_A = ({"satisfied": 4, "worthwhile": 5, "happy": 5, "anxious": 6},

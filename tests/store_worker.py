@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coprod_cli.store import Store, Transaction
+from coprod_cli.store.database import Store, Transaction
 
 TABLE = "log"
 BASE = 300  # records present from the start, so every write rewrites a sizeable file

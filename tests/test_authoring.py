@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from coprod_cli import resources
-from coprod_cli.authoring import even_steps, parse_outline, rewrite_session_text
 from coprod_cli.errors import ValidationError
-from coprod_cli.library import Library, load_session_file
+from coprod_cli.sessions.authoring import even_steps, parse_outline, rewrite_session_text
+from coprod_cli.sessions.library import Library, load_session_file
 
 OUTLINE = """\
 # Walk and talk

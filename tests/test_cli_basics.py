@@ -62,7 +62,7 @@ def test_unexpected_error_is_calm_without_debug(monkeypatch, cli) -> None:
     def boom(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
         raise RuntimeError("secret participant name")
 
-    monkeypatch.setattr("coprod_cli.library.Library.all", boom)
+    monkeypatch.setattr("coprod_cli.sessions.library.Library.all", boom)
     result = cli("session", "list", code=1)
     assert "Error: Something unexpected went wrong (RuntimeError)" in result.text
     assert "secret participant name" not in result.text
@@ -71,7 +71,7 @@ def test_unexpected_error_is_calm_without_debug(monkeypatch, cli) -> None:
 
 def test_debug_shows_the_exception(monkeypatch, cli) -> None:
     monkeypatch.setattr(sys, "_called_from_test", False)
-    monkeypatch.setattr("coprod_cli.library.Library.all",
+    monkeypatch.setattr("coprod_cli.sessions.library.Library.all",
                         lambda *_a, **_k: (_ for _ in ()).throw(RuntimeError("boom")))
     result = cli("--debug", "session", "list", code=1)
     assert isinstance(result.exception, RuntimeError)
@@ -83,7 +83,7 @@ def test_disk_full_is_one_plain_sentence(monkeypatch, cli) -> None:
     def full(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("coprod_cli.people.add_person", full)
+    monkeypatch.setattr("coprod_cli.people.register.add_person", full)
     result = cli("people", "add", "Jo", code=1)
     assert "Error: The disk is full, so coprod could not save. Nothing was changed." in \
         result.text

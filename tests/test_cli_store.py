@@ -27,7 +27,7 @@ def test_locked_store_waits_then_names_the_holder(cli, coprod_home: Path, monkey
     holder = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from coprod_cli.store import Store\n"
+        "from coprod_cli.store.database import Store\n"
         "store = Store.open(Path(sys.argv[1]))\n"
         "with store.transaction():\n"
         "    print('holding', flush=True)\n"

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from coprod_cli import people, resources
-from coprod_cli.disclosure import suppress, suppress_group
+from coprod_cli import resources
 from coprod_cli.errors import ValidationError
-from coprod_cli.evaluation import Filters, read_forms_csv, record_forms, summarise
-from coprod_cli.forms import load_conversion, load_form, load_measure, score
-from coprod_cli.library import Library
-from coprod_cli.runner import RunEngine
-from coprod_cli.store import Store
+from coprod_cli.evaluation.summary import Filters, read_forms_csv, record_forms, summarise
+from coprod_cli.evaluation.suppression import suppress, suppress_group
+from coprod_cli.people import register as people
+from coprod_cli.sessions.forms import load_conversion, load_form, load_measure, score
+from coprod_cli.sessions.library import Library
+from coprod_cli.sessions.runner import RunEngine
+from coprod_cli.store.database import Store
 
 DATA = [resources.data_dir()]
 
@@ -258,7 +259,7 @@ def test_cli_record_and_summarise(org, cli, coprod_home: Path, write_file) -> No
 
 
 def test_csv_output_neutralises_formulas(org) -> None:
-    from coprod_cli.eval_output import csv_safe, to_csv
+    from coprod_cli.evaluation.report_text import csv_safe, to_csv
 
     store, _ = org
     text = to_csv(report(store))
@@ -267,7 +268,7 @@ def test_csv_output_neutralises_formulas(org) -> None:
 
 
 def test_markdown_report_is_suppressed_and_escaped(org) -> None:
-    from coprod_cli.eval_output import to_markdown
+    from coprod_cli.evaluation.report_text import to_markdown
 
     store, _ = org
     text = to_markdown(suppress(report(store), 5), organisation="Beech *House*")
@@ -283,7 +284,7 @@ def test_markdown_report_is_suppressed_and_escaped(org) -> None:
 
 
 def test_voices_anonymise_awkward_names() -> None:
-    from coprod_cli.evaluation import _voices
+    from coprod_cli.evaluation.summary import _voices
 
     registry = {str(i): {"name": n, "role": "carer"} for i, n in enumerate(
         ["<b>Bo</b>", "Siân Dŵr-Łukasz", "O'Neil", "Ana"])}

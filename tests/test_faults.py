@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from coprod_cli import records, store
-from coprod_cli.store import Store
+from coprod_cli.store import backups as records
+from coprod_cli.store import database as store
+from coprod_cli.store.database import Store
 
 TRIALS = int(os.environ.get("COPROD_FAULT_TRIALS", "50"))
 WORKER = Path(__file__).with_name("fault_worker.py")
@@ -160,19 +161,19 @@ def test_three_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     """Attendance, feedback and grant spending from three terminals at the same time."""
     from test_grants import PAT, application
 
-    from coprod_cli import grants
-    from coprod_cli.grants import Scheme
+    from coprod_cli.grants import scheme as grants
+    from coprod_cli.grants.scheme import Scheme
 
     root = tmp_path / "store"
     s = Store.open(root)
     grant = grants.apply(s, application(("Pens", 150)), Scheme())
     grants.decide(s, grant["id"], Scheme(), approve=True, by=PAT, conflict=None)
-    writer = ("import sys; from pathlib import Path; from coprod_cli.store import Store\n"
+    writer = ("import sys; from pathlib import Path; from coprod_cli.store.database import Store\n"
               "s = Store.open(Path(sys.argv[1]), lock_timeout=30)\n"
               "for i in range(150):\n"
               "    s.insert(sys.argv[2], {'n': i}, partition='2026')\n")
-    spender = ("import sys; from pathlib import Path; from coprod_cli import grants\n"
-               "from coprod_cli.store import Store\n"
+    spender = ("import sys; from pathlib import Path; from coprod_cli.grants import scheme as grants\n"
+               "from coprod_cli.store.database import Store\n"
                "s = Store.open(Path(sys.argv[1]), lock_timeout=30)\n"
                "for i in range(150):\n"
                "    grants.spend(s, sys.argv[2], pence=1, item=f'pen {i}',\n"

@@ -13,10 +13,12 @@ from typing import Any
 
 import pytest
 
-from coprod_cli import grant_input, grants, receipts
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
-from coprod_cli.grants import Application, Scheme
-from coprod_cli.store import Store
+from coprod_cli.grants import parsing as grant_input
+from coprod_cli.grants import receipts
+from coprod_cli.grants import scheme as grants
+from coprod_cli.grants.scheme import Application, Scheme
+from coprod_cli.store.database import Store
 
 SAM = {"name": "Sam", "person_id": None}
 PAT = {"name": "Pat", "person_id": None}
@@ -315,7 +317,7 @@ def test_a_spend_that_fails_to_save_removes_its_receipt_copy(
     def disk_full(self: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("coprod_cli.store.Transaction._commit", disk_full)
+    monkeypatch.setattr("coprod_cli.store.database.Transaction._commit", disk_full)
     with pytest.raises(OSError):
         grants.spend(store, grant["id"], pence=500, item="Tea", by=SAM,
                      receipts_dir=tmp_path / "receipts", receipt=receipts.read_receipt(original))
@@ -446,7 +448,7 @@ def test_find_grant_by_id_or_its_end(store: Store, today: Calendar) -> None:
 
 
 def test_who_uses_the_register_or_the_name_as_typed(store: Store) -> None:
-    from coprod_cli import people
+    from coprod_cli.people import register as people
 
     ceri = people.add_person(store, "Ceri Ŵyn", "person-using-services")
     assert grant_input.who(store, "ceri ŵyn") == {"name": "Ceri Ŵyn", "person_id": ceri["id"]}
@@ -473,9 +475,9 @@ def test_resolve_link_to_a_theme_or_session() -> None:
 WORKER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from coprod_cli import grants
+    from coprod_cli.grants import scheme as grants
     from coprod_cli.errors import ValidationError
-    from coprod_cli.store import Store
+    from coprod_cli.store.database import Store
     store = Store.open(Path(sys.argv[1]), lock_timeout=30)
     print("ready", flush=True)
     sys.stdin.readline()

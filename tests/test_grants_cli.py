@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from coprod_cli import grants
-from coprod_cli.store import Store
+from coprod_cli.grants import scheme as grants
+from coprod_cli.store.database import Store
 
 ID = re.compile(r"g-\d{4}-[0-9a-f]{6}")
 APPLY = ["grant", "apply", "--service", "Beech House", "--title", "Memory garden",

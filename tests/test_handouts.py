@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from coprod_cli import handouts, resources
-from coprod_cli.library import Library
-from coprod_cli.store import Store
+from coprod_cli import resources
+from coprod_cli.handouts import pack as handouts
+from coprod_cli.sessions.library import Library
+from coprod_cli.store.database import Store
 
 NAME = "Siân Dŵr-Łukasz"
 
@@ -34,8 +35,8 @@ def test_list_shows_every_part_with_its_id(cli) -> None:
 
 @pytest.mark.parametrize("loaded", library().all(), ids=lambda s: s.id)
 def test_every_built_in_session_makes_a_pack_in_every_style(loaded, tmp_path: Path) -> None:
-    from coprod_cli.forms import load_form
     from coprod_cli.render import STYLES, render_parts
+    from coprod_cli.sessions.forms import load_form
 
     form = load_form("peer-evaluation", [resources.data_dir()])
     for style in STYLES:
@@ -118,8 +119,8 @@ def test_default_style_comes_from_settings(cli, coprod_home: Path, tmp_path: Pat
 
 
 def _run_with_people(home: Path) -> str:
-    from coprod_cli import people
-    from coprod_cli.runner import RunEngine
+    from coprod_cli.people import register as people
+    from coprod_cli.sessions.runner import RunEngine
 
     store = Store.open(home / "store")
     session = library().get("wellbeing-five-ways").session

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coprod_cli import resources
-from coprod_cli.bundles import read_bundle
 from coprod_cli.errors import CoprodError, ValidationError
-from coprod_cli.library import load_session_file
+from coprod_cli.sessions.library import load_session_file
+from coprod_cli.store.bundles import read_bundle
 
 FAST = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -103,7 +103,7 @@ def test_full_disk_is_one_sentence_and_changes_nothing(cli, coprod_home: Path,
     def full(*_a: object, **_k: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("coprod_cli.store._write_atomic", full)
+    monkeypatch.setattr("coprod_cli.store.database._write_atomic", full)
     result = cli("people", "add", "Bo", code=1)
     assert result.text.startswith("Error: The disk is full, so coprod could not save. "
                                   "Nothing was changed.")

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from sample_records import build_org, report
 
-from coprod_cli import config, integrity
-from coprod_cli.store import Store
+from coprod_cli import config
+from coprod_cli.store import check as integrity
+from coprod_cli.store.database import Store
 
 GHOST = "0123456789abcdef0123456789abcdef"  # a person id nobody has
 

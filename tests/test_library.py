@@ -9,7 +9,7 @@ import pytest
 
 from coprod_cli import resources
 from coprod_cli.errors import NotFoundError, ValidationError
-from coprod_cli.library import Library, load_session_file, session_schema
+from coprod_cli.sessions.library import Library, load_session_file, session_schema
 
 GOOD = """\
 id: walk-and-talk

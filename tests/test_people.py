@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from coprod_cli import people
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
-from coprod_cli.store import Store
+from coprod_cli.people import register as people
+from coprod_cli.store.database import Store
 
 AWKWARD = ["<b>Bo</b>", "{{ x }}", "=cmd|' /C calc'!A0", "Dŵr Ŷnys", "Łucja Żółć",
            "Siobhán Ó Dálaigh", "Ağca Işıl", "Jo 🌻"]

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from sample_records import Clock, build_org, report, run_session
 
-from coprod_cli import config, people, privacy, resources
-from coprod_cli.library import Library
-from coprod_cli.runner import RunEngine
-from coprod_cli.store import Store
+from coprod_cli import config, resources
+from coprod_cli.people import privacy
+from coprod_cli.people import register as people
+from coprod_cli.sessions.library import Library
+from coprod_cli.sessions.runner import RunEngine
+from coprod_cli.store.database import Store
 
 
 @pytest.fixture
@@ -246,7 +248,7 @@ def test_a_failed_forget_changes_nothing(coprod_home: Path, monkeypatch) -> None
     store = _disk_store(coprod_home)
     who = build_org(store)
     files = {p: p.read_bytes() for p in (coprod_home / "store").rglob("*.json")}
-    from coprod_cli.store import Transaction
+    from coprod_cli.store.database import Transaction
 
     real_insert = Transaction.insert
 

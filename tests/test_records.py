@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from coprod_cli import people, records
-from coprod_cli.bundles import read_bundle
 from coprod_cli.errors import ValidationError
-from coprod_cli.store import Store, recover_swap
+from coprod_cli.people import register as people
+from coprod_cli.store import backups as records
+from coprod_cli.store.bundles import read_bundle
+from coprod_cli.store.database import Store, recover_swap
 
 
 def service_store(root: Path, names: list[str]) -> Store:

@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from coprod_cli.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS
-from coprod_cli.store import Store
+from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS
+from coprod_cli.store.database import Store
 
 FLAGS = ["session", "run", "getting-started-together", "--lead", "Sam:staff",
          "--co-facilitator", "Ceri:person-using-services", "--attendee", "Dŵr:volunteer",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from coprod_cli import people, resources
+from coprod_cli import resources
 from coprod_cli.errors import UsageError
-from coprod_cli.library import Library
-from coprod_cli.runner import (
+from coprod_cli.people import register as people
+from coprod_cli.sessions.library import Library
+from coprod_cli.sessions.runner import (
     ATTENDANCE,
     FEEDBACK,
     MEASURES,
@@ -17,7 +18,7 @@ from coprod_cli.runner import (
     history,
     unfinished_runs,
 )
-from coprod_cli.store import Store
+from coprod_cli.store.database import Store
 
 
 @pytest.fixture(params=["memory", "file"])

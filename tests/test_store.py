@@ -1,4 +1,4 @@
-"""Tests for coprod_cli.store: the records must never be lost, mixed up or half-written.
+"""Tests for coprod_cli.store.database: the records must never be lost, mixed up or half-written.
 
 Behaviour tests run on both backends (memory and file); durability, permissions, locking and
 crash safety need the file backend and real processes (tests/store_worker.py).
@@ -21,9 +21,9 @@ from types import ModuleType
 
 import pytest
 
-from coprod_cli import store as store_mod
 from coprod_cli.errors import NotFoundError, StoreCorruptError, StoreError, StoreLockedError
-from coprod_cli.store import FileBackend, MemoryBackend, Store
+from coprod_cli.store import database as store_mod
+from coprod_cli.store.database import FileBackend, MemoryBackend, Store
 
 REPO = Path(__file__).resolve().parents[1]
 WORKER_PATH = Path(__file__).with_name("store_worker.py")

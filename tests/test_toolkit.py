@@ -25,7 +25,7 @@ def _pdf_text(path: Path, pages: slice | None = None) -> str:
 @pytest.fixture
 def bundle(cli, coprod_home: Path, tmp_path: Path) -> Path:
     """A service forks a session, changes it, runs it once and shares it."""
-    from coprod_cli.store import Store
+    from coprod_cli.store.database import Store
     from tests.sample_records import build_org
 
     cli("init", "--organisation", "Hestia", "--service", "Beech House", "--grant-cap", "150",
@@ -76,7 +76,7 @@ def test_share_bundle_holds_session_handouts_anonymised_results_and_credits(bund
 
 
 def test_share_results_hide_small_numbers(cli, coprod_home: Path, tmp_path: Path) -> None:
-    from coprod_cli.store import Store
+    from coprod_cli.store.database import Store
     from tests.sample_records import build_org
 
     build_org(Store.open(config.store_dir(coprod_home)))
@@ -310,7 +310,7 @@ def test_huge_member_is_refused_without_reading_it(cli, bundle, monkeypatch,
 
 def test_lying_size_header_is_caught_while_reading(tmp_path: Path, bundle) -> None:
     """A member whose header claims a small size but holds more: read is capped."""
-    from coprod_cli import toolkit
+    from coprod_cli.toolkit import contributions as toolkit
 
     data = bytearray(bundle.read_bytes())
     # nothing to forge by hand here: a 10,000-file bundle checks the count limit instead

@@ -18,8 +18,8 @@ from coprod_cli import config
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from coprod_cli.library import Library
-    from coprod_cli.store import Store
+    from coprod_cli.sessions.library import Library
+    from coprod_cli.store.database import Store
 
 
 @dataclass
@@ -34,13 +34,13 @@ class AppState:
     def store(self) -> Store:
         """The records, opened on first use (commands that only read sessions never open it)."""
         if self._store is None:
-            from coprod_cli.store import Store
+            from coprod_cli.store.database import Store
 
             config.ensure_home(self.home)
             timeout = float(os.environ.get("COPROD_LOCK_TIMEOUT", "5"))
             self._store = Store.open(config.store_dir(self.home), lock_timeout=timeout)
             self._store.audit_command = _command_path()
-            from coprod_cli.records import prune_backups
+            from coprod_cli.store.backups import prune_backups
 
             prune_backups(self.home / "backups", self.settings().backup_keep_days)
         return self._store
@@ -48,7 +48,7 @@ class AppState:
     def library(self) -> Library:
         if self._library is None:
             from coprod_cli import resources
-            from coprod_cli.library import Library
+            from coprod_cli.sessions.library import Library
 
             toolkit = config.toolkit_dir(self.home)
             self._library = Library(

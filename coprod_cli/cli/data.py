@@ -40,7 +40,7 @@ def backup(
 
     Example: coprod data backup --out /media/usb/coprod-backup.zip
     """
-    from coprod_cli import records
+    from coprod_cli.store import backups as records
 
     settings = state().settings()
     target = out or _default_name("backup")
@@ -66,8 +66,8 @@ def restore(
 
     Example: coprod data restore coprod-backup-2026-11-01.zip
     """
-    from coprod_cli import records
-    from coprod_cli.bundles import read_bundle
+    from coprod_cli.store import backups as records
+    from coprod_cli.store.bundles import read_bundle
 
     bundle = read_bundle(file)
     store = state().store()
@@ -94,7 +94,7 @@ def export(
 
     Example: coprod data export --out beech-house-2026.zip
     """
-    from coprod_cli import records
+    from coprod_cli.store import backups as records
 
     settings = state().settings()
     target = out or _default_name("export")
@@ -115,7 +115,7 @@ def merge(
 
     Example: coprod data merge beech-house-2026.zip oak-lodge-2026.zip
     """
-    from coprod_cli import records
+    from coprod_cli.store import backups as records
 
     result = records.merge(state().store(), files)
     console = state().console()
@@ -149,7 +149,7 @@ def demo(
 
     Example: coprod --home /tmp/coprod-demo data demo --profile service-10y
     """
-    from coprod_cli.demo_data import PROFILES, generate
+    from coprod_cli.demo.records import PROFILES, generate
     from coprod_cli.errors import UsageError
 
     if profile not in PROFILES:
@@ -184,7 +184,7 @@ def log(
 
     Example: coprod data log --limit 10
     """
-    from coprod_cli.records import audit_log
+    from coprod_cli.store.backups import audit_log
 
     entries = audit_log(state().store(), limit)
     if fmt is LogFormat.json:

@@ -10,7 +10,7 @@ import typer
 from coprod_cli.cli.context import state
 
 if TYPE_CHECKING:
-    from coprod_cli import integrity
+    from coprod_cli.store import check as integrity
 
 #: How many problems are listed per table before the rest are counted.
 SHOWN = 50
@@ -40,7 +40,7 @@ def check(
 
     Example: coprod data check
     """
-    from coprod_cli import integrity
+    from coprod_cli.store import check as integrity
 
     store = state().store()
     say = state().console().print

@@ -27,7 +27,7 @@ class ReportFormat(StrEnum):
 
 
 def _form() -> Any:
-    from coprod_cli.forms import load_form
+    from coprod_cli.sessions.forms import load_form
 
     return load_form("peer-evaluation", state().data_folders())
 
@@ -48,9 +48,9 @@ def record(
     Example: coprod eval record 20261123-a1b2c3 --from-csv forms.csv
     """
     from coprod_cli.cli.show import question_prompt
-    from coprod_cli.evaluation import read_forms_csv, record_forms
-    from coprod_cli.forms import parse_answer
-    from coprod_cli.runner import find_run
+    from coprod_cli.evaluation.summary import read_forms_csv, record_forms
+    from coprod_cli.sessions.forms import parse_answer
+    from coprod_cli.sessions.runner import find_run
 
     store = state().store()
     run = find_run(store, run_id)
@@ -66,7 +66,7 @@ def record(
             say(f"Form {len(forms) + 1}", style="bold", markup=False)
             who = ask("Whose form is it (name, or Enter if anonymous)", default="")
             if who:
-                from coprod_cli.people import find_person
+                from coprod_cli.people.register import find_person
 
                 who = find_person(store, who)["id"]
             answers = {q.id: ask_valid(question_prompt(q),
@@ -110,11 +110,11 @@ def summarise(
 
     Example: coprod eval summarise --from 2026-04-01 --to 2027-03-31 --format pdf --out year.pdf
     """
-    from coprod_cli import eval_output
-    from coprod_cli.disclosure import suppress
-    from coprod_cli.evaluation import Filters
-    from coprod_cli.evaluation import summarise as compute
-    from coprod_cli.forms import load_measure
+    from coprod_cli.evaluation import report_text as eval_output
+    from coprod_cli.evaluation.summary import Filters
+    from coprod_cli.evaluation.summary import summarise as compute
+    from coprod_cli.evaluation.suppression import suppress
+    from coprod_cli.sessions.forms import load_measure
 
     filters = Filters(_day(date_from, "--from"), _day(date_to, "--to"), service, theme, session)
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
@@ -151,7 +151,7 @@ def summarise(
     if out is None:
         typer.echo(text, nl=False)
         return
-    from coprod_cli.fileutil import atomic_write_text
+    from coprod_cli.files import atomic_write_text
 
     atomic_write_text(out, text, mode=0o644)
     state().console().print(f"Saved the report to {out}.", markup=False)

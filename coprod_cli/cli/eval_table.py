@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from coprod_cli.eval_output import describe_filters, fmt, group_label
+from coprod_cli.evaluation.report_text import describe_filters, fmt, group_label
 
 if TYPE_CHECKING:
     from rich.console import Console

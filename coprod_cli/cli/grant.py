@@ -1,7 +1,7 @@
 """``coprod grant``: apply for a small grant, decide, spend, close and report, to the penny.
 
 Thin commands: each gathers its answers (a flag, else a prompt naming that flag), calls one
-function in ``coprod_cli.grants``, and presents the result with ``grant_view``.
+function in ``coprod_cli.grants.scheme``, and presents the result with ``grant_view``.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from typing import Annotated, Any
 
 import typer
 
-from coprod_cli import grant_input, grants, receipts
 from coprod_cli.cli import new_app
 from coprod_cli.cli.context import state
 from coprod_cli.cli.grant_ask import ask_application, ask_by, ask_receipt
 from coprod_cli.cli.grant_view import Format, emit, say, show_grant, show_list, show_report
 from coprod_cli.cli.prompts import ask_valid, confirm
 from coprod_cli.errors import UsageError
+from coprod_cli.grants import parsing as grant_input
+from coprod_cli.grants import receipts
+from coprod_cli.grants import scheme as grants
 from coprod_cli.money import format_money, parse_money
 
 app = new_app("Small grants: apply, decide, spend, close and report, to the penny.\n\n"
@@ -105,7 +107,7 @@ def apply_cmd(
     else:
         say(f"It is waiting for a decision: coprod grant decide {grant['id']} --approve")
     if pdf is not None:
-        from coprod_cli import grant_docs
+        from coprod_cli.grants import documents as grant_docs
 
         settings = state().settings()
         path = grant_docs.render_pdf(
@@ -408,7 +410,7 @@ def fund_list(
                          hint="'coprod grant report --format pdf' includes the funds total.")
     rows: list[dict[str, Any]] = grants.funds(state().store(), year)
     if fmt is not Format.table:
-        from coprod_cli import grant_docs
+        from coprod_cli.grants import documents as grant_docs
 
         emit(rows if fmt is Format.json else grant_docs.csv_text(
             ("date", "amount", "source", "entered_by"),

@@ -2,7 +2,7 @@
 
 Each answer given as a flag is used as it is; each missing one is asked (naming its flag), and
 a wrong answer is explained and asked again. With nothing to read, the prompt fails naming the
-flag to pass. The rules themselves live in ``coprod_cli.grants``.
+flag to pass. The rules themselves live in ``coprod_cli.grants.scheme``.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from coprod_cli import grant_input, grants, receipts
 from coprod_cli.cli.context import state
 from coprod_cli.cli.prompts import ask, ask_valid
 from coprod_cli.errors import CoprodError, NoTerminalError, UsageError
+from coprod_cli.grants import parsing as grant_input
+from coprod_cli.grants import receipts
+from coprod_cli.grants import scheme as grants
 from coprod_cli.money import format_money, parse_money
 
 MAX_TRIES = 5

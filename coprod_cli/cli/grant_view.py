@@ -1,7 +1,7 @@
 """How ``coprod grant`` presents grants: terminal tables, JSON, CSV and PDF files.
 
 Figures come from ``grants.summary``/``grants.totals``; the CSV and Markdown builders live in
-``coprod_cli.grant_docs``, so this module only chooses where the output goes.
+``coprod_cli.grants.documents``, so this module only chooses where the output goes.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 
 import typer
 
-from coprod_cli import grants
 from coprod_cli.cli.context import state
+from coprod_cli.grants import scheme as grants
 from coprod_cli.money import format_money
 
 
@@ -37,7 +37,7 @@ def emit(data: Any, fmt: Format, out: Path | None) -> None:
     if out is None:
         typer.echo(text, nl=False)
         return
-    from coprod_cli.fileutil import atomic_write_text
+    from coprod_cli.files import atomic_write_text
 
     atomic_write_text(out, text)
     say(f"Wrote {out}.")
@@ -45,7 +45,7 @@ def emit(data: Any, fmt: Format, out: Path | None) -> None:
 
 def _pdf(markdown_for: Any, out: Path | None, default: str, title: str,
          style: str = "standard") -> None:
-    from coprod_cli import grant_docs
+    from coprod_cli.grants import documents as grant_docs
 
     settings = state().settings()
     path = grant_docs.render_pdf(markdown_for, out or Path(default), title=title,
@@ -59,7 +59,7 @@ def _money_or_none(pence: int | None) -> str:
 
 
 def show_list(rows: list[dict[str, Any]], fmt: Format, out: Path | None) -> None:
-    from coprod_cli import grant_docs
+    from coprod_cli.grants import documents as grant_docs
 
     if fmt is Format.json:
         return emit(rows, fmt, out)
@@ -107,7 +107,7 @@ def _line(r: dict[str, Any]) -> str:
 
 def show_grant(grant: dict[str, Any], fmt: Format, out: Path | None, style: str,
                receipt_problems: list[str]) -> None:
-    from coprod_cli import grant_docs
+    from coprod_cli.grants import documents as grant_docs
 
     if fmt is Format.json:
         return emit({**grant, "summary": grants.summary(grant),
@@ -167,7 +167,7 @@ def show_grant(grant: dict[str, Any], fmt: Format, out: Path | None, style: str,
 
 def show_report(all_grants: list[dict[str, Any]], totals: grants.Totals, fmt: Format,
                 out: Path | None) -> None:
-    from coprod_cli import grant_docs
+    from coprod_cli.grants import documents as grant_docs
 
     report = grant_docs.build_report(all_grants, totals)
     if fmt is Format.json:

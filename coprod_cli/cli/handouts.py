@@ -63,7 +63,7 @@ def print_pack(
 
     Example: coprod handouts print wellbeing-five-ways --style easy-read --copies 8
     """
-    from coprod_cli import handouts
+    from coprod_cli.handouts import pack as handouts
     from coprod_cli.render import render_parts
 
     app_state = state()
@@ -85,7 +85,7 @@ def print_pack(
     if date:
         request.date = handouts.parse_date(date)
 
-    from coprod_cli.forms import load_form
+    from coprod_cli.sessions.forms import load_form
 
     form = load_form(handouts.EVALUATION_FORM, app_state.data_folders())
     library = app_state.library()
@@ -126,7 +126,7 @@ def list_pack(
 
     Example: coprod handouts list wellbeing-five-ways
     """
-    from coprod_cli import handouts
+    from coprod_cli.handouts import pack as handouts
 
     loaded = state().library().get(session_id)
     items = handouts.pack_items(loaded.session)

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 
 import typer
 
-from coprod_cli import people
 from coprod_cli.cli import new_app
 from coprod_cli.cli.context import state
 from coprod_cli.cli.prompts import confirm
+from coprod_cli.people import register as people
 
 app = new_app("Add, find and update the people who take part.\n\n"
               "Example: coprod people add \"Ceri\" --role person-using-services")
@@ -199,7 +199,7 @@ def export(
 
     Example: coprod people export Ceri --out ceri-records.json --pdf
     """
-    from coprod_cli import privacy
+    from coprod_cli.people import privacy
 
     render = _render_module() if pdf else None
     if pdf and render is None:
@@ -241,7 +241,7 @@ def forget(
 
     Example: coprod people forget Ceri --yes
     """
-    from coprod_cli import privacy
+    from coprod_cli.people import privacy
 
     store = state().store()
     plan = privacy.preview_forget(store, ref)
@@ -281,7 +281,7 @@ def review(
 
     Example: coprod people review
     """
-    from coprod_cli import privacy
+    from coprod_cli.people import privacy
 
     days = state().settings().retention_days
     due = privacy.due_for_review(state().store(), days)

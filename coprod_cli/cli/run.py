@@ -25,7 +25,7 @@ class HistoryFormat(StrEnum):
 
 def _screen_for(engine: Any) -> Any:
     from coprod_cli.cli.run_screen import RunScreen
-    from coprod_cli.forms import load_form, load_measure
+    from coprod_cli.sessions.forms import load_form, load_measure
 
     form = load_form("peer-evaluation", state().data_folders())
     measure_id = engine.run.get("measure")
@@ -85,7 +85,7 @@ def run(
 
     Example: coprod session run wellbeing-five-ways --lead "Sam" --co-facilitator "Ceri"
     """
-    from coprod_cli.runner import RunEngine, unfinished_runs
+    from coprod_cli.sessions.runner import RunEngine, unfinished_runs
 
     if plain:
         state().plain = True
@@ -128,7 +128,7 @@ def resume(
 
     Example: coprod session resume
     """
-    from coprod_cli.runner import RunEngine, find_run, unfinished_runs
+    from coprod_cli.sessions.runner import RunEngine, find_run, unfinished_runs
 
     if plain:
         state().plain = True
@@ -159,7 +159,7 @@ def history(
 
     Example: coprod session history --format json
     """
-    from coprod_cli.runner import history as all_runs
+    from coprod_cli.sessions.runner import history as all_runs
 
     rows = [{"id": r["id"], "date": r["started_at"][:10], "session": r["session_id"],
              "title": r["session_title"], "service": r["service"],
@@ -201,7 +201,7 @@ def record(
 
     Example: coprod session record 20261123-a1b2c3
     """
-    from coprod_cli.runner import feedback_for, find_run, person_name, summarise_run
+    from coprod_cli.sessions.runner import feedback_for, find_run, person_name, summarise_run
 
     store = state().store()
     run_record = find_run(store, run_id)

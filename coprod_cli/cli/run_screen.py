@@ -9,15 +9,15 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from coprod_cli import people
 from coprod_cli.cli.context import state, stdin_is_terminal
 from coprod_cli.cli.keys import HELP_LINES, KeyReader
 from coprod_cli.cli.prompts import ask, ask_valid, confirm
 from coprod_cli.cli.show import indent, minutes_text, question_prompt
 from coprod_cli.errors import CoprodError, NoTerminalError, UsageError
-from coprod_cli.forms import Form, Measure, parse_answer, parse_item
-from coprod_cli.library import LEAD_WORDS
-from coprod_cli.runner import MEASURES, RunEngine, partition_of
+from coprod_cli.people import register as people
+from coprod_cli.sessions.forms import Form, Measure, parse_answer, parse_item
+from coprod_cli.sessions.library import LEAD_WORDS
+from coprod_cli.sessions.runner import MEASURES, RunEngine, partition_of
 
 
 def clock_text(seconds: float) -> str:

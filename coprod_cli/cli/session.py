@@ -95,7 +95,7 @@ def check(
     Example: coprod session check my-sessions/walk-and-talk.yaml
     """
     from coprod_cli.errors import ValidationError
-    from coprod_cli.library import load_session_file
+    from coprod_cli.sessions.library import load_session_file
 
     console = state().console()
     library = state().library()
@@ -128,7 +128,7 @@ def schema() -> None:
 
     Example: coprod session schema > session.schema.json
     """
-    from coprod_cli.library import session_schema
+    from coprod_cli.sessions.library import session_schema
 
     typer.echo(json.dumps(session_schema(), indent=2))
 
@@ -161,8 +161,9 @@ def new(
 
     Example: coprod session new --from-outline walk.txt --theme wellbeing --aim "Get outside"
     """
-    from coprod_cli import authoring, config
+    from coprod_cli import config
     from coprod_cli.cli.prompts import ask, ask_valid
+    from coprod_cli.sessions import authoring
 
     outline_title: str | None = None
     outline_steps: list[tuple[str, int]] = []
@@ -218,7 +219,8 @@ def fork(
 
     Example: coprod session fork wellbeing-five-ways --as our-five-ways
     """
-    from coprod_cli import authoring, config
+    from coprod_cli import config
+    from coprod_cli.sessions import authoring
 
     library = state().library()
     home = state().home
@@ -245,7 +247,8 @@ def diff(
 
     Example: coprod session diff our-five-ways --full
     """
-    from coprod_cli import authoring, config
+    from coprod_cli import config
+    from coprod_cli.sessions import authoring
 
     library = state().library()
     result = authoring.diff_session(library.get(session_id), library,

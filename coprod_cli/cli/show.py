@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from coprod_cli.library import LEAD_WORDS, LoadedSession
+from coprod_cli.sessions.library import LEAD_WORDS, LoadedSession
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType

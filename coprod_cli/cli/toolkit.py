@@ -48,10 +48,11 @@ def share(
 
     Example: coprod toolkit share our-five-ways --out our-five-ways.zip --named Ceri
     """
-    from coprod_cli import people, toolkit
     from coprod_cli.cli.prompts import confirm
     from coprod_cli.errors import UsageError
-    from coprod_cli.forms import load_form, load_measure
+    from coprod_cli.people import register as people
+    from coprod_cli.sessions.forms import load_form, load_measure
+    from coprod_cli.toolkit import contributions as toolkit
 
     app_state = state()
     library = app_state.library()
@@ -114,7 +115,7 @@ def add(
 
     Example: coprod toolkit add our-five-ways.zip --as five-ways-outdoors
     """
-    from coprod_cli import toolkit
+    from coprod_cli.toolkit import contributions as toolkit
 
     settings = state().settings()
     added = toolkit.add(bundle, _toolkit_root(), state().library(), as_id=as_id,
@@ -139,7 +140,7 @@ def list_contributions(
 
     Example: coprod toolkit list --format json
     """
-    from coprod_cli import toolkit
+    from coprod_cli.toolkit import contributions as toolkit
 
     records = toolkit.contributions(_toolkit_root())
     if fmt is ListFormat.json:
@@ -189,7 +190,8 @@ def build(
 
     Example: coprod toolkit build --style easy-read --out toolkit-easy-read.pdf
     """
-    from coprod_cli import toolkit, toolkit_book
+    from coprod_cli.toolkit import book as toolkit_book
+    from coprod_cli.toolkit import contributions as toolkit
 
     settings = state().settings()
     root = _toolkit_root()

@@ -126,7 +126,7 @@ def check_writable(out: Path) -> None:
 
 
 def _write(out: Path, payload: bytes) -> None:
-    from coprod_cli.fileutil import atomic_write_bytes
+    from coprod_cli.files import atomic_write_bytes
 
     try:
         atomic_write_bytes(out, payload, mode=0o600)

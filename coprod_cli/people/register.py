@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
 
 if TYPE_CHECKING:
-    from coprod_cli.store import Store
+    from coprod_cli.store.database import Store
 
 TABLE = "people"
 

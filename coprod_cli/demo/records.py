@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from coprod_cli.library import Session
-from coprod_cli.store import Store
+from coprod_cli.sessions.library import Session
+from coprod_cli.store.database import Store
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from coprod_cli import grants, people
 from coprod_cli.errors import NotFoundError, UsageError
-from coprod_cli.grants import Records
+from coprod_cli.grants import scheme as grants
+from coprod_cli.grants.scheme import Records
 from coprod_cli.money import parse_money
+from coprod_cli.people import register as people
 
 MAX_TEXT = 2000
 

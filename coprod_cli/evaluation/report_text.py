@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from coprod_cli.people import ROLE_WORDS
+from coprod_cli.people.register import ROLE_WORDS
 
 SECTION_TITLES = {
     "reach": "Reach", "coproduction": "Co-production", "experience": "Experience",

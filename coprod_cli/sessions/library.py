@@ -162,7 +162,7 @@ def cross_check(doc: YamlDocument, session: Session, template_dirs: list[Path],
     if total != session.duration:
         warnings.append(_located(doc, ("duration",), "duration",
                                  f"the steps add up to {total} minutes, not {session.duration}"))
-    from coprod_cli.session_lint import friendly_warnings
+    from coprod_cli.sessions.lint import friendly_warnings
 
     warnings += friendly_warnings(doc, session, template_dirs, jargon)
     return errors, warnings

@@ -55,7 +55,7 @@ def _safe_name(name: str) -> str:
 
 
 def store_receipt(receipts_dir: Path, grant_id: str, line_id: str, receipt: Receipt) -> Path:
-    from coprod_cli.fileutil import atomic_write_bytes
+    from coprod_cli.files import atomic_write_bytes
 
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", grant_id, re.ASCII):
         raise ValidationError(f"The grant id {grant_id!r} cannot name a receipts folder.")

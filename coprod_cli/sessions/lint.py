@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from coprod_cli.yamlfile import YamlDocument, format_loc, node_at
 
 if TYPE_CHECKING:
-    from coprod_cli.library import Session
+    from coprod_cli.sessions.library import Session
 
 EASY_READ_MAX_WORDS = 15
 PLACEHOLDER = "(to write)"

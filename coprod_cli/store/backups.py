@@ -17,9 +17,9 @@ from typing import Any
 
 import orjson
 
-from coprod_cli.bundles import Bundle, BundleReader, write_bundle
 from coprod_cli.errors import ValidationError
-from coprod_cli.store import AUDIT_TABLE, TABLE, Store
+from coprod_cli.store.bundles import Bundle, BundleReader, write_bundle
+from coprod_cli.store.database import AUDIT_TABLE, TABLE, Store
 
 ORIGIN = "origin"
 

@@ -20,13 +20,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from coprod_cli import people
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
+from coprod_cli.grants.receipts import Receipt, store_receipt
 from coprod_cli.money import format_money
-from coprod_cli.receipts import Receipt, store_receipt
+from coprod_cli.people import register as people
 
 if TYPE_CHECKING:
-    from coprod_cli.store import Store
+    from coprod_cli.store.database import Store
 
 TABLE = "grants"
 FUNDS = "grant_funds"

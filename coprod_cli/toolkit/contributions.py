@@ -27,10 +27,10 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from coprod_cli import people as people_mod
 from coprod_cli.errors import CoprodError, NotFoundError, UsageError, ValidationError
-from coprod_cli.fileutil import atomic_write_bytes, atomic_write_text
-from coprod_cli.library import Library, LoadedSession
+from coprod_cli.files import atomic_write_bytes, atomic_write_text
+from coprod_cli.people import register as people_mod
+from coprod_cli.sessions.library import Library, LoadedSession
 
 FORMAT = "coprod-toolkit"
 VERSION = 1
@@ -71,7 +71,7 @@ class Contributor:
 
 def contributors_from_runs(store: Any, session_id: str) -> list[Contributor]:
     """The people who facilitated runs of the session, from the records."""
-    from coprod_cli.runner import RUNS
+    from coprod_cli.sessions.runner import RUNS
 
     seen: dict[str, str] = {}
     for year in store.partitions(RUNS):
@@ -105,8 +105,8 @@ def credits_for(contributors: list[Contributor], named: set[str], service: str
 def anonymised_results(store: Any, session_id: str, form: Any, measures: dict[str, Any],
                        threshold: int) -> dict[str, Any]:
     """How the session went, with small numbers hidden and no comments or names at all."""
-    from coprod_cli.disclosure import suppress
-    from coprod_cli.evaluation import Filters, summarise
+    from coprod_cli.evaluation.summary import Filters, summarise
+    from coprod_cli.evaluation.suppression import suppress
 
     report = suppress(summarise(store, Filters(session=session_id), form, measures), threshold)
     reach = report["reach"]
@@ -132,7 +132,7 @@ def share(loaded: LoadedSession, template_dirs: list[Path], out: Path, *,
           results: dict[str, Any], credits: list[dict[str, Any]], service: str,
           organisation: str) -> dict[str, Any]:
     """Write the bundle for ``loaded`` to ``out`` (atomically); returns its manifest."""
-    from coprod_cli.authoring import template_source
+    from coprod_cli.sessions.authoring import template_source
 
     session = loaded.session
     members: dict[str, bytes] = {SESSION_MEMBER: loaded.path.read_bytes()}
@@ -314,8 +314,8 @@ def check_bundle_session(bundle: ToolkitBundle, session_id: str, version: int | 
     """Rewrite the bundle's session for the toolkit (id, version, template paths under
     ``templates``) and check it in a scratch folder: valid, every handout present, every
     template safe to fill in. Returns the new text and the loaded session."""
-    from coprod_cli.authoring import rewrite_session_text
-    from coprod_cli.library import load_session_file
+    from coprod_cli.sessions.authoring import rewrite_session_text
+    from coprod_cli.sessions.library import load_session_file
 
     path = bundle.path
     text = rewrite_session_text(bundle.session_text, session_id=session_id, version=version,
@@ -401,7 +401,7 @@ def add(bundle_path: Path, root: Path, library: Library, *, as_id: str | None = 
     """
     from filelock import FileLock, Timeout
 
-    from coprod_cli.authoring import check_slug
+    from coprod_cli.sessions.authoring import check_slug
 
     bundle = read_bundle(bundle_path)
     root.mkdir(parents=True, exist_ok=True)

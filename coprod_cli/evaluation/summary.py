@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coprod_cli import people
 from coprod_cli.errors import ValidationError
-from coprod_cli.forms import Form, Measure, parse_answer
-from coprod_cli.privacy import REMOVED_TEXT
-from coprod_cli.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS, find_run, partition_of
-from coprod_cli.store import Store
+from coprod_cli.people import register as people
+from coprod_cli.people.privacy import REMOVED_TEXT
+from coprod_cli.sessions.forms import Form, Measure, parse_answer
+from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS, find_run, partition_of
+from coprod_cli.store.database import Store
 
 PERSON_COLUMN = "person"
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -85,7 +85,7 @@ def record_forms(store: Store, run_id: str, form: Form,
     part = partition_of(run["id"])
     resolved = [(people.find_person(store, ref)["id"] if ref else None, answers)
                 for ref, answers in forms]
-    from coprod_cli.runner import now_iso
+    from coprod_cli.sessions.runner import now_iso
 
     stamp = now_iso()
     with store.transaction() as tx:

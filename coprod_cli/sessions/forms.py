@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from coprod_cli.errors import NotFoundError, ValidationError
-from coprod_cli.library import Slug, Text
+from coprod_cli.sessions.library import Slug, Text
 from coprod_cli.yamlfile import read_yaml, validate_model
 
 

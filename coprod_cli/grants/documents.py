@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from coprod_cli.errors import UsageError
-from coprod_cli.grants import Totals, spent_pence, summary
+from coprod_cli.grants.scheme import Totals, spent_pence, summary
 from coprod_cli.money import format_money
-from coprod_cli.people import ROLE_WORDS
+from coprod_cli.people.register import ROLE_WORDS
 
 Escape = Callable[[str], str]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from coprod_cli import grants, people
+from coprod_cli.grants import scheme as grants
 from coprod_cli.money import format_money
-from coprod_cli.privacy import ERASURES, Records, is_pseudonym, new_pseudonym, rows
-from coprod_cli.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS, partition_of
+from coprod_cli.people import register as people
+from coprod_cli.people.privacy import ERASURES, Records, is_pseudonym, new_pseudonym, rows
+from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS, partition_of
 
 if TYPE_CHECKING:
-    from coprod_cli.store import Store
+    from coprod_cli.store.database import Store
 
 NONE = type(None)
 #: Required keys and their types, per table. Light on purpose: enough to catch a record a

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from coprod_cli import people
 from coprod_cli.errors import NotFoundError, UsageError
+from coprod_cli.people import register as people
 
 if TYPE_CHECKING:
-    from coprod_cli.library import Session
-    from coprod_cli.store import Store
+    from coprod_cli.sessions.library import Session
+    from coprod_cli.store.database import Store
 
 RUNS = "runs"
 ATTENDANCE = "attendance"

@@ -13,10 +13,10 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Any, Literal
 
-from coprod_cli import people as people_mod
 from coprod_cli.errors import UsageError
-from coprod_cli.library import LEAD_WORDS, LoadedSession, Session
-from coprod_cli.store import Store
+from coprod_cli.people import register as people_mod
+from coprod_cli.sessions.library import LEAD_WORDS, LoadedSession, Session
+from coprod_cli.store.database import Store
 
 PLAN_TEMPLATE = "pack/facilitator-plan.md.j2"
 SIGN_IN_TEMPLATE = "pack/sign-in.md.j2"
@@ -240,7 +240,7 @@ def default_file_name(session_id: str, fmt: str, only: list[str]) -> str:
 def people_for_run(store: Store, run_id: str, session_id: str
                    ) -> tuple[list[Attendee], list[Attendee], str]:
     """(attendees, facilitators, ISO date) of a run, for a pre-filled sign-in sheet."""
-    from coprod_cli import runner
+    from coprod_cli.sessions import runner
 
     run = runner.find_run(store, run_id)
     if run["session_id"] != session_id:

@@ -19,12 +19,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from coprod_cli import grants, people
 from coprod_cli.errors import ValidationError
-from coprod_cli.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS
+from coprod_cli.grants import scheme as grants
+from coprod_cli.people import register as people
+from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS
 
 if TYPE_CHECKING:
-    from coprod_cli.store import Store
+    from coprod_cli.store.database import Store
 
 ERASURES = "erasures"
 ANON_PREFIX = "anon-"
@@ -188,7 +189,7 @@ def write_export(export: dict[str, Any], out: Path) -> Path:
     """Write the export as readable JSON, atomically and readable only by the owner."""
     import json
 
-    from coprod_cli.fileutil import atomic_write_text
+    from coprod_cli.files import atomic_write_text
 
     atomic_write_text(out, json.dumps(export, indent=2, ensure_ascii=False) + "\n")
     return out

@@ -20,8 +20,13 @@ from typing import Any
 
 from coprod_cli import resources
 from coprod_cli.errors import UsageError
-from coprod_cli.library import Library, LoadedSession
-from coprod_cli.toolkit import IN_TOOLKIT, credit_words, sessions_folder, templates_folder
+from coprod_cli.sessions.library import Library, LoadedSession
+from coprod_cli.toolkit.contributions import (
+    IN_TOOLKIT,
+    credit_words,
+    sessions_folder,
+    templates_folder,
+)
 
 THEME_ORDER = ("getting-started", "wellbeing", "self-esteem", "relationships",
                "personal-development", "co-production")
@@ -84,7 +89,7 @@ def contributed_by(record: dict[str, Any] | None) -> str:
 def session_documents(loaded: LoadedSession, record: dict[str, Any] | None,
                       library: Library, style: str, organisation: str) -> list[tuple[str, str]]:
     """The plan and every handout of one session, as ``handouts print`` fills them in."""
-    from coprod_cli import handouts
+    from coprod_cli.handouts import pack as handouts
     from coprod_cli.render import escape_markdown
 
     session = loaded.session
@@ -263,7 +268,7 @@ def _write_site(site: Path, front: list[tuple[str, str]], credits: tuple[str, st
 
 
 def _credit_rows(records: list[dict[str, Any]], library: Library) -> list[dict[str, Any]]:
-    from coprod_cli.handouts import human_date
+    from coprod_cli.handouts.pack import human_date
 
     rows = []
     for record in records:

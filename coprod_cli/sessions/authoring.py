@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
-from coprod_cli.fileutil import atomic_write_text
-from coprod_cli.library import LEAD_WORDS, SLUG_PATTERN, Library, LoadedSession, Session
-from coprod_cli.session_lint import PLACEHOLDER
+from coprod_cli.files import atomic_write_text
+from coprod_cli.sessions.library import LEAD_WORDS, SLUG_PATTERN, Library, LoadedSession, Session
+from coprod_cli.sessions.lint import PLACEHOLDER
 
 ORIGINALS = "originals"
 """Inside the user's sessions folder: snapshots of what each fork was based on."""
@@ -300,7 +300,7 @@ def _refuse_existing(session_id: str, library: Library, sessions_dir: Path) -> N
 def _check_before_writing(session_id: str, text: str, templates: dict[str, str],
                           template_dirs: list[Path]) -> LoadedSession:
     """Load what is about to be written from a scratch folder: it must be a valid session."""
-    from coprod_cli.library import load_session_file
+    from coprod_cli.sessions.library import load_session_file
 
     with tempfile.TemporaryDirectory(prefix="coprod-") as tmp:
         root = Path(tmp)
@@ -446,7 +446,7 @@ class SessionDiff:
 def find_original(fork: LoadedSession, library: Library, sessions_dir: Path
                   ) -> tuple[LoadedSession, list[Path]]:
     """The session a fork is based on: its snapshot, else the library's copy of that version."""
-    from coprod_cli.library import load_session_file
+    from coprod_cli.sessions.library import load_session_file
 
     ref = fork.session.based_on
     if not ref:

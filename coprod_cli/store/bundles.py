@@ -22,8 +22,8 @@ from typing import Any
 import orjson
 
 from coprod_cli.errors import ValidationError
-from coprod_cli.fileutil import atomic_write_bytes
-from coprod_cli.store import AUDIT_TABLE, SCHEMA_VERSION, TABLE, Store
+from coprod_cli.files import atomic_write_bytes
+from coprod_cli.store.database import AUDIT_TABLE, SCHEMA_VERSION, TABLE, Store
 
 FORMAT = "coprod-records"
 VERSION = 1

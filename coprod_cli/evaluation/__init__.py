@@ -1,0 +1,1 @@
+"""Evaluation: recording forms, the effectiveness report and small-number suppression."""

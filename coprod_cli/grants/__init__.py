@@ -1,0 +1,1 @@
+"""The small-grants scheme: applications, decisions, spending, receipts and documents."""

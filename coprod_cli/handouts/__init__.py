@@ -1,0 +1,1 @@
+"""Handout packs: which documents a session needs printed."""

@@ -1,0 +1,1 @@
+"""People: the register, consent, and each person's rights over their records."""

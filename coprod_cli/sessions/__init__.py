@@ -1,0 +1,1 @@
+"""Sessions: the models and library, authoring, checks, forms and the run engine."""

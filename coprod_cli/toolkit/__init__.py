@@ -1,0 +1,1 @@
+"""The living toolkit: sharing sessions, adding contributions, building the book."""
