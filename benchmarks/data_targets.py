@@ -122,7 +122,8 @@ def bench_org(work: Path, report: Report, services: int) -> list[bool]:
     paths = sorted(str(p) for p in bundles.glob("*.zip"))
     org = work / "org" / "store"
     Store.open(org)
-    merge_code = ("import sys; from pathlib import Path; from coprod_cli.store import backups as records;"
+    merge_code = ("import sys; from pathlib import Path;"
+                  "from coprod_cli.store import backups as records;"
                   "from coprod_cli.store.database import Store;"
                   "records.merge(Store.open(Path(sys.argv[1])), [Path(p) for p in sys.argv[2:]])")
     merge_time, merge_peak = peak_rss_of(merge_code, str(org), *paths)

@@ -71,7 +71,7 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
-    monkeypatch.setattr("coprod_cli.sessions.runner.system_clock", fake)
+    monkeypatch.setattr("coprod_cli.clock.system_clock", fake)
     return fake
 
 

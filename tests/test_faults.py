@@ -172,7 +172,8 @@ def test_three_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
               "s = Store.open(Path(sys.argv[1]), lock_timeout=30)\n"
               "for i in range(150):\n"
               "    s.insert(sys.argv[2], {'n': i}, partition='2026')\n")
-    spender = ("import sys; from pathlib import Path; from coprod_cli.grants import scheme as grants\n"
+    spender = ("import sys; from pathlib import Path\n"
+               "from coprod_cli.grants import scheme as grants\n"
                "from coprod_cli.store.database import Store\n"
                "s = Store.open(Path(sys.argv[1]), lock_timeout=30)\n"
                "for i in range(150):\n"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, UsageError
 from coprod_cli.people import register as people
 
@@ -34,22 +35,18 @@ Phase = Literal["register", "steps", "closing", "done"]
 Clock = Callable[[], datetime]
 
 
-def system_clock() -> datetime:
-    return datetime.now().astimezone()
-
-
 def _default_clock() -> datetime:
-    """Looked up at call time so tests can replace ``system_clock`` for the whole app."""
-    return system_clock()
+    """Looked up at call time so tests can replace ``clock.system_clock`` for the whole app."""
+    return clock.now()
 
 
 def now_iso() -> str:
     """This moment as stored in records, from the same (replaceable) clock as runs."""
-    return _iso(_default_clock())
+    return clock.now_iso()
 
 
 def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
+    return clock.iso(moment)
 
 
 def _parse(text: str) -> datetime:
