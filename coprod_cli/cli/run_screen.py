@@ -1,12 +1,15 @@
 """The terminal face of a run: asks, shows and reacts; the engine decides and saves.
 
 Each phase is a method that can be entered fresh or on resume, skipping whatever the stored
-run says is already done, so a killed terminal picks up at the same question or step.
+run says is already done, so a killed terminal picks up at the same question or step. In the
+closing phase the engine says what comes next and whose turn it is (``closing_task``); the
+screen only asks and shows.
 """
 
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import Any
 
 from coprod_cli.cli.context import state, stdin_is_terminal
@@ -17,7 +20,7 @@ from coprod_cli.errors import CoprodError, NoTerminalError, UsageError
 from coprod_cli.people import register as people
 from coprod_cli.sessions.forms import Form, Measure, parse_answer, parse_item
 from coprod_cli.sessions.library import LEAD_WORDS
-from coprod_cli.sessions.runner import MEASURES, RunEngine, partition_of
+from coprod_cli.sessions.runner import ClosingKind, FeedbackMode, RunEngine, When
 
 
 def clock_text(seconds: float) -> str:
@@ -153,36 +156,34 @@ class RunScreen:
             self.say(f"  {exc.message}")
 
     # -- measures ------------------------------------------------------------------------
-    def _measured(self, when: str) -> set[str]:
-        run_id = self.engine.id
-        return {m["person_id"] for m in self.store.find(
-            MEASURES, lambda m: m["run_id"] == run_id and m["when"] == when,
-            partition=partition_of(run_id))}
+    def measure_round(self, when: When) -> None:
+        """Everyone the engine says is still to answer the measure (the check-in)."""
+        waiting = self.engine.awaiting_measure(when)
+        if not waiting:
+            return
+        self.measure_heading(when)
+        for row in waiting:
+            self.ask_measure(row["person_id"], when)
 
-    def measure_round(self, when: str) -> None:
-        if self.measure is None:
-            return
-        done = self._measured(when)
-        before = self._measured("before") if when == "after" else None
-        todo = [a for a in self.engine.present() if a["person_id"] not in done
-                and (before is None or a["person_id"] in before)]
-        if not todo:
-            return
+    def measure_heading(self, when: When) -> None:
+        assert self.measure is not None  # the engine only asks for a measure the run has
         self.heading(f"{'Check-in' if when == 'before' else 'Check-out'}: {self.measure.title}")
         if self.measure.intro:
             self.say(self.measure.intro)
-        for row in todo:
-            name = people.find_person(self.store, row["person_id"])["name"]
-            if not confirm(f"Would {name} like to answer?", default=True, flag="--measure none"):
-                self.engine.record_measure(row["person_id"], self.measure.id, when,  # declined
-                                           {i.id: None for i in self.measure.items})
-                continue
-            answers: dict[str, int | None] = {}
-            for item in self.measure.items:
-                scale = f"{item.min} to {item.max}"
-                answers[item.id] = ask_valid(f"{item.text} ({scale}, Enter to skip)",
-                                             lambda t, i=item: parse_item(i, t), default="")
-            self.engine.record_measure(row["person_id"], self.measure.id, when, answers)
+
+    def ask_measure(self, person_id: str, when: When) -> None:
+        assert self.measure is not None
+        name = people.find_person(self.store, person_id)["name"]
+        if not confirm(f"Would {name} like to answer?", default=True, flag="--measure none"):
+            self.engine.record_measure(person_id, self.measure.id, when,  # declined
+                                       {i.id: None for i in self.measure.items})
+            return
+        answers: dict[str, int | None] = {}
+        for item in self.measure.items:
+            scale = f"{item.min} to {item.max}"
+            answers[item.id] = ask_valid(f"{item.text} ({scale}, Enter to skip)",
+                                         partial(parse_item, item), default="")
+        self.engine.record_measure(person_id, self.measure.id, when, answers)
 
     # -- steps ---------------------------------------------------------------------------
     def show_keys(self) -> None:
@@ -232,7 +233,7 @@ class RunScreen:
                 for tip in tips:
                     self.say(f"  - {tip}")
         if step.handouts:
-            titles = [session.handout(h).title for h in step.handouts if session.handout(h)]
+            titles = [found.title for h in step.handouts if (found := session.handout(h))]
             self.say(f"Handouts: {', '.join(titles)}.")
         if self.live:
             self.say("")
@@ -335,46 +336,59 @@ class RunScreen:
 
     # -- closing -------------------------------------------------------------------------
     def closing(self, feedback: str | None) -> None:
+        """Ask for whatever the engine says comes next until it says the run can finish; a
+        heading is shown once for each part (feedback forms, check-out, reflection)."""
         engine = self.engine
         self.heading("Closing")
         if engine.run["ended_early"]:
             self.say("The session ended early.")
-        if engine.run["feedback_mode"] is None:
-            mode = feedback or engine.run.get("feedback_planned") or ask_valid(
+        task = engine.closing_task()
+        if task.kind == "feedback_mode":
+            chosen = feedback or engine.run.get("feedback_planned")
+            engine.set_feedback_mode(_feedback_mode(chosen) if chosen else ask_valid(
                 "Peer evaluation: fill it in now, or later from paper forms (now/later)",
-                _feedback_mode, flag="--feedback", default="now")
-            engine.set_feedback_mode(mode)  # type: ignore[arg-type]
-        if engine.run["feedback_mode"] == "now":
-            self.feedback_round()
-        else:
+                _feedback_mode, flag="--feedback", default="now"))
+            task = engine.closing_task()
+        if engine.run["feedback_mode"] == "later":
             self.say(f"Feedback will be typed in later: coprod eval record {engine.id}")
-        self.measure_round("after")
-        if engine.run["reflection"] is None:
-            self.heading("Facilitators' reflection")
-            went_well = ask("What went well today", default="")
-            better = ask("What could be better next time", default="")
-            engine.reflect(went_well, better)
+        shown: ClosingKind | None = None
+        while task.kind != "finish":
+            if task.kind != shown:
+                self.closing_heading(task.kind)
+                shown = task.kind
+            if task.kind == "feedback" and task.person_id is not None:
+                self.ask_feedback(task.person_id)
+            elif task.kind == "measure" and task.person_id is not None:
+                self.ask_measure(task.person_id, "after")
+            elif task.kind == "reflection":
+                went_well = ask("What went well today", default="")
+                better = ask("What could be better next time", default="")
+                engine.reflect(went_well, better)
+            else:  # nothing this screen knows how to ask: never loop on it
+                raise CoprodError(f"The run is waiting for '{task.kind}', which this screen "
+                                  "cannot ask for. Everything so far is saved.")
+            task = engine.closing_task()
         engine.finish()
 
-    def feedback_round(self) -> None:
-        done = set(self.engine.run.get("feedback_done", []))
-        todo = [a for a in self.engine.present() if a["person_id"] not in done]
-        if not todo:
-            return
-        self.heading(self.form.title)
-        if self.form.intro:
-            self.say(self.form.intro)
-        for row in todo:
-            name = people.find_person(self.store, row["person_id"])["name"]
-            self.say("")
-            self.say(f"Feedback from {name} (press Enter to skip any question).", style="bold")
-            answers: dict[str, Any] = {}
-            for question in self.form.questions:
-                answers[question.id] = ask_valid(question_prompt(question),
-                                                 lambda t, q=question: parse_answer(q, t),
-                                                 default="")
-            self.engine.record_feedback(row["person_id"], self.form.id, self.form.version,
-                                        answers)
+    def closing_heading(self, kind: ClosingKind) -> None:
+        if kind == "feedback":
+            self.heading(self.form.title)
+            if self.form.intro:
+                self.say(self.form.intro)
+        elif kind == "measure":
+            self.measure_heading("after")
+        elif kind == "reflection":
+            self.heading("Facilitators' reflection")
+
+    def ask_feedback(self, person_id: str) -> None:
+        name = people.find_person(self.store, person_id)["name"]
+        self.say("")
+        self.say(f"Feedback from {name} (press Enter to skip any question).", style="bold")
+        answers: dict[str, Any] = {}
+        for question in self.form.questions:
+            answers[question.id] = ask_valid(question_prompt(question),
+                                             partial(parse_answer, question), default="")
+        self.engine.record_feedback(person_id, self.form.id, self.form.version, answers)
 
     # -- summary -------------------------------------------------------------------------
     def summary(self) -> None:
@@ -405,7 +419,7 @@ class RunScreen:
         self.say(f"Notes: {s['notes']}. Run id: {s['run_id']}.")
 
 
-def _feedback_mode(text: str) -> str:
+def _feedback_mode(text: str) -> FeedbackMode:
     low = text.strip().lower()
     if low in ("now", "n"):
         return "now"

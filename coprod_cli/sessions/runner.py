@@ -7,31 +7,54 @@ exactly where it was.
 
 A run moves through phases: ``register`` (facilitators and attendees), ``steps`` (one step
 at a time), ``closing`` (feedback, measures, reflection) and ``done``. People may arrive or
-leave in any phase before ``done``.
+leave in any phase before ``done``. The order of the closing phase, and who still has a form
+or a measure to fill in, are decided here (``closing_task``) so every front end follows the
+same flow and only asks and shows.
+
+One action is one transaction: when an action writes two records (a feedback form and the
+run's list of who has given one; an attendee and the run), both land or neither does.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, UsageError
-from coprod_cli.people import register as people
+from coprod_cli.sessions.run_records import (
+    ATTENDANCE,
+    FEEDBACK,
+    MEASURES,
+    RUNS,
+    feedback_for,
+    find_run,
+    history,
+    partition_of,
+    person_name,
+    summarise_run,
+    unfinished_runs,
+)
 
 if TYPE_CHECKING:
     from coprod_cli.sessions.library import Session
-    from coprod_cli.store.database import Store
+    from coprod_cli.store.database import Store, Transaction
 
-RUNS = "runs"
-ATTENDANCE = "attendance"
-FEEDBACK = "feedback"
-MEASURES = "measures"
+# The records' names and read-only look-ups live in run_records; they are re-exported here,
+# where callers have always found them.
+__all__ = ["ATTENDANCE", "FEEDBACK", "MEASURES", "RUNS", "ClosingTask", "RunEngine", "StepView",
+           "feedback_for", "find_run", "history", "now_iso", "partition_of", "person_name",
+           "summarise_run", "unfinished_runs"]
 
 Phase = Literal["register", "steps", "closing", "done"]
+When = Literal["before", "after"]
+FeedbackMode = Literal["now", "later"]
+#: The closing phase, in order: how feedback is collected, each form (if now), each
+#: check-out measure, the facilitators' reflection, and then the run can finish.
+ClosingKind = Literal["feedback_mode", "feedback", "measure", "reflection", "finish"]
 Clock = Callable[[], datetime]
 
 
@@ -53,11 +76,6 @@ def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def partition_of(run_id: str) -> str:
-    """Runs and everything hanging off them are filed by year, taken from the run's id."""
-    return run_id[:4]
-
-
 @dataclass(frozen=True)
 class StepView:
     """What a screen needs to show the current step; computed, never stored."""
@@ -71,6 +89,16 @@ class StepView:
     paused: bool
 
 
+@dataclass(frozen=True)
+class ClosingTask:
+    """What the closing phase needs next, and whose it is (``person_id``, for one person's
+    feedback form or check-out). Computed from what is saved, so a resumed run, or another
+    screen, gets the same answer."""
+
+    kind: ClosingKind
+    person_id: str | None = None
+
+
 class RunEngine:
     """One run of one session. Create with ``start`` or ``load``; every change is saved."""
 
@@ -80,6 +108,7 @@ class RunEngine:
         self.session = session
         self.run = run
         self.clock: Clock = clock or _default_clock
+        self._tx: Transaction | None = None
 
     # -- creating and finding runs -------------------------------------------------------
     @classmethod
@@ -114,10 +143,35 @@ class RunEngine:
         return cls(store, session, run, clock)
 
     # -- saving --------------------------------------------------------------------------
+    @contextmanager
+    def _change(self) -> Iterator[Transaction]:
+        """One action's writes in one transaction (one lock, one commit). Nested use joins
+        the outer action. If anything fails, nothing is written and ``self.run`` is put back
+        as it was, so the engine never believes in a change the store does not hold."""
+        if self._tx is not None:
+            yield self._tx
+            return
+        kept = self.run
+        try:
+            with self.store.transaction() as tx:
+                self._tx = tx
+                try:
+                    yield tx
+                finally:
+                    self._tx = None
+        except BaseException:
+            self.run = kept
+            raise
+
     def _save(self, **changes: Any) -> None:
         changes["updated_at"] = _iso(self.clock())
-        self.run = self.store.update(RUNS, self.run["id"], changes,
-                                     partition=partition_of(self.run["id"]))
+        with self._change() as tx:
+            self.run = tx.update(RUNS, self.id, changes, partition=partition_of(self.id))
+
+    def _reader(self) -> Store | Transaction:
+        """Inside an action, read through its transaction (under its lock, seeing its own
+        writes); outside one, read the store."""
+        return self._tx if self._tx is not None else self.store
 
     def _require(self, *phases: Phase) -> None:
         if self.run["phase"] not in phases:
@@ -142,8 +196,8 @@ class RunEngine:
 
     def attendance(self) -> list[dict[str, Any]]:
         run_id = self.id
-        return self.store.find(ATTENDANCE, lambda a: a["run_id"] == run_id,
-                               partition=partition_of(run_id))
+        return self._reader().find(ATTENDANCE, lambda a: a["run_id"] == run_id,
+                                   partition=partition_of(run_id))
 
     def present(self) -> list[dict[str, Any]]:
         return [a for a in self.attendance() if a["left_at"] is None]
@@ -151,36 +205,60 @@ class RunEngine:
     def add_attendee(self, person: dict[str, Any]) -> dict[str, Any]:
         """Register someone. Arriving after the steps began is recorded as late."""
         self._require("register", "steps", "closing")
-        for row in self.attendance():
-            if row["person_id"] == person["id"]:
-                if row["left_at"] is None:
-                    raise UsageError(f"{person['name']} is already on the register.")
-                return self.store.update(ATTENDANCE, row["id"], {"left_at": None},
-                                         partition=partition_of(self.id))
-        now = _iso(self.clock())
-        record = {"run_id": self.id, "person_id": person["id"], "role": person["role"],
-                  "session_id": self.session.id, "theme": self.session.theme,
-                  "service": self.run["service"], "date": self.run["started_at"][:10],
-                  "arrived_at": now, "late": self.phase != "register", "left_at": None}
-        record["id"] = self.store.insert(ATTENDANCE, record, partition=partition_of(self.id))
-        self._save()
+        with self._change() as tx:
+            for row in self.attendance():
+                if row["person_id"] == person["id"]:
+                    if row["left_at"] is None:
+                        raise UsageError(f"{person['name']} is already on the register.")
+                    back = tx.update(ATTENDANCE, row["id"], {"left_at": None},
+                                     partition=partition_of(self.id))
+                    self._save()
+                    return back
+            now = _iso(self.clock())
+            record = {"run_id": self.id, "person_id": person["id"], "role": person["role"],
+                      "session_id": self.session.id, "theme": self.session.theme,
+                      "service": self.run["service"], "date": self.run["started_at"][:10],
+                      "arrived_at": now, "late": self.phase != "register", "left_at": None}
+            record["id"] = tx.insert(ATTENDANCE, record, partition=partition_of(self.id))
+            self._save()
         return record
 
     def person_leaves(self, person_id: str) -> None:
         self._require("register", "steps", "closing")
-        row = next((a for a in self.present() if a["person_id"] == person_id), None)
-        if row is None:
-            raise NotFoundError("That person is not on today's register.")
-        self.store.update(ATTENDANCE, row["id"], {"left_at": _iso(self.clock())},
-                          partition=partition_of(self.id))
-        self._save()
+        with self._change() as tx:
+            row = next((a for a in self.present() if a["person_id"] == person_id), None)
+            if row is None:
+                raise NotFoundError("That person is not on today's register.")
+            tx.update(ATTENDANCE, row["id"], {"left_at": _iso(self.clock())},
+                      partition=partition_of(self.id))
+            self._save()
 
     # -- measures ------------------------------------------------------------------------
-    def record_measure(self, person_id: str, measure_id: str, when: Literal["before", "after"],
+    def record_measure(self, person_id: str, measure_id: str, when: When,
                        answers: dict[str, int | None]) -> None:
+        """One person's answers (all None when they chose not to answer, so they are not
+        asked again). The run itself does not change, so this is one write."""
+        self._require("register", "steps", "closing")
         record = {"run_id": self.id, "person_id": person_id, "measure": measure_id,
                   "when": when, "answers": answers, "at": _iso(self.clock())}
-        self.store.insert(MEASURES, record, partition=partition_of(self.id))
+        with self._change() as tx:
+            tx.insert(MEASURES, record, partition=partition_of(self.id))
+
+    def _measured(self, when: When) -> set[str]:
+        run_id = self.id
+        return {m["person_id"] for m in self._reader().find(
+            MEASURES, lambda m: m["run_id"] == run_id and m["when"] == when,
+            partition=partition_of(run_id))}
+
+    def awaiting_measure(self, when: When) -> list[dict[str, Any]]:
+        """Who is here and still to be asked the run's measure, in register order. Only
+        those asked at check-in are asked at check-out: a lone answer pairs with nothing."""
+        if not self.run.get("measure"):
+            return []
+        done = self._measured(when)
+        before = self._measured("before") if when == "after" else None
+        return [a for a in self.present() if a["person_id"] not in done
+                and (before is None or a["person_id"] in before)]
 
     # -- steps ---------------------------------------------------------------------------
     def begin_steps(self) -> None:
@@ -207,13 +285,14 @@ class RunEngine:
 
     def _move(self, outcome: str, target: int) -> None:
         self._require("steps")
-        if self.run["paused_at"]:
-            self.resume()
-        log = self._close_entry(outcome)
-        if target >= len(self.session.steps):
-            self._save(step_log=log, phase="closing")
-            return
-        self._save(step_index=target, step_log=[*log, self._log_entry(target)])
+        with self._change():
+            if self.run["paused_at"]:
+                self.resume()
+            log = self._close_entry(outcome)
+            if target >= len(self.session.steps):
+                self._save(step_log=log, phase="closing")
+                return
+            self._save(step_index=target, step_log=[*log, self._log_entry(target)])
 
     def next(self) -> None:
         """Mark this step done and go to the next (after the last, on to closing)."""
@@ -229,12 +308,13 @@ class RunEngine:
 
     def end_early(self, reason: str = "") -> None:
         self._require("register", "steps")
-        if self.phase == "register":
-            self.begin_steps()
-        if self.run["paused_at"]:
-            self.resume()
-        self._save(step_log=self._close_entry("ended early"), phase="closing",
-                   ended_early=True, end_reason=reason.strip())
+        with self._change():
+            if self.phase == "register":
+                self.begin_steps()
+            if self.run["paused_at"]:
+                self.resume()
+            self._save(step_log=self._close_entry("ended early"), phase="closing",
+                       ended_early=True, end_reason=reason.strip())
 
     def note(self, text: str) -> None:
         text = text.strip()
@@ -283,108 +363,55 @@ class RunEngine:
                         planned_so_far_seconds=planned, paused=bool(self.run["paused_at"]))
 
     # -- closing -------------------------------------------------------------------------
-    def set_feedback_mode(self, mode: Literal["now", "later"]) -> None:
+    def closing_task(self) -> ClosingTask:
+        """The next thing the closing phase needs, in its fixed order: choose when feedback
+        is given; each present person's form (if now); each check-out; the reflection; then
+        ``finish``. A front end asks for it, asks the person, saves, and asks again."""
+        self._require("closing")
+        if self.run["feedback_mode"] is None:
+            return ClosingTask("feedback_mode")
+        if forms := self.awaiting_feedback():
+            return ClosingTask("feedback", forms[0]["person_id"])
+        if check_outs := self.awaiting_measure("after"):
+            return ClosingTask("measure", check_outs[0]["person_id"])
+        if self.run["reflection"] is None:
+            return ClosingTask("reflection")
+        return ClosingTask("finish")
+
+    def set_feedback_mode(self, mode: FeedbackMode) -> None:
         self._require("closing")
         self._save(feedback_mode=mode)
 
+    def awaiting_feedback(self) -> list[dict[str, Any]]:
+        """Who is here and has not given a form yet, when feedback is being given now."""
+        if self.run["feedback_mode"] != "now":
+            return []
+        done = set(self.run.get("feedback_done", []))
+        return [a for a in self.present() if a["person_id"] not in done]
+
     def record_feedback(self, person_id: str | None, form_id: str, form_version: int,
                         answers: dict[str, Any]) -> None:
+        """The form and the run's note that this person has given one, in one transaction:
+        half of it would either lose the form or ask the person again."""
         self._require("closing")
         record = {"run_id": self.id, "person_id": person_id, "form": form_id,
                   "form_version": form_version, "answers": answers, "entered": "live",
                   "session_id": self.session.id, "theme": self.session.theme,
                   "service": self.run["service"], "at": _iso(self.clock())}
-        self.store.insert(FEEDBACK, record, partition=partition_of(self.id))
-        self._save(feedback_done=[*self.run.get("feedback_done", []), person_id])
+        with self._change() as tx:
+            tx.insert(FEEDBACK, record, partition=partition_of(self.id))
+            self._save(feedback_done=[*self.run.get("feedback_done", []), person_id])
 
     def reflect(self, went_well: str, even_better: str) -> None:
         self._require("closing")
         self._save(reflection={"went_well": went_well.strip(), "even_better": even_better.strip()})
 
     def finish(self) -> None:
+        """Close the run. Front ends call it when ``closing_task`` says ``finish``; records
+        built by hand (imports, tests) may finish with parts of the closing left out."""
         self._require("closing")
         self._save(phase="done", status="finished", ended_at=_iso(self.clock()))
 
     # -- summary -------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
         return summarise_run(self.store, self.run, self.session)
-
-
-def feedback_for(store: Store, run_id: str) -> list[dict[str, Any]]:
-    return store.find(FEEDBACK, lambda f: f["run_id"] == run_id, partition=partition_of(run_id))
-
-
-def summarise_run(store: Store, run: dict[str, Any], session: Session | None) -> dict[str, Any]:
-    """The closing screen's figures: time against plan, who came, who led, what people said."""
-    attendance = store.find(ATTENDANCE, lambda a: a["run_id"] == run["id"],
-                            partition=partition_of(run["id"]))
-    log = run["step_log"]
-    actual = 0.0
-    for entry in log:
-        if entry["ended_at"]:
-            actual += (_parse(entry["ended_at"]) - _parse(entry["started_at"])).total_seconds() \
-                - entry["paused_seconds"]
-    done = sorted({e["step"] for e in log if e["outcome"] == "done"})
-    skipped = sorted({e["step"] for e in log if e["outcome"] == "skipped"} - set(done))
-    feedback = feedback_for(store, run["id"])
-    ratings: dict[str, list[int]] = {}
-    helpers = Counter[str]()
-    for form in feedback:
-        for key, value in form["answers"].items():
-            if isinstance(value, int) and not isinstance(value, bool):
-                ratings.setdefault(key, []).append(value)
-            elif key == "help_run" and isinstance(value, str):
-                helpers[value] += 1
-    return {
-        "run_id": run["id"], "session": run["session_title"], "status": run["status"],
-        "ended_early": run["ended_early"], "planned_minutes": run["planned_minutes"],
-        "actual_minutes": round(actual / 60, 1),
-        "steps_done": len(done), "steps_skipped": len(skipped),
-        "step_count": run["step_count"],
-        "attendance": len(attendance),
-        "late": sum(1 for a in attendance if a["late"]),
-        "left_early": sum(1 for a in attendance if a["left_at"]),
-        "by_role": dict(Counter(a["role"] for a in attendance)),
-        "facilitators": run["facilitators"],
-        "co_facilitated_by_lived_experience": any(
-            f["as"] == "co-facilitator" and f["lived_experience"] for f in run["facilitators"]),
-        "notes": len(run["notes"]),
-        "feedback_forms": len(feedback), "feedback_mode": run["feedback_mode"],
-        "ratings": {k: {"n": len(v), "mean": round(sum(v) / len(v), 1)}
-                    for k, v in ratings.items()},
-        "would_help_run": dict(helpers),
-    }
-
-
-def find_run(store: Store, run_id: str) -> dict[str, Any]:
-    run_id = run_id.strip()
-    partition = partition_of(run_id) if run_id[:4].isdigit() else None
-    run = store.get(RUNS, run_id, partition=partition)
-    if run is None:
-        candidates = [r for r in store.all(RUNS, partition=partition) if r["id"].startswith(run_id)]
-        if len(candidates) == 1:
-            return candidates[0]
-        raise NotFoundError(f"There is no run '{run_id}'.",
-                            hint="Run 'coprod session history' to see every run and its id.")
-    return run
-
-
-def unfinished_runs(store: Store, session_id: str | None = None) -> list[dict[str, Any]]:
-    """Runs that were stopped part-way (a closed laptop, a killed terminal), newest first."""
-    runs = [r for r in store.all(RUNS) if r["status"] == "in-progress"
-            and (session_id is None or r["session_id"] == session_id)]
-    return sorted(runs, key=lambda r: r["started_at"], reverse=True)
-
-
-def history(store: Store) -> list[dict[str, Any]]:
-    """Every run with its attendance count, newest first."""
-    counts = Counter(a["run_id"] for a in store.all(ATTENDANCE))
-    runs = sorted(store.all(RUNS), key=lambda r: r["started_at"], reverse=True)
-    return [{**r, "attendance": counts.get(r["id"], 0)} for r in runs]
-
-
-def person_name(store: Store, person_id: str | None) -> str:
-    if person_id is None:
-        return "someone"
-    record = store.get(people.TABLE, person_id)
-    return record["name"] if record else "(removed)"
