@@ -148,9 +148,10 @@ class _Tally:
         self.band_position = {(m, i.id): {v: n for n, band in enumerate(i.bands)
                                           for v in range(band.min, band.max + 1)}
                               for m, measure in measures.items() for i in measure.items}
-        self.outcomes = {m: {i.id: {"before": 0.0, "after": 0.0, "n": 0,
-                                    "shift": Counter[str]()} for i in measure.items}
-                         for m, measure in measures.items()}
+        self.outcomes: dict[str, dict[str, dict[str, Any]]] = {
+            m: {i.id: {"before": 0.0, "after": 0.0, "n": 0, "shift": Counter[str]()}
+                for i in measure.items}
+            for m, measure in measures.items()}
 
     def add_runs(self, runs: list[dict[str, Any]]) -> None:
         for run in runs:
