@@ -13,6 +13,7 @@ from coprod_cli.sessions.runner import (
     FEEDBACK,
     MEASURES,
     RUNS,
+    FeedbackMode,
     RunEngine,
     find_run,
     history,
@@ -157,3 +158,174 @@ def test_wrong_phase_is_refused(store: Store, session, clock) -> None:
         engine.next()
     with pytest.raises(UsageError):
         engine.finish()
+
+
+# -- the closing phase, driven with no terminal --------------------------------------------
+def names_of(store: Store, task) -> str | None:  # noqa: ANN001
+    return None if task.person_id is None else people.find_person(store, task.person_id)["name"]
+
+
+def drive_closing(store: Store, engine: RunEngine, mode: FeedbackMode
+                  ) -> list[tuple[str, str | None]]:
+    """What a second front end would do: ask the engine what is next, answer it, repeat."""
+    seen = []
+    while (task := engine.closing_task()).kind != "finish":
+        seen.append((task.kind, names_of(store, task)))
+        if task.kind == "feedback_mode":
+            engine.set_feedback_mode(mode)
+        elif task.kind == "feedback":
+            engine.record_feedback(task.person_id, "peer-evaluation", 1, {"enjoyed": 4})
+        elif task.kind == "measure":
+            engine.record_measure(task.person_id, "ons4", "after", {"satisfied": 7})
+        elif task.kind == "reflection":
+            engine.reflect("Warm", "Shorter")
+        assert len(seen) < 20, seen  # the flow always moves on
+    engine.finish()
+    return seen
+
+
+def test_closing_flow_in_order_and_for_whom(store: Store, session, clock) -> None:
+    engine, (ana, bo) = started(store, session, clock)
+    assert [r["person_id"] for r in engine.awaiting_measure("before")] == [ana["id"], bo["id"]]
+    engine.record_measure(ana["id"], "ons4", "before", {"satisfied": 5})
+    engine.record_measure(bo["id"], "ons4", "before", {"satisfied": None})  # declined
+    assert engine.awaiting_measure("before") == []
+    engine.begin_steps()
+    cy = people.add_person(store, "Cy", "carer")
+    dee = people.add_person(store, "Dee", "volunteer")
+    engine.add_attendee(cy)  # late: missed the check-in, so no check-out
+    engine.add_attendee(dee)
+    engine.person_leaves(dee["id"])  # gone before the closing: asked for nothing
+    with pytest.raises(UsageError, match="cannot be done now"):
+        engine.closing_task()
+    for _ in session.steps:
+        engine.next()
+    seen = drive_closing(store, engine, "now")
+    assert seen == [("feedback_mode", None), ("feedback", "Ana"), ("feedback", "Bo"),
+                    ("feedback", "Cy"), ("measure", "Ana"), ("measure", "Bo"),
+                    ("reflection", None)]
+    saved = reloaded(store, engine, session, clock)
+    assert saved.phase == "done" and saved.run["status"] == "finished"
+    assert len(store.all(FEEDBACK)) == 3
+    assert sorted(m["when"] for m in store.all(MEASURES)) == ["after", "after", "before",
+                                                              "before"]
+    assert saved.run["reflection"] == {"went_well": "Warm", "even_better": "Shorter"}
+
+
+def test_closing_with_feedback_later_and_no_measure(store: Store, session, clock) -> None:
+    engine = RunEngine.start(store, session, measure="", clock=clock)
+    engine.add_attendee(people.add_person(store, "Ana", "person-using-services"))
+    assert engine.awaiting_measure("before") == []  # --measure none
+    engine.end_early("snow")
+    assert drive_closing(store, engine, "later") == [("feedback_mode", None),
+                                                     ("reflection", None)]
+    assert store.all(FEEDBACK) == [] and store.all(MEASURES) == []
+
+
+def test_closing_resumes_at_the_same_task(store: Store, session, clock) -> None:
+    """A killed terminal mid-closing: a fresh engine is asked for exactly what was next."""
+    engine, (ana, bo) = started(store, session, clock)
+    engine.end_early()
+    engine.set_feedback_mode("now")
+    engine.record_feedback(ana["id"], "peer-evaluation", 1, {"enjoyed": 5})
+    fresh = reloaded(store, engine, session, clock)
+    task = fresh.closing_task()
+    assert (task.kind, task.person_id) == ("feedback", bo["id"])
+    assert [r["person_id"] for r in fresh.awaiting_feedback()] == [bo["id"]]
+    fresh.record_feedback(bo["id"], "peer-evaluation", 1, {"enjoyed": 3})
+    fresh.reflect("", "")
+    assert fresh.closing_task().kind == "finish"
+
+
+# -- one action, one transaction -----------------------------------------------------------
+class Crash(Exception):
+    """Stands in for a full disk or a bug between an action's two writes."""
+
+
+def crash_on(monkeypatch: pytest.MonkeyPatch, table: str, nth: int = 1) -> None:
+    """Make the ``nth`` update of ``table`` inside a transaction fail, after earlier writes."""
+    from coprod_cli.store.database import Transaction
+
+    real = Transaction.update
+    calls = {"n": 0}
+
+    def update(self, name, id, changes, *, partition=None):  # noqa: ANN001, ANN202
+        if name == table:
+            calls["n"] += 1
+            if calls["n"] == nth:
+                raise Crash(f"crashed updating {name}")
+        return real(self, name, id, changes, partition=partition)
+
+    monkeypatch.setattr(Transaction, "update", update)
+
+
+def test_feedback_form_and_feedback_done_land_together(store: Store, session, clock,
+                                                        monkeypatch) -> None:  # noqa: ANN001
+    engine, (ana, _) = started(store, session, clock)
+    engine.end_early()
+    engine.set_feedback_mode("now")
+    before = dict(engine.run)
+    crash_on(monkeypatch, RUNS)  # the form is written, then the run's update fails
+    with pytest.raises(Crash):
+        engine.record_feedback(ana["id"], "peer-evaluation", 1, {"enjoyed": 5})
+    assert store.all(FEEDBACK) == []
+    assert "feedback_done" not in reloaded(store, engine, session, clock).run
+    assert engine.run == before  # the engine does not believe in the lost write either
+    assert engine.closing_task().person_id == ana["id"]  # so Ana is asked again, once
+    monkeypatch.undo()
+    engine.record_feedback(ana["id"], "peer-evaluation", 1, {"enjoyed": 5})
+    assert len(store.all(FEEDBACK)) == 1
+    assert reloaded(store, engine, session, clock).run["feedback_done"] == [ana["id"]]
+
+
+def test_attendee_and_run_land_together(store: Store, session, clock,
+                                        monkeypatch) -> None:  # noqa: ANN001
+    engine = RunEngine.start(store, session, clock=clock)
+    ana = people.add_person(store, "Ana", "person-using-services")
+    stamp = engine.run["updated_at"]
+    clock.advance(minutes=1)
+    crash_on(monkeypatch, RUNS)
+    with pytest.raises(Crash):
+        engine.add_attendee(ana)
+    assert store.all(ATTENDANCE) == [] and engine.present() == []
+    assert reloaded(store, engine, session, clock).run["updated_at"] == stamp
+    monkeypatch.undo()
+    engine.add_attendee(ana)
+    assert len(store.all(ATTENDANCE)) == 1
+    assert reloaded(store, engine, session, clock).run["updated_at"] != stamp
+
+
+def test_leaving_and_run_land_together(store: Store, session, clock,
+                                       monkeypatch) -> None:  # noqa: ANN001
+    engine, (ana, _) = started(store, session, clock)
+    crash_on(monkeypatch, RUNS)  # the attendance row is updated, then the run fails
+    with pytest.raises(Crash):
+        engine.person_leaves(ana["id"])
+    assert all(row["left_at"] is None for row in store.all(ATTENDANCE))
+    assert len(engine.present()) == 2
+
+
+def test_ending_early_from_the_register_is_one_change(store: Store, session, clock,
+                                                       monkeypatch) -> None:  # noqa: ANN001
+    """Ending before the steps begins them and ends them: a crash in between leaves the run
+    at the register, not half-started."""
+    engine, _ = started(store, session, clock)
+    crash_on(monkeypatch, RUNS, nth=2)  # begin_steps is written, then the ending fails
+    with pytest.raises(Crash):
+        engine.end_early("fire alarm")
+    saved = reloaded(store, engine, session, clock)
+    assert saved.phase == "register" and saved.run["step_log"] == []
+    assert engine.phase == "register"
+
+
+def test_each_action_is_one_commit(store: Store, session, clock) -> None:
+    """The audit trail gets one entry per transaction: a feedback form is one entry that
+    lists both the form and the run."""
+    engine, (ana, _) = started(store, session, clock)
+    engine.end_early()
+    engine.set_feedback_mode("now")
+    store.audit_command = "session run"
+    engine.record_feedback(ana["id"], "peer-evaluation", 1, {"enjoyed": 5})
+    (entry,) = store.all("audit")
+    assert sorted((c["table"], c["action"]) for c in entry["changes"]) == [
+        (FEEDBACK, "insert"), (RUNS, "update")]

@@ -45,9 +45,10 @@ if TYPE_CHECKING:
 
 # The records' names and read-only look-ups live in run_records; they are re-exported here,
 # where callers have always found them.
-__all__ = ["ATTENDANCE", "FEEDBACK", "MEASURES", "RUNS", "ClosingTask", "RunEngine", "StepView",
-           "feedback_for", "find_run", "history", "now_iso", "partition_of", "person_name",
-           "summarise_run", "unfinished_runs"]
+__all__ = ["ATTENDANCE", "FEEDBACK", "MEASURES", "RUNS", "ClosingKind", "ClosingTask",
+           "FeedbackMode", "Phase", "RunEngine", "StepView", "When", "feedback_for", "find_run",
+           "history", "now_iso", "partition_of", "person_name", "summarise_run",
+           "unfinished_runs"]
 
 Phase = Literal["register", "steps", "closing", "done"]
 When = Literal["before", "after"]
