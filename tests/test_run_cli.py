@@ -174,7 +174,11 @@ def test_history_and_record(cli, coprod_home: Path) -> None:
     rows = json.loads(cli("session", "history", "--format", "json").output)
     assert rows[0]["session"] == "getting-started-together" and rows[0]["attendance"] == 2
     assert rows[0]["status"] == "finished"
-    assert "getting-started-together" not in cli("--plain", "session", "history").text or True
+    plain = cli("--plain", "session", "history").text.strip().splitlines()
+    # one sentence a run, naming the session by its title (the id is for typing, not reading)
+    assert plain == [f"{rows[0]['date']}: Getting started together ({rows[0]['id']}), "
+                     "2 people, finished."]
+    assert "getting-started-together" not in plain[0]
     shown = cli("session", "record", rows[0]["id"]).text
     assert "Lead: Sam" in shown and "Co-facilitator: Ceri (lived experience)" in shown
     assert "Note (step 2): A note" in shown
