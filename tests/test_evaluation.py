@@ -154,6 +154,27 @@ def test_suppression_primary_and_secondary(org) -> None:
     assert few["voices"]["even_better"] == [] and "fewer than 5" in few["voices"]["withheld"]
 
 
+def test_which_formats_hide_small_numbers(org) -> None:
+    """One rule for every front end: the private screen gets every figure, every format that
+    can be shared gets the suppressed copy, and a format nobody has classed is suppressed."""
+    from coprod_cli.cli.eval import ReportFormat
+    from coprod_cli.evaluation.sharing import (
+        PRIVATE_FORMATS,
+        SHAREABLE_FORMATS,
+        figures_for,
+        is_private,
+    )
+
+    store, _ = org
+    full = report(store)
+    assert figures_for(full, "table", 5) is full and is_private("table")
+    for fmt in SHAREABLE_FORMATS:
+        assert not is_private(fmt)
+        assert figures_for(full, fmt, 5) == suppress(full, 5) != full
+    assert figures_for(full, "html", 5) == suppress(full, 5)  # unknown: safe by default
+    assert {f.value for f in ReportFormat} == set(PRIVATE_FORMATS) | set(SHAREABLE_FORMATS)
+
+
 def test_secondary_cell_is_hidden_too() -> None:
     assert suppress_group({"a": 10, "b": 3, "c": 7}, 5) == \
         {"a": 10, "b": "fewer than 5", "c": "fewer than 5"}
@@ -246,6 +267,8 @@ def test_cli_record_and_summarise(org, cli, coprod_home: Path, write_file) -> No
     assert "Saved 1 form for run" in guided
     table = cli("eval", "summarise").text
     assert "Not for sharing" in table and "Attendances" in table
+    assert "Use --format md, csv, json or pdf for a report you can share." in table
+    assert "Feedback forms: 3." in table  # the private screen shows the small number
     data = json.loads(cli("eval", "summarise", "--format", "json").output)
     assert data["experience"]["forms"] == "fewer than 5"
     csv_text = cli("eval", "summarise", "--format", "csv").output

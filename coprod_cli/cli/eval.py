@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -69,8 +70,8 @@ def record(
                 from coprod_cli.people.register import find_person
 
                 who = find_person(store, who)["id"]
-            answers = {q.id: ask_valid(question_prompt(q),
-                                       lambda t, q=q: parse_answer(q, t), default="")
+            answers = {q.id: ask_valid(question_prompt(q), partial(parse_answer, q),
+                                       default="")
                        for q in form.questions}
             forms.append((who or None, answers))
             if not confirm("Another form?", default=True, flag="--from-csv"):
@@ -111,9 +112,9 @@ def summarise(
     Example: coprod eval summarise --from 2026-04-01 --to 2027-03-31 --format pdf --out year.pdf
     """
     from coprod_cli.evaluation import report_text as eval_output
+    from coprod_cli.evaluation.sharing import figures_for
     from coprod_cli.evaluation.summary import Filters
     from coprod_cli.evaluation.summary import summarise as compute
-    from coprod_cli.evaluation.suppression import suppress
     from coprod_cli.sessions.forms import load_measure
 
     filters = Filters(_day(date_from, "--from"), _day(date_to, "--to"), service, theme, session)
@@ -126,18 +127,18 @@ def summarise(
                             hint="Widen the dates or drop a filter; see 'coprod session "
                                  "history'.")
     settings = state().settings()
+    figures = figures_for(report, fmt.value, settings.small_number_threshold)
     if fmt is ReportFormat.table:
         from coprod_cli.cli.eval_table import print_report
 
-        print_report(state().console(), report, plain=state().plain)
+        print_report(state().console(), figures, plain=state().plain)
         return
-    shared = suppress(report, settings.small_number_threshold)
     if fmt is ReportFormat.pdf:
         from coprod_cli.render import render_document
 
         target = out or Path("coprod-report.pdf")
         markdown = eval_output.to_report_markdown(
-            shared, organisation=settings.organisation, service=settings.service,
+            figures, organisation=settings.organisation, service=settings.service,
             prepared=date.today().strftime("%-d %B %Y"))
         render_document(markdown, out=target, fmt="pdf", style=settings.handout_style,
                         title="How co-production is working", author=settings.organisation,
@@ -145,9 +146,9 @@ def summarise(
         state().console().print(f"Saved the report to {target}.", markup=False)
         return
     text = {ReportFormat.md: lambda: eval_output.to_markdown(
-                shared, organisation=settings.organisation),
-            ReportFormat.csv: lambda: eval_output.to_csv(shared),
-            ReportFormat.json: lambda: eval_output.to_json(shared)}[fmt]()
+                figures, organisation=settings.organisation),
+            ReportFormat.csv: lambda: eval_output.to_csv(figures),
+            ReportFormat.json: lambda: eval_output.to_json(figures)}[fmt]()
     if out is None:
         typer.echo(text, nl=False)
         return

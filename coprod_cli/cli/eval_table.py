@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from coprod_cli.evaluation.report_text import describe_filters, fmt, group_label
+from coprod_cli.evaluation.sharing import NOT_FOR_SHARING, shareable_formats_text
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-PRIVATE = ("Not for sharing: this view shows small numbers. Use --format md, csv, json or pdf "
-           "for a report you can share.")
+PRIVATE = (f"{NOT_FOR_SHARING} Use --format {shareable_formats_text()} for a report you can "
+           "share.")
 COLUMNS = (("sessions", "Sessions"), ("attendances", "Attendances"), ("people", "People"),
            ("returning", "Returning"))
 
