@@ -79,3 +79,34 @@ def test_user_session_is_listed_as_yours(cli, coprod_home: Path) -> None:
         text.replace("id: self-esteem-strengths", "id: our-strengths"))
     rows = json.loads(cli("session", "list", "--format", "json").output)
     assert {r["id"]: r["origin"] for r in rows}["our-strengths"] == "yours"
+
+
+def test_audit_trail_names_the_command_run(cli, coprod_home: Path) -> None:
+    """The trail records the command's words (found through Typer's public Context), never
+    its arguments: a name typed on the command line must not reach it."""
+    from coprod_cli.store.database import Store
+
+    cli("people", "add", "Zofia Secretname", "--role", "volunteer")
+    cli("session", "run", "wellbeing-five-ways", "--lead", "Sam:staff", "--attendee",
+        "Ana:person-using-services", "--measure", "none", "--feedback", "later",
+        input="n\n" * 8 + "\n\n")
+    trail = Store.open(coprod_home / "store").all("audit")
+    assert [entry["command"] for entry in trail][:1] == ["people add"]
+    assert {entry["command"] for entry in trail} == {"people add", "session run"}
+    assert "Secretname" not in str(trail)
+
+
+def test_usage_errors_keep_their_exit_codes_outside_tests(cli, monkeypatch) -> None:
+    """Typer's own errors pass through the error boundary untouched (exit 2, its 'Error:'
+    line), and ours keep exit 1 with a hint, as a user sees them (not the test re-raise)."""
+    import sys
+
+    monkeypatch.delattr(sys, "_called_from_test")
+    missing = cli("session", "run", code=2)
+    assert "Error: Missing argument 'ID'." in missing.text
+    assert "Something unexpected" not in missing.text
+    bad_option = cli("session", "list", "--colour", code=2)
+    assert "Error: No such option: --colour" in bad_option.text
+    ours = cli("session", "show", "nope", code=1)
+    assert "Error: There is no session called 'nope'." in ours.text
+    assert "Hint: Run 'coprod session list' to see every session." in ours.text

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from coprod_cli import __version__
@@ -51,6 +50,13 @@ class CoprodGroup(TyperGroup):
     """A Typer group that maps every failure to a message and an exit code."""
 
     def invoke(self, ctx: Any) -> Any:
+        context.GROUPS.append(ctx)  # so the store's audit trail can name the command
+        try:
+            return self._invoke(ctx)
+        finally:
+            context.GROUPS.pop()
+
+    def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except CoprodError as exc:
@@ -62,8 +68,8 @@ class CoprodGroup(TyperGroup):
                 raise
             report_error(_os_error(exc))
             raise typer.Exit(int(ExitCode.ERROR)) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt, ClickException):
-            raise  # Click's own usage errors are shown by Typer with exit 2
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, typer.TyperException):
+            raise  # Typer's own usage errors (TyperException) are shown by Typer with exit 2
         except Exception as exc:
             if context.state().debug or getattr(sys, "_called_from_test", False):
                 raise

@@ -11,7 +11,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coprod_cli import config
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from coprod_cli.sessions.library import Library
+    from coprod_cli.settings import Settings
     from coprod_cli.store.database import Store
 
 
@@ -29,7 +30,7 @@ class AppState:
     plain: bool = False
     _store: Store | None = field(default=None, repr=False)
     _library: Library | None = field(default=None, repr=False)
-    _settings: config.Settings | None = field(default=None, repr=False)
+    _settings: Settings | None = field(default=None, repr=False)
 
     def store(self) -> Store:
         """The records, opened on first use (commands that only read sessions never open it)."""
@@ -64,7 +65,7 @@ class AppState:
 
         return [self.home / "data", resources.data_dir()]
 
-    def settings(self) -> config.Settings:
+    def settings(self) -> Settings:
         if self._settings is None:
             self._settings = config.load_settings(self.home)
         return self._settings
@@ -93,15 +94,19 @@ def state() -> AppState:
     return _STATE
 
 
+#: The contexts of the command groups being run, outermost first, kept by
+#: ``CoprodGroup.invoke``. Typer has no public way to ask for the current context, and only
+#: the public attributes (``command_path``, ``invoked_subcommand``) are read.
+GROUPS: list[Any] = []
+
+
 def _command_path() -> str:
     """The words of the command being run ("people add"), never its arguments or values."""
-    try:
-        from typer._click.globals import get_current_context
-
-        path = get_current_context().command_path
-    except (ImportError, RuntimeError):
+    if not GROUPS:
         return "coprod"
-    return " ".join(path.split()[1:]) or "coprod"
+    group = GROUPS[-1]  # the innermost group: its path, then the command it is running
+    words = [*group.command_path.split()[1:], group.invoked_subcommand or ""]
+    return " ".join(word for word in words if word) or "coprod"
 
 
 def _stdout_is_terminal() -> bool:
