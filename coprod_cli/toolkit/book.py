@@ -20,6 +20,7 @@ from typing import Any
 
 from coprod_cli import resources
 from coprod_cli.errors import UsageError
+from coprod_cli.escape import escape_markdown
 from coprod_cli.sessions.library import Library, LoadedSession
 from coprod_cli.toolkit.contributions import (
     IN_TOOLKIT,
@@ -90,7 +91,6 @@ def session_documents(loaded: LoadedSession, record: dict[str, Any] | None,
                       library: Library, style: str, organisation: str) -> list[tuple[str, str]]:
     """The plan and every handout of one session, as ``handouts print`` fills them in."""
     from coprod_cli.handouts import pack as handouts
-    from coprod_cli.render import escape_markdown
 
     session = loaded.session
     request = handouts.PackRequest(loaded=loaded, organisation=organisation, style=style,
