@@ -1,6 +1,6 @@
 """Grants as documents: CSV for spreadsheets and Markdown for printable PDFs.
 
-Kept apart from ``grants.py`` (the rules) and the CLI (the terminal), so the same builders
+Kept apart from ``grants.scheme`` (the rules) and the CLI (the terminal), so the same builders
 serve ``grant list/show/report --format csv|pdf`` and ``grant apply --pdf``. Every string a
 person typed goes through the escaping of the format it reaches, from ``coprod_cli.escape``:
 CSV cells that a spreadsheet would run as a formula are neutralised (``csv_safe``), and
