@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 
@@ -43,3 +47,93 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# -- several files: all of them, or none ---------------------------------------------------
+
+class FileGroup:
+    """Files (and whole folders) written one after another that must all land, or none.
+
+    Use it as a context manager. Each write is atomic on its own (``atomic_write_bytes``);
+    the group remembers how to undo it: a new file is removed, a file that was overwritten
+    gets its old bytes and mode back, folders the group created are removed again if they
+    are empty, and a folder swapped in with ``replace_folder`` gives way to the old one. If
+    the ``with`` block raises anything (a refusal, a full disk, Ctrl+C), every write is undone
+    in reverse order and the error goes on up, so "nothing was saved" stays true. Meant for
+    the few small files a command writes together (a session and its handouts, a toolkit
+    contribution): an overwritten file's old bytes are held in memory until the end.
+    """
+
+    def __init__(self) -> None:
+        self._undo: list[tuple[Path, Callable[[], None]]] = []
+        self._on_success: list[Callable[[], None]] = []
+
+    def __enter__(self) -> FileGroup:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 _tb: object) -> None:
+        if exc is None:
+            for finish in self._on_success:
+                finish()
+            return
+        left: list[str] = []
+        for path, undo in reversed(self._undo):
+            try:
+                undo()
+            except OSError:
+                left.append(str(path))
+        if left:
+            from coprod_cli.errors import CoprodError
+
+            first = exc.message if isinstance(exc, CoprodError) else (
+                str(exc) or type(exc).__name__)
+            raise CoprodError(
+                f"coprod stopped part-way and could not put back {len(left)} of the files it "
+                f"had written: {', '.join(left)}.",
+                hint=f"Check or remove them by hand. What stopped it: {first}") from exc
+
+    def write_bytes(self, path: Path, data: bytes, mode: int = 0o600) -> Path:
+        """Write ``path`` atomically, remembering how to undo it."""
+        self._note_new_folders(path.parent)
+        if path.is_file():
+            old, old_mode = path.read_bytes(), stat.S_IMODE(path.stat().st_mode)
+            atomic_write_bytes(path, data, mode)
+            self._undo.append((path, lambda: atomic_write_bytes(path, old, old_mode)))
+        else:
+            atomic_write_bytes(path, data, mode)
+            self._undo.append((path, lambda: path.unlink(missing_ok=True)))
+        return path
+
+    def write_text(self, path: Path, text: str, mode: int = 0o600) -> Path:
+        return self.write_bytes(path, text.encode("utf-8"), mode)
+
+    def replace_folder(self, target: Path, built: Path) -> Path:
+        """Put the finished folder ``built`` (beside ``target``, on the same disk) in
+        ``target``'s place. An old ``target`` is kept aside as ``.NAME.old`` until the group
+        succeeds, and put back if it does not; readers see the old folder or the new one."""
+        aside = target.with_name(f".{target.name}.old")
+        if target.exists():
+            shutil.rmtree(aside, ignore_errors=True)
+            os.rename(target, aside)
+            self._undo.append((target, lambda: os.rename(aside, target)))
+            self._on_success.append(lambda: shutil.rmtree(aside, ignore_errors=True))
+        os.rename(built, target)
+        self._undo.append((target, lambda: shutil.rmtree(target)))
+        return target
+
+    def _note_new_folders(self, folder: Path) -> None:
+        """Remember the folders a write is about to create, to remove them (if empty) on undo."""
+        missing: list[Path] = []
+        while not folder.exists() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        for made in reversed(missing):  # undone deepest first, as the list is walked backwards
+            self._undo.append((made, partial(_remove_if_empty, made)))
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:  # gone already, or something else is in it now, so it stays
+        pass

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import ErrorDetails
 
 from coprod_cli.errors import ValidationError
 
@@ -27,7 +28,7 @@ M = TypeVar("M", bound=BaseModel)
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class UniqueKeyLoader(_BaseLoader):  # type: ignore[misc]  # base chosen at run time (C or Python)
     """A safe loader that refuses a key written twice in one mapping (PyYAML keeps the last)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -43,7 +44,8 @@ class UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                     key_node.start_mark,
                 )
             seen[key] = key_node.start_mark
-        return super().construct_mapping(node, deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        return mapping
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ _FRIENDLY = {
 }
 
 
-def friendly_message(error: dict[str, Any]) -> str:
+def friendly_message(error: ErrorDetails) -> str:
     """Plain words for pydantic's error, with a hint for YAML's yes/no and date surprises."""
     kind = error["type"]
     message = _FRIENDLY.get(kind) or error["msg"][0].lower() + error["msg"][1:]

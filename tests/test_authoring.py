@@ -9,8 +9,9 @@ import yaml
 
 from coprod_cli import resources
 from coprod_cli.errors import ValidationError
-from coprod_cli.sessions.authoring import even_steps, parse_outline, rewrite_session_text
+from coprod_cli.sessions.forking import rewrite_session_text
 from coprod_cli.sessions.library import Library, load_session_file
+from coprod_cli.sessions.outline import even_steps, parse_outline
 
 OUTLINE = """\
 # Walk and talk
@@ -249,3 +250,57 @@ def test_every_builtin_session_has_no_warnings_at_all() -> None:
     library = Library(resources.sessions_dir(), None, [resources.templates_dir()])
     for loaded in library.all():
         assert loaded.warnings == [], (loaded.id, loaded.warnings)
+
+
+# -- nothing half-made is left behind ----------------------------------------------------------
+def _disk_full_for(monkeypatch: pytest.MonkeyPatch, wanted: str) -> list[Path]:
+    """Make writing any file called ``wanted`` fail as a full disk would; the rest go on.
+    Returns the list of files that were written."""
+    import errno
+
+    from coprod_cli import files
+
+    real = files.atomic_write_bytes
+    written: list[Path] = []
+
+    def write(path: Path, data: bytes, mode: int = 0o600) -> None:
+        if path.name == wanted:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data, mode)
+        written.append(path)
+
+    monkeypatch.setattr(files, "atomic_write_bytes", write)
+    return written
+
+
+def _files_under(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() \
+        else []
+
+
+def test_new_leaves_no_handout_when_the_session_file_cannot_be_written(
+        cli, coprod_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    written = _disk_full_for(monkeypatch, "walk-and-talk.yaml")
+    result = cli("session", "new", "--title", "Walk and talk", "--theme", "wellbeing",
+                 "--aim", "Get outside", "--duration", "60", "--steps", "3", code=1)
+    assert result.text.startswith("Error: The disk is full, so coprod could not save. "
+                                  "Nothing was changed.")
+    assert [p.name for p in written] == ["walk-and-talk.md.j2"]  # the stub was written...
+    assert _files_under(coprod_home / "templates") == []  # ...and taken away, folders too
+    assert _files_under(coprod_home / "sessions") == []
+
+
+def test_fork_leaves_nothing_when_its_last_file_cannot_be_written(
+        cli, coprod_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coprod_cli import files
+
+    real_write = files.atomic_write_bytes
+    written = _disk_full_for(monkeypatch, "five-ways-outdoors.yaml")
+    cli("session", "fork", "wellbeing-five-ways", "--as", "five-ways-outdoors", code=1)
+    assert len(written) == 3  # the snapshot (session and handout) and the handout copy
+    assert _files_under(coprod_home / "sessions") == []
+    assert _files_under(coprod_home / "templates") == []
+    # with room on the disk again the same fork works: nothing left over is in its way
+    monkeypatch.setattr(files, "atomic_write_bytes", real_write)
+    assert "Copied wellbeing-five-ways@1" in cli("session", "fork", "wellbeing-five-ways",
+                                                 "--as", "five-ways-outdoors").text

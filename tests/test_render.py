@@ -71,6 +71,32 @@ def test_escaped_text_keeps_its_lines_inside_one_block() -> None:
     assert md.plain_text(blocks[0].items[0]) == "first line\n# second\n[write 9]"
 
 
+@pytest.mark.parametrize("text", HOSTILE)
+def test_one_line_escaping_is_literal_in_a_table_cell(text: str) -> None:
+    cell = escape_markdown(text + "\n# x", one_line=True)
+    (table,) = md.parse(f"| Said | Who |\n| --- | --- |\n| {cell} | me |")
+    assert isinstance(table, md.Table) and len(table.rows) == 1, table
+    assert md.plain_text(table.rows[0][0]) == " ".join((text + " # x").split())
+    assert md.plain_text(table.rows[0][1]) == "me"
+
+
+def test_escaping_keeps_a_heading_whole_and_makes_no_setext_heading() -> None:
+    (heading,) = md.parse("# Our group: " + escape_markdown("Team #"))
+    assert isinstance(heading, md.Heading) and md.plain_text(heading.spans) == "Our group: Team #"
+    (para,) = md.parse("A line from the template\n" + escape_markdown("==="))
+    assert isinstance(para, md.Para)
+    assert md.plain_text(para.spans) == "A line from the template ==="
+
+
+def test_csv_cells_never_run_as_formulas_and_numbers_stay_numbers() -> None:
+    from coprod_cli.escape import csv_safe
+
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        assert csv_safe(start + "1+1") == "'" + start + "1+1"
+    assert csv_safe("ok") == "ok" and csv_safe(None) == "" and csv_safe(-3) == -3
+    assert csv_safe(2.5) == 2.5 and csv_safe("a=b") == "a=b"
+
+
 def test_escaped_labels_inside_scale_and_fill() -> None:
     label = escape_markdown("Not | at ] all")
     (scale,) = md.parse(f"[scale 1-2: {label} | Lots]")

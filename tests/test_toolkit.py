@@ -308,19 +308,33 @@ def test_huge_member_is_refused_without_reading_it(cli, bundle, monkeypatch,
     _refused(cli, path, home, "templates/huge.md.j2 is far too large")
 
 
-def test_lying_size_header_is_caught_while_reading(tmp_path: Path, bundle) -> None:
-    """A member whose header claims a small size but holds more: read is capped."""
-    from coprod_cli.toolkit import contributions as toolkit
+def test_lying_size_header_is_caught_while_reading(cli, bundle, monkeypatch,
+                                                   tmp_path: Path) -> None:
+    """A member whose header claims 100 bytes but that unpacks to 2 MB: the header passes
+    the 1 MB check, so only the capped read can catch it, and it must, naming the file."""
+    from coprod_cli.errors import ValidationError
+    from coprod_cli.toolkit.bundle import read_bundle
+    from tests.hostile_zips import lie_about_size, with_member
 
-    data = bytearray(bundle.read_bytes())
-    # nothing to forge by hand here: a 10,000-file bundle checks the count limit instead
-    with zipfile.ZipFile(tmp_path / "many.zip", "w") as zf:
-        for n in range(10_000):
-            zf.writestr(f"templates/f{n}.md.j2", b"")
-    with pytest.raises(Exception) as info:
-        toolkit.read_bundle(tmp_path / "many.zip")
-    assert "holds 10,000 files; a session bundle holds at most 64" in str(info.value)
-    assert data  # the real bundle was untouched
+    home = _other_home(monkeypatch, tmp_path, cli)
+    name = "templates/five-ways-outdoors/handouts/big.md.j2"
+    forged = with_member(bundle.read_bytes(), name, b"# Big\n" + b" " * 2_000_000)
+    path = tmp_path / "liar.zip"
+    path.write_bytes(lie_about_size(forged, name, 100))
+    assert path.stat().st_size < 100_000
+    with zipfile.ZipFile(path) as zf:
+        assert zf.getinfo(name).file_size == 100  # what the header claims
+    with pytest.raises(ValidationError) as caught:
+        read_bundle(path)
+    assert caught.value.message == (
+        f"{path} cannot be added to the toolkit: {name} is far too large (more than "
+        "1,000,000 bytes unpacked, though its header says 100).")
+    _refused(cli, path, home, f"{name} is far too large (more than 1,000,000 bytes unpacked")
+
+    small_lie = tmp_path / "small-liar.zip"  # under the cap, but not the size it claims
+    small_lie.write_bytes(lie_about_size(with_member(bundle.read_bytes(), name, b"# Hi\n"),
+                                         name, 100))
+    _refused(cli, small_lie, home, f"{name} holds 5 bytes but its header says 100")
 
 
 def test_ten_thousand_files_via_cli(cli, monkeypatch, tmp_path: Path) -> None:
@@ -345,3 +359,59 @@ def test_empty_toolkit_list_and_build(cli, tmp_path: Path) -> None:
     assert "6 sessions (0 contributed by services)" in cli("toolkit", "build", "--out",
                                                            str(out)).text
     assert "Your session could be next" in " ".join(_pdf_text(out).split())
+
+
+# -- a failure part-way leaves the toolkit as it was -------------------------------------------
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".lock"}
+
+
+def test_add_that_fails_at_the_last_file_puts_everything_back(cli, bundle, monkeypatch,
+                                                               tmp_path: Path) -> None:
+    import errno
+
+    from coprod_cli import files
+
+    home = _other_home(monkeypatch, tmp_path, cli)
+    cli("toolkit", "add", str(bundle))
+    toolkit = home / "toolkit"
+    before = _snapshot(toolkit)
+    newer = _rebuild(bundle, tmp_path / "v2.zip", {"session.yaml": lambda t: t + b"\n"})
+    real = files.atomic_write_bytes
+
+    def write(path: Path, data: bytes, mode: int = 0o600) -> None:
+        if path.name == "contributions.json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data, mode)
+
+    monkeypatch.setattr(files, "atomic_write_bytes", write)
+    result = cli("toolkit", "add", str(newer), code=1)
+    assert "The disk is full, so coprod could not save. Nothing was changed." in result.text
+    # version 2's templates, the archived version 1 and the replaced session file were all
+    # written before contributions.json failed; every one of them is undone
+    assert _snapshot(toolkit) == before
+    assert not (toolkit / "archive").exists()
+    monkeypatch.setattr(files, "atomic_write_bytes", real)
+    assert "version 2" in cli("toolkit", "add", str(newer)).text
+
+
+def test_html_site_that_cannot_be_swapped_in_keeps_the_old_site(cli, monkeypatch,
+                                                                tmp_path: Path) -> None:
+    import errno
+    import os
+
+    site = tmp_path / "site"
+    cli("toolkit", "build", "--format", "html", "--out", str(site))
+    before = _snapshot(site)
+    real_rename = os.rename
+
+    def rename(src: object, dst: object) -> None:
+        if Path(str(dst)) == site and not Path(str(src)).name.endswith(".old"):
+            raise OSError(errno.EACCES, "Permission denied", str(dst))
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+    cli("toolkit", "build", "--format", "html", "--out", str(site), code=1)
+    assert _snapshot(site) == before  # the old site was moved aside, then put back
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []

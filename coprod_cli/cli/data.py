@@ -24,9 +24,9 @@ class LogFormat(StrEnum):
 
 
 def _default_name(kind: str) -> Path:
-    from datetime import date
+    from coprod_cli import clock
 
-    return Path(f"coprod-{kind}-{date.today().isoformat()}.zip")
+    return Path(f"coprod-{kind}-{clock.today().isoformat()}.zip")
 
 
 @app.command("backup")

@@ -7,13 +7,13 @@ Figures come from ``grants.summary``/``grants.totals``; the CSV and Markdown bui
 from __future__ import annotations
 
 import json
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from coprod_cli import clock
 from coprod_cli.cli.context import state
 from coprod_cli.grants import scheme as grants
 from coprod_cli.money import format_money
@@ -67,7 +67,7 @@ def show_list(rows: list[dict[str, Any]], fmt: Format, out: Path | None) -> None
         return emit(grant_docs.list_csv(rows), fmt, out)
     if fmt is Format.pdf:
         return _pdf(lambda esc: grant_docs.list_markdown(rows, esc, "Small grants"), out,
-                    f"grants-{date.today().isoformat()}.pdf", "Small grants")
+                    f"grants-{clock.today().isoformat()}.pdf", "Small grants")
     if not rows:
         say("No grants found. Apply for one with: coprod grant apply")
         return

@@ -104,14 +104,14 @@ def print_pack(
     console = app_state.console()
     err = app_state.console(stderr=True)
     if app_state.plain or not err.is_terminal or len(parts) < 2:
-        render_parts(parts, **kwargs)  # type: ignore[arg-type]
+        render_parts(parts, **kwargs)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         with Progress(TextColumn("Laying out"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("documents"), console=err, transient=True) as bar:
             task = bar.add_task("pack", total=len(parts))
-            render_parts(parts, progress=lambda done, total: bar.update(  # type: ignore[arg-type]
+            render_parts(parts, progress=lambda done, total: bar.update(
                 task, completed=done, total=total), **kwargs)
     console.print(f"Saved {handouts.describe(documents)} to {target}.", markup=False)
 

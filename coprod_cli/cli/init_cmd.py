@@ -53,7 +53,9 @@ def init(
     if path.exists() and not force:
         raise UsageError(f"Settings already exist at {path}.",
                          hint="Add --force to replace them.")
-    defaults = config.Settings()
+    from coprod_cli.settings import Settings
+
+    defaults = Settings()
     org = organisation if organisation is not None else ask(
         "Organisation name", flag="--organisation", default="")
     svc = service if service is not None else ask("Service name", flag="--service", default="")
@@ -67,9 +69,9 @@ def init(
         "Handout style (standard, easy-read, large-print, dyslexia)", flag="--style",
         default=defaults.handout_style)
     try:
-        settings = config.Settings(organisation=org, service=svc, grant_cap_pence=cap,
-                                   small_number_threshold=threshold,
-                                   handout_style=chosen_style)  # type: ignore[arg-type]
+        settings = Settings.model_validate({
+            "organisation": org, "service": svc, "grant_cap_pence": cap,
+            "small_number_threshold": threshold, "handout_style": chosen_style})
     except ValueError as exc:
         raise UsageError("Those settings are not valid.", hint=str(exc).splitlines()[-1]
                          ) from None

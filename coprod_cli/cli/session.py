@@ -163,7 +163,7 @@ def new(
     """
     from coprod_cli import config
     from coprod_cli.cli.prompts import ask, ask_valid
-    from coprod_cli.sessions import authoring
+    from coprod_cli.sessions import outline, scaffold
 
     outline_title: str | None = None
     outline_steps: list[tuple[str, int]] = []
@@ -173,14 +173,14 @@ def new(
 
             raise UsageError("--steps and --from-outline cannot be used together.",
                              hint="The outline already says what the steps are.")
-        outline_title, outline_steps = authoring.read_outline(from_outline)
+        outline_title, outline_steps = outline.read_outline(from_outline)
     chosen_title = title or outline_title or ask("Title", flag="--title")
-    chosen_id = session_id or authoring.slugify(chosen_title) or ask_valid(
+    chosen_id = session_id or scaffold.slugify(chosen_title) or ask_valid(
         "Id (lower-case letters, numbers and dashes)",
-        lambda t: authoring.check_slug(t, "session id", "--id"), flag="--id")
+        lambda t: scaffold.check_slug(t, "session id", "--id"), flag="--id")
     chosen_theme = theme or ask_valid(
         "Theme (e.g. wellbeing, self-esteem, relationships)",
-        lambda t: authoring.check_slug(t, "theme", "--theme"), flag="--theme")
+        lambda t: scaffold.check_slug(t, "theme", "--theme"), flag="--theme")
     aims = aim or [a.strip() for a in ask(
         "Aims, separated by ';'", flag="--aim").split(";") if a.strip()]
     if outline_steps:
@@ -188,15 +188,15 @@ def new(
         chosen_duration = duration or total
         plan = outline_steps
     else:
-        chosen_duration = duration or ask_valid("Planned minutes", authoring.parse_minutes,
+        chosen_duration = duration or ask_valid("Planned minutes", outline.parse_minutes,
                                                 flag="--duration", default="90")
-        count = steps or ask_valid("How many steps", authoring.parse_step_count,
+        count = steps or ask_valid("How many steps", outline.parse_step_count,
                                    flag="--steps", default="6")
-        plan = authoring.even_steps(chosen_duration, count)
-    request = authoring.NewSession(id=chosen_id, title=chosen_title, theme=chosen_theme,
-                                   duration=chosen_duration, aims=aims, steps=plan)
+        plan = outline.even_steps(chosen_duration, count)
+    request = scaffold.NewSession(id=chosen_id, title=chosen_title, theme=chosen_theme,
+                                  duration=chosen_duration, aims=aims, steps=plan)
     home = state().home
-    session_path, handout_path = authoring.create_session(
+    session_path, handout_path = scaffold.create_session(
         request, state().library(), config.user_sessions_dir(home),
         config.user_templates_dir(home))
     say = state().console().print
@@ -220,13 +220,13 @@ def fork(
     Example: coprod session fork wellbeing-five-ways --as our-five-ways
     """
     from coprod_cli import config
-    from coprod_cli.sessions import authoring
+    from coprod_cli.sessions import forking
 
     library = state().library()
     home = state().home
-    forked = authoring.fork_session(library.get(session_id), new_id, library,
-                                    config.user_sessions_dir(home),
-                                    config.user_templates_dir(home))
+    forked = forking.fork_session(library.get(session_id), new_id, library,
+                                  config.user_sessions_dir(home),
+                                  config.user_templates_dir(home))
     say = state().console().print
     say(f"Copied {forked.based_on} to {forked.path}"
         + (f" with {len(forked.templates)} handout"
@@ -248,11 +248,11 @@ def diff(
     Example: coprod session diff our-five-ways --full
     """
     from coprod_cli import config
-    from coprod_cli.sessions import authoring
+    from coprod_cli.sessions.diff import diff_session
 
     library = state().library()
-    result = authoring.diff_session(library.get(session_id), library,
-                                    config.user_sessions_dir(state().home))
+    result = diff_session(library.get(session_id), library,
+                          config.user_sessions_dir(state().home))
     say = state().console().print
     if not result.changes and all(not lines for _, lines in result.text_diffs[1:]):
         say(f"'{result.session_id}' has the same content as {result.based_on}.", markup=False)

@@ -84,7 +84,7 @@ def print_session(console: Console, loaded: LoadedSession) -> None:
             _section(console, "Tips for the co-facilitator", step.co_facilitator_tips,
                      gap=False)
         if step.handouts:
-            titles = [(s.handout(h).title if s.handout(h) else h) for h in step.handouts]
+            titles = [found.title if (found := s.handout(h)) else h for h in step.handouts]
             say(f"Handouts: {', '.join(t for t in titles if t)}.", markup=False)
     say("")
     say(f"Total: {minutes_text(s.planned_minutes)}.", style="bold", markup=False)
@@ -110,4 +110,4 @@ def question_prompt(question: Any) -> str:
             f"{question.text} ({question.min} to {question.max})"
     if question.type == "choice":
         return f"{question.text} ({'/'.join(question.choices)})"
-    return question.text
+    return str(question.text)

@@ -52,7 +52,7 @@ def share(
     from coprod_cli.errors import UsageError
     from coprod_cli.people import register as people
     from coprod_cli.sessions.forms import load_form, load_measure
-    from coprod_cli.toolkit import contributions as toolkit
+    from coprod_cli.toolkit import share as toolkit
 
     app_state = state()
     library = app_state.library()

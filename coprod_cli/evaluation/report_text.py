@@ -1,8 +1,8 @@
 """The effectiveness report as text: Markdown, CSV and JSON, from one report dictionary.
 
 All three walk the same ``rows()`` so they can never disagree about a figure. User text
-(comments, service names) is escaped for its format: Markdown special characters, and CSV
-cells that a spreadsheet would run as a formula.
+(comments, service names) is escaped for its format by ``coprod_cli.escape``: Markdown
+special characters, and CSV cells that a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
+from coprod_cli.escape import csv_safe, escape_markdown
 from coprod_cli.people.register import ROLE_WORDS
 
 SECTION_TITLES = {
@@ -22,23 +23,9 @@ SECTION_TITLES = {
 }
 _LABELS = {"sessions": "Sessions run", "attendances": "Attendances", "people": "Unique people",
            "returning": "Returning people (2 or more sessions)"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: Any) -> Any:
-    """Neutralise a cell a spreadsheet would run as a formula (OWASP's advice: prefix ')."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
-
-
-def md_escape(text: str) -> str:
-    """Show user text literally in Markdown: CommonMark lets any ASCII punctuation be
-    backslash-escaped, so no emphasis, link, heading, table cell or HTML can come from it."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+# Every value in the report's Markdown sits on one line (a table cell, a list item, a line
+# after a label), so user text is escaped as one line: its line breaks become spaces.
+md_escape = partial(escape_markdown, one_line=True)
 
 
 def group_label(dimension: str, label: str) -> str:

@@ -1,10 +1,10 @@
 """Grants as documents: CSV for spreadsheets and Markdown for printable PDFs.
 
-Kept apart from ``grants.py`` (the rules) and the CLI (the terminal), so the same builders
+Kept apart from ``grants.scheme`` (the rules) and the CLI (the terminal), so the same builders
 serve ``grant list/show/report --format csv|pdf`` and ``grant apply --pdf``. Every string a
-person typed goes through the escaping of the format it reaches: CSV cells that a spreadsheet
-would run as a formula are neutralised, and Markdown gets ``escape_markdown`` from the
-renderer.
+person typed goes through the escaping of the format it reaches, from ``coprod_cli.escape``:
+CSV cells that a spreadsheet would run as a formula are neutralised (``csv_safe``), and
+Markdown gets ``escape_markdown``.
 """
 
 from __future__ import annotations
@@ -18,23 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from coprod_cli.errors import UsageError
+from coprod_cli.escape import csv_safe, escape_markdown
 from coprod_cli.grants.scheme import Totals, spent_pence, summary
 from coprod_cli.money import format_money
 from coprod_cli.people.register import ROLE_WORDS
 
 Escape = Callable[[str], str]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 STATUS_WORDS = {"draft": "draft", "submitted": "waiting for a decision",
                 "approved": "approved", "rejected": "not approved", "closed": "closed"}
 
 
 # -- CSV ----------------------------------------------------------------------------------
-
-def safe_cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: '=SUM(..)' typed by someone is not run."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
 
 def pounds(pence: int | None) -> str:
     """Money for a spreadsheet column: 1250 → "12.50" (a number, no £, so it adds up)."""
@@ -48,7 +42,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([csv_safe(v) for v in row])
     return out.getvalue()
 
 
@@ -237,7 +231,7 @@ def render_pdf(markdown_for: Callable[[Escape], str], out: Path, *, title: str, 
                subject: str, style: str = "standard") -> Path:
     """Turn Markdown into a PDF with the shared renderer; a clear error if it is missing."""
     try:
-        from coprod_cli.render import escape_markdown, render_document
+        from coprod_cli.render import render_document
     except ImportError:
         raise UsageError("PDF output is not available yet in this version of coprod.",
                          hint="Use --format table, json or csv for now.") from None

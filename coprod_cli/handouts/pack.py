@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from coprod_cli.errors import UsageError
+from coprod_cli.escape import escape_markdown
 from coprod_cli.people import register as people_mod
 from coprod_cli.sessions.library import LEAD_WORDS, LoadedSession, Session
 from coprod_cli.store.database import Store
@@ -190,8 +191,6 @@ def build_documents(request: PackRequest, *, template_dirs: list[Path],
 
 def _label_copy(markdown: str, name: str) -> str:
     """Put "This copy is for: NAME" under a handout's first heading (never on the form)."""
-    from coprod_cli.render import escape_markdown
-
     label = f"**This copy is for:** {escape_markdown(name)}\n\n"
     lines = markdown.split("\n", 1)
     if lines[0].startswith("# ") and len(lines) == 2:

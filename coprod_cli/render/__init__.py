@@ -9,7 +9,8 @@ imported only when something is rendered, so ``coprod --help`` stays fast.
 ``escape_markdown(text) -> str``
     Make any user text literal inside Markdown: no emphasis, links, headings, HTML or
     handout lines (``[write 3]``...) can come from it. Templates do this automatically for
-    every ``{{ value }}``; call it yourself when you build Markdown in Python.
+    every ``{{ value }}``; call it yourself when you build Markdown in Python. It lives in
+    ``coprod_cli.escape`` (no heavy imports) and is re-exported here.
 ``render_template(template, context, *, template_dirs, sandboxed=False) -> str``
     Fill in a Jinja2 template (a path inside one of ``template_dirs``) and return Markdown.
     Unknown variables are errors: ``ValidationError`` naming the template and the line.
@@ -40,7 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coprod_cli.errors import CoprodError, UsageError
-from coprod_cli.render.markdown import escape_markdown
+from coprod_cli.escape import escape_markdown
 from coprod_cli.render.styles import STYLES, get_style
 from coprod_cli.render.templates import render_template
 

@@ -165,8 +165,8 @@ def _blocks(blocks: list[md.Block], st: Style, ids: count[int], last: list[str])
             out.append(f'<textarea rows="{block.lines}" aria-label="{label}"></textarea>')
         elif isinstance(block, md.Ticks):
             out.append('<ul class="ticks">')
-            for item in block.items:
-                out.append(f'<li><label><input type="checkbox"> {_inline(item)}</label></li>')
+            for tick in block.items:
+                out.append(f'<li><label><input type="checkbox"> {_inline(tick)}</label></li>')
             out.append("</ul>")
         elif isinstance(block, md.Scale):
             out.append(_scale(block, next(ids), last[0]))

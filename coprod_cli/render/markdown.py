@@ -1,9 +1,10 @@
 """Handout Markdown: CommonMark plus a few lines handouts need, parsed into plain blocks.
 
-Templates produce Markdown; this module turns it into a short list of ``Block`` objects that
-both the PDF and the HTML renderer walk, so the two outputs can never disagree about what a
-document says. Parsing is markdown-it-py (CommonMark, with tables), with raw HTML switched
-off: ``<b>`` in a source is shown as the four characters ``<b>``, never interpreted.
+Templates produce Markdown; this module turns it into a short list of ``Block`` objects
+(defined in ``coprod_cli.render.blocks``, and importable from here too) that both the PDF and
+the HTML renderer walk, so the two outputs can never disagree about what a document says.
+Parsing is markdown-it-py (CommonMark, with tables), with raw HTML switched off: ``<b>`` in a
+source is shown as the four characters ``<b>``, never interpreted.
 
 Handout lines (each on a line of its own; a directive line may follow a paragraph directly):
 
@@ -29,52 +30,48 @@ Charts are a fenced block whose info string is ``chart`` holding JSON (made by
 ``chart_block``): ``{"title": "By role", "bars": [["carer", 12], ["volunteer", "fewer than
 5"]]}``. The PDF draws each bar beside its number; the HTML is a table of the numbers.
 
-``escape_markdown`` makes any user text literal: every character Markdown or these lines
-could act on is backslash-escaped (so ``[write 3]`` from a user becomes ``\\[write 3\\]``),
-lines cannot start a heading, list, quote or code block, and line breaks are kept as hard
-breaks inside one paragraph.
+``coprod_cli.escape.escape_markdown`` makes any user text literal: every character Markdown
+or these lines could act on is backslash-escaped (so ``[write 3]`` from a user becomes
+``\\[write 3\\]``), lines cannot start a heading, list, quote or code block, and line breaks
+are kept as hard breaks inside one paragraph.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from coprod_cli.errors import ValidationError
+from coprod_cli.render.blocks import (
+    Block,
+    Chart,
+    Code,
+    Fill,
+    Heading,
+    Inline,
+    ListBlock,
+    PageBreak,
+    Para,
+    Picture,
+    Quote,
+    Rule,
+    Scale,
+    Span,
+    Table,
+    Ticks,
+    WriteBox,
+    plain_text,
+    split_sentences,
+)
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.rules_block import StateBlock
     from markdown_it.token import Token
 
-# -- escaping ----------------------------------------------------------------------------
-
-_ALWAYS = set("\\`*_[]<>&|~")
-_LEADING = re.compile(r"^([#>+=:-])")
-_ORDERED = re.compile(r"^(\d+)([.)])")
-
-
-def escape_markdown(text: str) -> str:
-    """User text as Markdown that shows exactly that text, whatever it contains.
-
-    Safe anywhere inline: in a paragraph, a list item, a tick or picture line, a scale or
-    fill label, a heading or a table cell (``|`` is escaped). Blank lines are dropped and the
-    remaining line breaks become hard breaks, so multi-line text stays inside its paragraph,
-    list item, tick or picture line. Headings and table cells are one line by nature: give
-    them single-line text (names and titles are), or the later lines become a paragraph of
-    their own (still literal text, never markup).
-    """
-    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n")
-             .split("\n")]
-    out = []
-    for line in (line for line in lines if line):
-        line = "".join("\\" + ch if ch in _ALWAYS else ch for ch in line)
-        line = _LEADING.sub(r"\\\1", line)
-        line = _ORDERED.sub(r"\1\\\2", line)
-        out.append(line)
-    return "\\\n".join(out)
-
+__all__ = ["Block", "Chart", "Code", "Fill", "Heading", "Inline", "ListBlock", "PageBreak",
+           "Para", "Picture", "Quote", "Rule", "Scale", "Span", "Table", "Ticks", "WriteBox",
+           "chart_block", "parse", "plain_text", "split_sentences"]
 
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -87,119 +84,6 @@ def _split_labels(text: str | None) -> list[str]:
     if not text or not text.strip():
         return []
     return [_unescape(part) for part in re.split(r"(?<!\\)\|", text)]
-
-
-# -- blocks ------------------------------------------------------------------------------
-
-@dataclass
-class Span:
-    """A run of text with one look. ``br`` is a line break; ``em`` is shown as bold."""
-
-    text: str
-    bold: bool = False
-    em: bool = False
-    code: bool = False
-    href: str | None = None
-    br: bool = False
-
-
-Inline = list[Span]
-
-
-@dataclass
-class Heading:
-    level: int
-    spans: Inline
-
-
-@dataclass
-class Para:
-    spans: Inline
-
-
-@dataclass
-class ListBlock:
-    ordered: bool
-    start: int
-    items: list[list[Block]]
-
-
-@dataclass
-class Quote:
-    blocks: list[Block]
-
-
-@dataclass
-class Code:
-    text: str
-
-
-@dataclass
-class Rule:
-    pass
-
-
-@dataclass
-class PageBreak:
-    pass
-
-
-@dataclass
-class WriteBox:
-    lines: int
-
-
-@dataclass
-class Ticks:
-    items: list[Inline]
-
-
-@dataclass
-class Scale:
-    low: int
-    high: int
-    labels: list[str]
-
-    def label_for(self, value: int) -> str:
-        """The word under ``value``: every number's own, or only the two ends'."""
-        count = self.high - self.low + 1
-        if len(self.labels) == count:
-            return self.labels[value - self.low]
-        if len(self.labels) == 2:
-            return self.labels[0] if value == self.low else (
-                self.labels[1] if value == self.high else "")
-        return ""
-
-
-@dataclass
-class Picture:
-    icon: str | None
-    lines: list[Inline]
-
-
-@dataclass
-class Fill:
-    labels: list[str]
-
-
-@dataclass
-class Table:
-    header: list[Inline]
-    rows: list[list[Inline]] = field(default_factory=list)
-
-
-@dataclass
-class Chart:
-    """Bars with their numbers. ``value`` is None where a figure is hidden (small numbers);
-    ``text`` is what is printed beside the bar ("12", "4.2", "fewer than 5")."""
-
-    title: str
-    bars: list[tuple[str, float | None, str]]
-    maximum: float | None = None
-
-
-Block = (Heading | Para | ListBlock | Quote | Code | Rule | PageBreak | WriteBox | Ticks | Scale
-         | Picture | Fill | Table | Chart)
 
 
 def chart_block(title: str, bars: list[tuple[str, float | int | str | None]],
@@ -236,33 +120,6 @@ def _chart(content: str, line: int) -> Chart:
                               hint='Write it as {"title": ..., "bars": [["label", 12], ...]}.'
                               ) from None
 
-
-def plain_text(spans: Inline) -> str:
-    """The words of some spans, for labels and accessible names."""
-    return "".join("\n" if s.br else s.text for s in spans).strip()
-
-
-_SENTENCE_END = re.compile(r"(?:(?<=[^\d\s][.!?])|(?<=[^\d\s][.!?][\"'”’)]))\s+"
-                          r"(?=[\"'“‘(]?[A-Z0-9])")
-
-
-def split_sentences(spans: Inline) -> list[Inline]:
-    """Easy read: one sentence a line. Splits spans at full stops followed by a capital."""
-    lines: list[Inline] = [[]]
-    for span in spans:
-        if span.br:
-            lines.append([])
-            continue
-        if span.code or span.href:
-            lines[-1].append(span)
-            continue
-        pieces = _SENTENCE_END.split(span.text)
-        for i, piece in enumerate(pieces):
-            if i:
-                lines.append([])
-            if piece:
-                lines[-1].append(Span(piece, bold=span.bold, em=span.em))
-    return [line for line in lines if plain_text(line)]
 
 
 # -- parsing -----------------------------------------------------------------------------
@@ -436,9 +293,9 @@ def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block],
                 item, i = _blocks(tokens, i + 1, "list_item_close")
                 items.append(item)
             i += 1
-            if items and all(len(item) == 1 and isinstance(item[0], Ticks) for item in items):
-                blocks.append(Ticks([span for item in items
-                                     for span in item[0].items]))  # type: ignore[union-attr]
+            ticks = [item[0] for item in items if len(item) == 1 and isinstance(item[0], Ticks)]
+            if items and len(ticks) == len(items):  # "- [ ] a" lines: one list of tick boxes
+                blocks.append(Ticks([line for tick in ticks for line in tick.items]))
             else:
                 blocks.append(ListBlock(ordered, start, items))
         elif kind == "blockquote_open":

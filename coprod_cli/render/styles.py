@@ -1,9 +1,9 @@
 """The four handout styles as numbers: sizes, spacing, colours and the width of a line.
 
-The numbers follow the UK guidance gathered in ``notes/stack.md`` (section 3): clear print
-12-14pt (UKAAF, RNIB), easy read at least 16pt with pictures on the left (DH, Dudley SLT),
-large print 18pt with bold headings (UKAAF), dyslexia-friendly cream paper, 1.5 line spacing
-and about 65 characters a line (BDA). Every style is left-aligned and sans serif, never uses
+The numbers follow UK accessible-information guidance: clear print 12-14pt (UKAAF, RNIB),
+easy read at least 16pt with pictures on the left (DH, Dudley SLT), large print 18pt with
+bold headings (UKAAF), dyslexia-friendly cream paper, 1.5 line spacing and about 65
+characters a line (BDA). Every style is left-aligned and sans serif, never uses
 italics, and prints page numbers at the size of the body text.
 """
 

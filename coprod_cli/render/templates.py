@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from coprod_cli.errors import NotFoundError, ValidationError
-from coprod_cli.render.markdown import escape_markdown
+from coprod_cli.escape import escape_markdown
 
 
 class MarkdownText(str):
@@ -79,7 +79,7 @@ def render_template(template: str, context: dict[str, Any], *, template_dirs: li
                     sandboxed: bool = False) -> str:
     """Fill in ``template`` (a path inside one of ``template_dirs``) and return Markdown."""
     import jinja2
-    from jinja2.sandbox import SecurityError
+    from jinja2.exceptions import SecurityError
 
     env = environment(template_dirs, sandboxed)
     try:

@@ -1,1 +1,2 @@
-"""Sessions: the models and library, authoring, checks, forms and the run engine."""
+"""Sessions: the models and library, new ones (scaffold, outline), forks and their diffs,
+checks, forms and the run engine."""

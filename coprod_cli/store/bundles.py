@@ -3,8 +3,10 @@
 A bundle holds a ``manifest.json`` (what kind of bundle, which service, the store's schema
 version, and a SHA-256 and record count for every file) and the store's own files under
 ``records/<table>/<partition>.json``. Reading treats a bundle as hostile until proven
-otherwise: only expected names, no paths that leave the folder, size limits, checksums, and
-strict JSON, so a damaged or doctored file is refused before anything is changed.
+otherwise: the zip itself is opened with ``coprod_cli.safezip`` (no paths that leave the
+folder, no links, size and count limits that a lying header cannot get round), then only
+expected names, checksums and strict JSON are accepted, so a damaged or doctored file is
+refused before anything is changed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import orjson
 
 from coprod_cli.errors import ValidationError
 from coprod_cli.files import atomic_write_bytes
+from coprod_cli.safezip import SafeZip
 from coprod_cli.store.database import AUDIT_TABLE, SCHEMA_VERSION, TABLE, Store
 
 FORMAT = "coprod-records"
@@ -31,6 +34,7 @@ _MEMBER = re.compile(r"records/([A-Za-z0-9][A-Za-z0-9_-]{0,63})/([A-Za-z0-9][A-Z
                      r"\.json")
 MAX_MEMBER_BYTES = 1 << 30  # one year of one table is megabytes; a gigabyte is not a store
 MAX_TOTAL_BYTES = 8 << 30
+MAX_FILES = 10_000  # a file per table and year: a store holds a few dozen
 
 
 @dataclass
@@ -109,12 +113,10 @@ class BundleReader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            self._zip = zipfile.ZipFile(path)
-        except FileNotFoundError:
-            raise ValidationError(f"There is no file at {path}.") from None
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise _refuse(path, f"it is not a zip file ({exc})") from None
+        self._zip = SafeZip(path, lambda problem: _refuse(path, problem),
+                            max_member_bytes=MAX_MEMBER_BYTES, max_total_bytes=MAX_TOTAL_BYTES,
+                            max_files=MAX_FILES, what="a records bundle",
+                            folder="the records folder")
         try:
             self.manifest, self._members = self._check()
         except BaseException:
@@ -123,15 +125,11 @@ class BundleReader:
 
     def _check(self) -> tuple[dict[str, Any], dict[str, zipfile.ZipInfo]]:
         path, zf = self.path, self._zip
-        infos = zf.infolist()
+        infos = list(zf.members.values())  # files only: folders and unsafe names are refused
         names = [i.filename for i in infos]
         if "manifest.json" not in names:
             raise _refuse(path, "it has no manifest.json")
-        if len(set(names)) != len(names):
-            raise _refuse(path, "it holds the same file twice")
-        if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
-            raise _refuse(path, "it is far too large")
-        manifest = _json(zf, zf.getinfo("manifest.json"), path)
+        manifest = _json(zf, "manifest.json", path)
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise _refuse(path, "its manifest is not a coprod records manifest")
         if manifest.get("version") != VERSION:
@@ -145,7 +143,7 @@ class BundleReader:
             raise _refuse(path, "its manifest lists no files")
         members: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
-            if info.filename == "manifest.json" or info.is_dir():
+            if info.filename == "manifest.json":
                 continue
             match = _MEMBER.fullmatch(info.filename)
             if not match:
@@ -169,7 +167,7 @@ class BundleReader:
         return str(self.manifest.get("service") or "")
 
     def records(self, name: str) -> dict[str, dict[str, Any]]:
-        data = _read(self._zip, self._members[name], self.path)
+        data = self._zip.read(self._members[name].filename)
         if hashlib.sha256(data).hexdigest() != self.manifest["files"][name].get("sha256"):
             raise _refuse(self.path, f"{name} does not match its checksum (damaged or changed)")
         return _records(data, name, self.path)
@@ -193,24 +191,11 @@ def read_bundle(path: Path) -> Bundle:
     return bundle
 
 
-def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise _refuse(path, f"{info.filename} is far too large")
+def _json(zf: SafeZip, name: str, path: Path) -> Any:
     try:
-        with zf.open(info) as handle:
-            data = handle.read(MAX_MEMBER_BYTES + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        raise _refuse(path, f"{info.filename} cannot be read ({exc})") from None
-    if len(data) > MAX_MEMBER_BYTES:
-        raise _refuse(path, f"{info.filename} is far too large")
-    return data
-
-
-def _json(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Any:
-    try:
-        return json.loads(_read(zf, info, path).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise _refuse(path, f"{info.filename} is not valid JSON") from None
+        return json.loads(zf.read(name).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _refuse(path, f"{name} is not valid JSON") from None
 
 
 def _records(data: bytes, name: str, path: Path) -> dict[str, dict[str, Any]]:

@@ -18,8 +18,10 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
-from coprod_cli import resources
+from coprod_cli import clock, resources
 from coprod_cli.errors import UsageError
+from coprod_cli.escape import escape_markdown
+from coprod_cli.files import FileGroup
 from coprod_cli.sessions.library import Library, LoadedSession
 from coprod_cli.toolkit.contributions import (
     IN_TOOLKIT,
@@ -90,7 +92,6 @@ def session_documents(loaded: LoadedSession, record: dict[str, Any] | None,
                       library: Library, style: str, organisation: str) -> list[tuple[str, str]]:
     """The plan and every handout of one session, as ``handouts print`` fills them in."""
     from coprod_cli.handouts import pack as handouts
-    from coprod_cli.render import escape_markdown
 
     session = loaded.session
     request = handouts.PackRequest(loaded=loaded, organisation=organisation, style=style,
@@ -161,7 +162,7 @@ def build(toolkit_root: Path, records: list[dict[str, Any]], out: Path, *, fmt: 
     for entry in entries:
         entry.documents = session_documents(entry.loaded, entry.contribution, library, style,
                                             organisation)
-    day = Date.fromisoformat(today) if today else Date.today()
+    day = Date.fromisoformat(today) if today else clock.today()
     context: dict[str, Any] = {
         "organisation": organisation, "date": f"{day.day} {day:%B %Y}",
         "sessions": len(entries), "contributed": sum(1 for e in entries if e.contribution),
@@ -236,7 +237,8 @@ def _write_site(site: Path, front: list[tuple[str, str]], credits: tuple[str, st
                 entries: list[Any], *, style: str, title: str, author: str) -> None:
     """A small static site: index.html (cover, contents, introduction), one page a session
     (plan and handouts) and credits.html. Built in a folder beside ``site`` and swapped in
-    whole, so a failure half-way never leaves a half-built site."""
+    whole (``FileGroup.replace_folder``), so a failure half-way never leaves a half-built
+    site, and a failed swap puts the old site back."""
     import shutil
 
     from coprod_cli.render import render_pack
@@ -257,12 +259,8 @@ def _write_site(site: Path, front: list[tuple[str, str]], credits: tuple[str, st
         render_pack([credits], out=building / "credits.html", fmt="html", style=style,
                     title=f"{title}: credits", author=author, subject="Credits")
         os.chmod(building, 0o755)
-        old = site.with_name(f".{site.name}.old")
-        if site.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            os.rename(site, old)
-        os.rename(building, site)
-        shutil.rmtree(old, ignore_errors=True)
+        with FileGroup() as files:  # the old site comes back if the new one cannot go in
+            files.replace_folder(site, building)
     finally:
         shutil.rmtree(building, ignore_errors=True)
 

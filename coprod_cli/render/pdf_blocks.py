@@ -1,0 +1,249 @@
+"""Blocks to ReportLab flowables: the layout rules that keep a handout readable on paper.
+
+``flowables`` walks the parsed blocks of one document and makes flowables in the style's
+sizes: a question and its answer space never part across a page (nor from the heading above
+them), a "Say:" line stays with what is to be said, and a short last line is never alone on
+a page. Headings, paragraphs, lists, quotes, code, tables and charts are made here; the
+handout lines (write-in boxes, ticks, scales, pictures, fill-in lines) in
+``render.pdf_handout``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from coprod_cli.render import markdown as md
+from coprod_cli.render.fonts import BOLD, REGULAR, register_fonts
+from coprod_cli.render.pdf_handout import (
+    fill_lines,
+    picture_row,
+    rating_scale,
+    tick_boxes,
+    write_box,
+)
+from coprod_cli.render.pdf_layout import (
+    MM,
+    frame_width,
+    lines_for,
+    markup,
+    paragraph_styles,
+    table_style,
+)
+from coprod_cli.render.styles import Style
+
+
+def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> list[Any]:
+    """ReportLab flowables for ``blocks`` laid out for style ``st``."""
+    register_fonts()
+
+    s = paragraph_styles(st)
+    width = width or frame_width(st)
+    out: list[Any] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        made = _flowable(block, st, s, width)
+        follower = blocks[i + 1] if i + 1 < len(blocks) else None
+        if isinstance(block, md.Para | md.Heading | md.Picture) and isinstance(
+                follower, md.WriteBox | md.Scale | md.Fill | md.Ticks):
+            # a question and its answer space never part across a page, nor from the
+            # heading above them (ReportLab will not chain keepWithNext into a KeepTogether)
+            lead: list[Any] = []
+            while out and _keeps_with_next(out[-1]):
+                lead.insert(0, out.pop())
+            made = [_together(lead + made + _flowable(follower, st, s, width))]
+            i += 1
+        elif isinstance(block, md.Para) and md.plain_text(block.spans).endswith(":"):
+            for flowable in made:  # "Say:" stays with what is to be said
+                flowable.keepWithNext = 1
+        if isinstance(block, md.PageBreak) and out:
+            out[-1].keepWithNext = 0  # a heading kept "with" a page break makes a blank page
+        if follower is None and isinstance(block, md.Para) and out and len(
+                md.plain_text(block.spans)) < 60 and not isinstance(blocks[i - 1],
+                                                                   md.PageBreak):
+            lead = [out.pop()]  # "Thank you." never alone on a page
+            while out and _keeps_with_next(out[-1]):
+                lead.insert(0, out.pop())
+            made = [_together(lead + made)]
+        out.extend(made)
+        i += 1
+    return out
+
+
+def _together(items: list[Any]) -> Any:
+    """One KeepTogether of ``items``; nested ones are flattened (ReportLab lays a
+    KeepTogether inside another out badly, pushing it a page further than needed)."""
+    from reportlab.platypus import KeepTogether
+
+    flat: list[Any] = []
+    for item in items:
+        flat.extend(item._content if isinstance(item, KeepTogether) else [item])
+    return KeepTogether(flat)
+
+
+def _keeps_with_next(flowable: Any) -> bool:
+    check = getattr(flowable, "getKeepWithNext", None)
+    return bool(check()) if check else False
+
+
+def _flowable(block: md.Block, st: Style, s: dict[str, Any], width: float) -> list[Any]:
+    from reportlab.platypus import (
+        HRFlowable,
+        ListFlowable,
+        ListItem,
+        PageBreak,
+        Paragraph,
+        Spacer,
+    )
+
+    if isinstance(block, md.Heading):
+        level = min(block.level, 3)
+        return [Paragraph(markup(block.spans), s[f"h{level}"])]
+    if isinstance(block, md.Para):
+        return [Paragraph(markup(line), s["body"]) for line in lines_for(block.spans, st)]
+    if isinstance(block, md.ListBlock):
+        items = []
+        for item in block.items:
+            inner = flowables(item, st, width - st.body * 1.8) or [Spacer(1, 1)]
+            items.append(ListItem(inner))
+        return [ListFlowable(
+            items, bulletType="1" if block.ordered else "bullet", start=block.start if
+            block.ordered else "•", bulletFontName=REGULAR if block.ordered else BOLD,
+            bulletFontSize=st.body, bulletColor=s["ink"], leftIndent=st.body * 1.8,
+            bulletFormat="%s." if block.ordered else None, spaceAfter=st.space_after * 0.5)]
+    if isinstance(block, md.Quote):
+        return [_boxed(flowables(block.blocks, st, width - 14), s, width)]
+    if isinstance(block, md.Code):
+        return [Paragraph(xml_escape(block.text).replace("\n", "<br/>"), s["body"])]
+    if isinstance(block, md.Rule):
+        return [HRFlowable(width="100%", thickness=1, color=s["accent"],
+                           spaceBefore=st.space_after, spaceAfter=st.space_after)]
+    if isinstance(block, md.PageBreak):
+        return [PageBreak()]
+    if isinstance(block, md.WriteBox):
+        return [write_box(block.lines, st), Spacer(1, st.space_after)]
+    if isinstance(block, md.Ticks):
+        return [tick_boxes(block, st, s, width)]
+    if isinstance(block, md.Scale):
+        return [rating_scale(block, st, s, width), Spacer(1, st.space_after)]
+    if isinstance(block, md.Picture):
+        return [picture_row(block, st, s, width)]
+    if isinstance(block, md.Fill):
+        return [fill_lines(block, st, s, width), Spacer(1, st.space_after)]
+    if isinstance(block, md.Table):
+        return [_table(block, st, s, width), Spacer(1, st.space_after)]
+    if isinstance(block, md.Chart):
+        return [_chart(block, st, s, width), Spacer(1, st.space_after)]
+    return []
+
+
+def _boxed(inner: list[Any], s: dict[str, Any], width: float) -> Any:
+    from reportlab.platypus import Table
+
+    table = Table([[inner]], colWidths=[width], splitInRow=1)
+    table.setStyle(table_style([("LINEBEFORE", (0, 0), (0, 0), 3, s["accent"]),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 12),
+                               ("TOPPADDING", (0, 0), (-1, -1), 2),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def _table(block: md.Table, st: Style, s: dict[str, Any], width: float) -> Any:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    columns = max([len(block.header), *(len(r) for r in block.rows)] or [1])
+    head_style = ParagraphStyle("th", parent=s["cell"], fontName=BOLD)
+    pad = max(3.0, (st.write_line_mm * MM - st.line) / 2)
+
+    def cell(spans: md.Inline, style: Any) -> Any:
+        return Paragraph(markup(spans), style) if md.plain_text(spans) else Spacer(1, st.line)
+
+    rows = []
+    if block.header:
+        rows.append([cell(c, head_style) for c in block.header] +
+                    [""] * (columns - len(block.header)))
+    for row in block.rows:
+        rows.append([cell(c, s["cell"]) for c in row] + [""] * (columns - len(row)))
+    table = Table(rows, colWidths=_column_widths(block, columns, st, width),
+                  repeatRows=1 if block.header else 0, hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.8, s["accent"]), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), st.body)]
+    if block.header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), s["soft"]))
+    table.setStyle(table_style(commands))
+    return table
+
+
+def _chart(block: md.Chart, st: Style, s: dict[str, Any], width: float) -> Any:
+    """A bar chart as a table: label | number | bar. Every number is printed beside its bar
+    (the PDF is not tagged, so nothing may exist only as a picture), and long labels wrap in
+    their own column instead of colliding with the axis as chart labels do."""
+    from reportlab.graphics import shapes
+    from reportlab.graphics.shapes import Drawing, Rect, String
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import KeepTogether, Paragraph, Table
+
+    # The drawing renderer starts every drawing in STATE_DEFAULTS' font (Helvetica), which
+    # puts Helvetica in the PDF even with no text drawn: start it in ours instead.
+    shapes.STATE_DEFAULTS["fontName"] = REGULAR
+
+    label_w, number_w = width * 0.42, width * 0.16
+    bar_w = width - label_w - number_w
+    known = [v for _, v, _ in block.bars if v is not None]
+    top = block.maximum or max(known, default=0) or 1
+    bar_h = max(st.body * 0.9, 8)
+    rows = []
+    number_style = ParagraphStyle("chart-n", parent=s["cell"], alignment=2)
+    for label, value, text in block.bars:
+        drawing = Drawing(bar_w - 12, bar_h + 2)
+        if value is not None and value > 0:
+            drawing.add(Rect(0, 1, (bar_w - 14) * min(value / top, 1), bar_h,
+                             fillColor=s["accent"], strokeColor=None))
+        elif value is None:
+            drawing.add(String(2, bar_h * 0.25, "(hidden)", fontName=REGULAR,
+                               fontSize=max(st.body * 0.75, 8), fillColor=s["ink"]))
+        rows.append([Paragraph(markup([md.Span(label)]), s["cell"]),
+                     Paragraph(markup([md.Span(text)]), number_style), drawing])
+    table = Table(rows, colWidths=[label_w, number_w, bar_w], hAlign="LEFT")
+    table.setStyle(table_style([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, s["soft"]),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    parts: list[Any] = []
+    if block.title:
+        parts.append(Paragraph(markup([md.Span(block.title, bold=True)]), s["body"]))
+    return KeepTogether([*parts, table])
+
+
+def _column_widths(block: md.Table, columns: int, st: Style, width: float) -> list[float]:
+    """Share the width by content: no column narrower than its longest word."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    pad = 12 + 2
+    natural = [width / columns / 2] * columns
+    for c in range(columns):  # a column left mostly blank is for writing in: a fair share
+        blank = sum(1 for row in block.rows if c >= len(row) or not md.plain_text(row[c]))
+        if block.rows and blank * 2 > len(block.rows):
+            natural[c] = width / columns
+    minimum = [30.0] * columns
+    for r, row in enumerate([block.header, *block.rows]):
+        font = BOLD if r == 0 and block.header else REGULAR
+        for c, spans in enumerate(row[:columns]):
+            text = md.plain_text(spans)
+            if not text:
+                continue
+            natural[c] = max(natural[c], stringWidth(text, font, st.body) + pad)
+            longest = max(stringWidth(word, font, st.body) for word in text.split())
+            minimum[c] = max(minimum[c], min(longest + pad, width / columns))
+    if sum(natural) <= width:
+        return [n * width / sum(natural) for n in natural]
+    spare = width - sum(minimum)
+    if spare <= 0:
+        return [width / columns] * columns
+    extra = [n - m for n, m in zip(natural, minimum, strict=True)]
+    return [m + spare * e / (sum(extra) or 1) for m, e in zip(minimum, extra, strict=True)]

@@ -1,0 +1,195 @@
+"""The handout lines as PDF: write-in boxes, tick boxes, rating scales, picture rows and
+fill-in lines, drawn to be filled in by hand.
+
+Boxes and squares are drawn shapes (never font glyphs that might be missing), sized from the
+style so large print gets larger boxes; labels go through ``pdf_layout.markup`` or are
+XML-escaped. ``render.pdf_blocks`` calls these for the matching blocks.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from coprod_cli.render import markdown as md
+from coprod_cli.render.fonts import BOLD, REGULAR
+from coprod_cli.render.pdf_layout import MM, lines_for, markup, table_style
+from coprod_cli.render.styles import ACCENT, INK, Style
+
+
+@cache
+def _write_box_class() -> Any:
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Flowable
+
+    class WriteBox(Flowable):  # type: ignore[misc]
+        """A rounded box with faint writing lines: room for handwriting, not a form field."""
+
+        def __init__(self, lines: int, st: Style) -> None:
+            super().__init__()
+            self.lines = lines
+            self.line_h = st.write_line_mm * MM
+
+        def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+            self.width = aw
+            self.height = self.lines * self.line_h
+            return self.width, self.height
+
+        def draw(self) -> None:
+            canv = self.canv
+            canv.saveState()
+            canv.setFillColor(HexColor("#ffffff"))
+            canv.setStrokeColor(HexColor(ACCENT))
+            canv.setLineWidth(1.2)
+            canv.roundRect(0, 0, self.width, self.height, 6, stroke=1, fill=1)
+            canv.setStrokeColor(HexColor("#b8c4d0"))
+            canv.setLineWidth(0.6)
+            for n in range(1, self.lines):
+                y = n * self.line_h
+                canv.line(8, y, self.width - 8, y)
+            canv.restoreState()
+
+    return WriteBox
+
+
+def write_box(lines: int, st: Style) -> Any:
+    """Room for ``lines`` lines of handwriting."""
+    return _write_box_class()(lines, st)
+
+
+def _square(size: float, text: str = "", font_size: float = 0) -> Any:
+    """A drawn square (a tick box, or a numbered box on a rating scale)."""
+    from reportlab.graphics.shapes import Drawing, Rect, String
+    from reportlab.lib.colors import HexColor
+
+    d = Drawing(size, size, initialFontName=BOLD)
+    d.add(Rect(1, 1, size - 2, size - 2, rx=3, ry=3, strokeColor=HexColor(ACCENT),
+               strokeWidth=1.4, fillColor=HexColor("#ffffff")))
+    if text:
+        d.add(String(size / 2, size / 2 - font_size * 0.36, text, fontName=BOLD,
+                     fontSize=font_size, fillColor=HexColor(INK), textAnchor="middle"))
+    return d
+
+
+def tick_boxes(block: md.Ticks, st: Style, s: dict[str, Any], width: float) -> Any:
+    from reportlab.platypus import Paragraph, Table
+
+    box = st.body * 1.35
+    gap = st.body * 0.7
+    texts = [md.plain_text(item) for item in block.items]
+    if not st.split_sentences and 1 < len(texts) <= 5 and max(map(len, texts)) <= 14:
+        # short choices ("Yes", "Maybe", "No") sit side by side on one line
+        cell = width / len(texts)
+        row: list[Any] = []
+        for item in block.items:
+            row += [_square(box), Paragraph(markup(item), s["cell"])]
+        table = Table([row], colWidths=[box + gap, cell - box - gap] * len(texts),
+                      hAlign="LEFT")
+    else:
+        rows = [[_square(box), Paragraph(markup(item), s["cell"])] for item in block.items]
+        table = Table(rows, colWidths=[box + gap, width - box - gap], hAlign="LEFT")
+    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), st.body * 0.25),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), st.body * 0.25)]))
+    table.spaceAfter = st.space_after
+    return table
+
+
+def rating_scale(block: md.Scale, st: Style, s: dict[str, Any], width: float) -> Any:
+    from reportlab.platypus import Paragraph, Table
+
+    values = list(range(block.low, block.high + 1))
+    col = width / len(values)
+    box = min(st.body * 2.1, col * 0.8)
+    numbers = [_square(box, str(v), st.body) for v in values]
+    commands: list[tuple[Any, ...]] = [
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+    rows: list[list[Any]] = [numbers]
+    if len(block.labels) == len(values):
+        from reportlab.lib.styles import ParagraphStyle
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        size = s["label"].fontSize
+        words = [w for label in block.labels for w in label.split()] or [""]
+        widest = max(stringWidth(w, REGULAR, size) for w in words)
+        if widest > col - 6:  # shrink a little rather than break a word in two
+            size = max(12.0, size * (col - 6) / widest)
+        fitted = ParagraphStyle("fit", parent=s["label"], fontSize=size, leading=size * 1.2)
+        rows.append([Paragraph(xml_escape(block.label_for(v)), fitted) for v in values])
+    elif block.labels:
+        from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+        from reportlab.lib.styles import ParagraphStyle
+
+        half = len(values) // 2
+        left = ParagraphStyle("l", parent=s["label"], alignment=TA_LEFT)
+        right = ParagraphStyle("r", parent=s["label"], alignment=TA_RIGHT)
+        row: list[Any] = [""] * len(values)
+        row[0] = Paragraph(xml_escape(block.labels[0]), left)
+        row[-half] = Paragraph(xml_escape(block.labels[1]), right)
+        rows.append(row)
+        commands += [("SPAN", (0, 1), (half - 1, 1)), ("SPAN", (-half, 1), (-1, 1))]
+    table = Table(rows, colWidths=[col] * len(values), hAlign="LEFT")
+    table.setStyle(table_style(commands))
+    return table
+
+
+def picture_row(block: md.Picture, st: Style, s: dict[str, Any], width: float) -> Any:
+    from reportlab.platypus import Paragraph, Table
+
+    from coprod_cli.render.icons import drawing
+
+    size = st.picture_mm * MM
+    gap = st.body * 1.0
+    picture = drawing(block.icon, size, REGULAR) if block.icon else ""
+    lines = [Paragraph(markup(line), s["cell"]) for spans in block.lines
+             for line in lines_for(spans, st)]
+    table = Table([[picture, lines]], colWidths=[size + gap, width - size - gap],
+                  hAlign="LEFT")
+    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    table.spaceAfter = st.space_after * 1.2
+    return table
+
+
+def fill_lines(block: md.Fill, st: Style, s: dict[str, Any], width: float) -> Any:
+    """Labels with lines to write on; labels that will not share a row each get their own."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph, Table
+
+    label_w = [min(stringWidth(label, BOLD, st.body) + st.body * 0.6, width * 0.45)
+               for label in block.labels]
+    min_line = 30 * MM
+    one_row = sum(label_w) + min_line * len(block.labels) <= width
+    groups = [block.labels] if one_row else [[label] for label in block.labels]
+    rows: list[list[Any]] = []
+    col_widths: list[float] = []
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+    for r, group in enumerate(groups):
+        widths = [label_w[block.labels.index(label)] for label in group]
+        line_w = (width - sum(widths)) / len(group)
+        row: list[Any] = []
+        for c, label in enumerate(group):
+            row += [Paragraph(f"<b>{xml_escape(label)}</b>", s["cell"]), ""]
+            commands.append(("LINEBELOW", (2 * c + 1, r), (2 * c + 1, r), 1, s["accent"]))
+            if r == 0:
+                col_widths += [widths[c], line_w]
+        rows.append(row)
+    if not one_row:
+        col_widths = [max(label_w), width - max(label_w)]
+    table = Table(rows, colWidths=col_widths, hAlign="LEFT")
+    # room above each line to write on; a label that wraps makes its row taller, never
+    # overlapping what is above it
+    commands.append(("TOPPADDING", (0, 0), (-1, -1), max(4.0, st.write_line_mm * MM - st.line)))
+    table.setStyle(table_style(commands))
+    return table
