@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -98,7 +98,7 @@ def print_pack(
     session = loaded.session
     title = f"{session.title}: handouts"
     parts = [(d.title, d.markdown, d.style) for d in documents]
-    kwargs = {"out": target, "fmt": fmt.value, "title": title,
+    kwargs: dict[str, Any] = {"out": target, "fmt": fmt.value, "title": title,
               "author": settings.organisation, "subject": f"Handouts for the session "
               f"'{session.title}'", "lang": "en-GB"}
     console = app_state.console()
