@@ -295,6 +295,27 @@ def test_attendee_and_run_land_together(store: Store, session, clock,
     assert reloaded(store, engine, session, clock).run["updated_at"] != stamp
 
 
+def test_someone_new_joins_the_register_with_the_run_or_not_at_all(
+        store: Store, session, clock, monkeypatch) -> None:  # noqa: ANN001
+    """A person added on the spot is registered in the same transaction as their arrival
+    (and as a facilitator), so a failure cannot leave them on the register but not the run."""
+    engine = RunEngine.start(store, session, clock=clock)
+    crash_on(monkeypatch, RUNS)
+    newcomer = {"name": "Dŵr", "role": "person-using-services"}
+    with pytest.raises(Crash):
+        engine.add_attendee(newcomer)
+    assert store.all(people.TABLE) == [] and store.all(ATTENDANCE) == []
+    monkeypatch.undo()
+    crash_on(monkeypatch, RUNS)
+    with pytest.raises(Crash):
+        engine.add_facilitator({"name": "Sam", "role": "staff"}, "lead")
+    assert store.all(people.TABLE) == []
+    monkeypatch.undo()
+    engine.add_attendee(newcomer)
+    assert [p["name"] for p in store.all(people.TABLE)] == ["Dŵr"]
+    assert newcomer["id"] == store.all(ATTENDANCE)[0]["person_id"]
+
+
 def test_leaving_and_run_land_together(store: Store, session, clock,
                                        monkeypatch) -> None:  # noqa: ANN001
     engine, (ana, _) = started(store, session, clock)

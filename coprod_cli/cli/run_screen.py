@@ -96,11 +96,13 @@ class RunScreen:
             role = ask_valid(f"{name} is new. Role: staff, volunteer, "
                              "person-using-services, carer or other", people.parse_role,
                              flag=flag, default=default_role)
-        person = people.add_person(self.store, name, role,
-                                   service=self.engine.run["service"])
-        self.say(f"Added {person['name']} ({people.ROLE_WORDS[person['role']]}) to the "
-                 "people register.")
-        return person
+        # Not saved yet: the engine adds them to the register together with the run.
+        return {"name": people.clean_name(name), "role": people.parse_role(role)}
+
+    def added(self, person: dict[str, Any], new: bool) -> None:
+        if new:
+            self.say(f"Added {person['name']} ({people.ROLE_WORDS[person['role']]}) to the "
+                     "people register.")
 
     # -- register ------------------------------------------------------------------------
     def facilitators(self, lead: str | None, co_facilitators: list[str]) -> None:
@@ -111,7 +113,9 @@ class RunScreen:
         while not lead_text:
             lead_text = ask("Who is leading today (name)", flag="--lead")
         person = self.pick_person(lead_text, default_role="staff", flag="--lead")
+        new = "id" not in person
         self.engine.add_facilitator(person, "lead")
+        self.added(person, new)
         for name in co_facilitators:
             self.add_co_facilitator(name)
         if not co_facilitators and lead is None:
@@ -122,7 +126,9 @@ class RunScreen:
     def add_co_facilitator(self, name: str) -> None:
         person = self.pick_person(name, default_role="person-using-services",
                                   flag="--co-facilitator")
+        new = "id" not in person
         self.engine.add_facilitator(person, "co-facilitator")
+        self.added(person, new)
         if person["role"] == "person-using-services":
             self.say(f"{person['name']} co-facilitates with lived experience.")
 
@@ -147,7 +153,9 @@ class RunScreen:
         try:
             person = self.pick_person(name, default_role="person-using-services",
                                       flag="--attendee")
+            new = "id" not in person
             self.engine.add_attendee(person)
+            self.added(person, new)
             self.say(f"  {person['name']} is here" + (" (arrived late)." if
                                                      self.engine.phase != "register" else "."))
         except NoTerminalError:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
 
 if TYPE_CHECKING:
-    from coprod_cli.store.database import Store
+    from coprod_cli.store.database import Store, Transaction
 
 TABLE = "people"
 
@@ -99,7 +99,7 @@ def likely_duplicates(store: Store, name: str) -> list[dict[str, Any]]:
     return found
 
 
-def add_person(store: Store, name: str, role: str, *, service: str = "",
+def add_person(store: Store | Transaction, name: str, role: str, *, service: str = "",
                consent: str | None = None, prefers: Iterable[str] = ()) -> dict[str, Any]:
     """Add someone to the register. Callers check ``likely_duplicates`` first and ask."""
     stamp = now_iso()

@@ -190,10 +190,24 @@ class RunEngine:
     def add_facilitator(self, person: dict[str, Any], as_role: Literal["lead", "co-facilitator"]
                         ) -> None:
         self._require("register", "steps", "closing")
-        entry = {"person_id": person["id"], "as": as_role, "role": person["role"],
-                 "lived_experience": person["role"] == "person-using-services"}
-        others = [f for f in self.run["facilitators"] if f["person_id"] != person["id"]]
-        self._save(facilitators=[*others, entry])
+        with self._change() as tx:
+            self._registered(tx, person)
+            entry = {"person_id": person["id"], "as": as_role, "role": person["role"],
+                     "lived_experience": person["role"] == "person-using-services"}
+            others = [f for f in self.run["facilitators"] if f["person_id"] != person["id"]]
+            self._save(facilitators=[*others, entry])
+
+    def _registered(self, tx: Transaction, person: dict[str, Any]) -> None:
+        """Someone new (a dict with a name and role but no ``id`` yet) joins the register in
+        the same transaction as the action that needs them, so a crash cannot leave a person
+        on the register who never made it onto the run. The dict gains its ``id`` (and the
+        rest of the register entry) in place, for the caller to show."""
+        if person.get("id"):
+            return
+        from coprod_cli.people import register
+
+        person.update(register.add_person(tx, person["name"], person["role"],
+                                          service=self.run["service"]))
 
     def attendance(self) -> list[dict[str, Any]]:
         run_id = self.id
@@ -204,9 +218,11 @@ class RunEngine:
         return [a for a in self.attendance() if a["left_at"] is None]
 
     def add_attendee(self, person: dict[str, Any]) -> dict[str, Any]:
-        """Register someone. Arriving after the steps began is recorded as late."""
+        """Register someone (new people join the register first, in the same transaction).
+        Arriving after the steps began is recorded as late."""
         self._require("register", "steps", "closing")
         with self._change() as tx:
+            self._registered(tx, person)
             for row in self.attendance():
                 if row["person_id"] == person["id"]:
                     if row["left_at"] is None:
