@@ -313,7 +313,8 @@ def test_someone_new_joins_the_register_with_the_run_or_not_at_all(
     monkeypatch.undo()
     engine.add_attendee(newcomer)
     assert [p["name"] for p in store.all(people.TABLE)] == ["Dŵr"]
-    assert newcomer["id"] == store.all(ATTENDANCE)[0]["person_id"]
+    assert "id" not in newcomer  # the caller's dict is not changed by a failed attempt
+    assert store.all(people.TABLE)[0]["id"] == store.all(ATTENDANCE)[0]["person_id"]
 
 
 def test_leaving_and_run_land_together(store: Store, session, clock,

@@ -191,23 +191,23 @@ class RunEngine:
                         ) -> None:
         self._require("register", "steps", "closing")
         with self._change() as tx:
-            self._registered(tx, person)
+            person = self._registered(tx, person)
             entry = {"person_id": person["id"], "as": as_role, "role": person["role"],
                      "lived_experience": person["role"] == "person-using-services"}
             others = [f for f in self.run["facilitators"] if f["person_id"] != person["id"]]
             self._save(facilitators=[*others, entry])
 
-    def _registered(self, tx: Transaction, person: dict[str, Any]) -> None:
+    def _registered(self, tx: Transaction, person: dict[str, Any]) -> dict[str, Any]:
         """Someone new (a dict with a name and role but no ``id`` yet) joins the register in
         the same transaction as the action that needs them, so a crash cannot leave a person
-        on the register who never made it onto the run. The dict gains its ``id`` (and the
-        rest of the register entry) in place, for the caller to show."""
+        on the register who never made it onto the run. The caller's dict is left as it is:
+        if the action fails, a retry registers them afresh."""
         if person.get("id"):
-            return
+            return person
         from coprod_cli.people import register
 
-        person.update(register.add_person(tx, person["name"], person["role"],
-                                          service=self.run["service"]))
+        return register.add_person(tx, person["name"], person["role"],
+                                   service=self.run["service"])
 
     def attendance(self) -> list[dict[str, Any]]:
         run_id = self.id
@@ -222,7 +222,7 @@ class RunEngine:
         Arriving after the steps began is recorded as late."""
         self._require("register", "steps", "closing")
         with self._change() as tx:
-            self._registered(tx, person)
+            person = self._registered(tx, person)
             for row in self.attendance():
                 if row["person_id"] == person["id"]:
                     if row["left_at"] is None:
