@@ -11,11 +11,12 @@ import errno
 import json
 import os
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from coprod_cli import files
+from coprod_cli import clock, files
 from coprod_cli.errors import StoreCorruptError, StoreError
 from coprod_cli.store import database as store_mod
 from coprod_cli.store import journal
@@ -194,3 +195,17 @@ def test_old_backups_are_pruned_when_a_daily_backup_is_made_not_on_opening(
     assert sorted(p.name for p in backups.iterdir()) == [
         "2020-01-01", "2026-02-20", "2026-03-01", "2026-06-01"]
 
+
+def test_the_cli_prunes_with_the_users_keep_days(cli, coprod_home: Path) -> None:
+    coprod_home.mkdir(parents=True, exist_ok=True)
+    (coprod_home / "config.yaml").write_text("backup_keep_days: 2\n", encoding="utf-8")
+    cli("people", "add", "Ana")
+    today = clock.today()
+    recent, old = (today - timedelta(days=n) for n in (1, 3))
+    for day in (recent, old):
+        (coprod_home / "backups" / day.isoformat()).mkdir(parents=True)
+    cli("people", "list")
+    assert (coprod_home / "backups" / old.isoformat()).exists()  # opening prunes nothing
+    cli("people", "add", "Bo")
+    assert sorted(p.name for p in (coprod_home / "backups").iterdir()) == [
+        recent.isoformat(), today.isoformat()]
