@@ -1,14 +1,47 @@
 """A worker for tests/test_faults.py: prints 'ready', then does one kind of change, so the
-test can SIGKILL it at a random moment mid-change."""
+test can SIGKILL it at a random moment mid-change.
+
+``commit ROOT POINT`` instead kills itself at an exact point of a two-file commit:
+``before-commit-point`` (both temp files written, the journal not yet in place) or
+``after-first-rename`` (the journal in place and the first file renamed, not the second).
+"""
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from pathlib import Path
 
 from coprod_cli.store import backups as records
 from coprod_cli.store import database as store
 from coprod_cli.store.database import Store
+from coprod_cli.store.journal import JOURNAL
+
+PAIR = ("left", "right")  # the two tables a ``pairs`` step changes together
+
+
+def pair_step(tx: store.Transaction, k: int) -> None:
+    """One transaction over two files: both counters move to k (sizes vary, so files grow
+    and shrink); a store where they differ is half a commit."""
+    for table in PAIR:
+        tx.update(table, "counter", {"k": k, "pad": "p" * ((k * 7919) % 40_000)},
+                  partition="2026")
+
+
+def kill_inside_commit(root: Path, point: str) -> None:
+    """Replace os.replace (as the journal module calls it) with one that SIGKILLs this
+    process at ``point``; real renames otherwise."""
+    journal, real_replace = root / JOURNAL, os.replace
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        if point == "before-commit-point" and Path(dst) == journal:
+            os.kill(os.getpid(), signal.SIGKILL)
+        real_replace(src, dst)
+        if point == "after-first-rename" and Path(dst) != journal and journal.exists():
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    os.replace = replace  # type: ignore[assignment]  # this process ends inside it anyway
 
 
 def migrate_v2(tx: store.Transaction) -> None:
@@ -35,6 +68,20 @@ def main() -> None:
         records.restore(Store.open(root), read_bundle(Path(extra[0])))
     elif mode == "migrate":
         Store.open(root)
+    elif mode == "pairs":
+        s = Store.open(root)
+        k = (s.get(PAIR[0], "counter", partition="2026") or {"k": 0})["k"]
+        while True:
+            k += 1
+            with s.transaction() as tx:
+                pair_step(tx, k)
+            print(k, flush=True)
+    elif mode == "commit":
+        s = Store.open(root)
+        kill_inside_commit(root, extra[0])
+        with s.transaction() as tx:
+            tx.insert("people", {"id": "newcomer", "name": "New"})
+            tx.insert("attendance", {"id": "new-visit", "person": "newcomer"}, partition="2026")
     print("done", flush=True)
 
 

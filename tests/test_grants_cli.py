@@ -18,7 +18,7 @@ import pytest
 from coprod_cli.grants import scheme as grants
 from coprod_cli.store.database import Store
 
-ID = re.compile(r"g-\d{4}-[0-9a-f]{6}")
+ID = re.compile(r"g-\d{4}-[0-9a-f]{6,}")
 APPLY = ["grant", "apply", "--service", "Beech House", "--title", "Memory garden",
          "--activity", "Plant a memory garden with residents.", "--link", "wellbeing",
          "--co-producer", "Ceri:person-using-services", "--co-producer", "Sam:staff",
@@ -117,7 +117,7 @@ def test_apply_guided_by_prompts(cli, coprod_home: Path) -> None:
     assert "The cost items add up to £50.00, but the amount asked for is £60.00." in text
     assert "The start date is in the past" in text
     assert "Start date (YYYY-MM-DD) [2026-03-02]:" in text
-    assert re.search(r"Saved application g-2026-[0-9a-f]{6}: 'Memory garden', asking for "
+    assert re.search(r"Saved application g-2026-[0-9a-f]{6,}: 'Memory garden', asking for "
                      r"£50.00 \(2 cost items\)\.", text)
     grant = stored(coprod_home)[0]
     assert grant["items"] == [{"item": "Compost", "pence": 1250},

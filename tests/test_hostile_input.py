@@ -103,7 +103,7 @@ def test_full_disk_is_one_sentence_and_changes_nothing(cli, coprod_home: Path,
     def full(*_a: object, **_k: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("coprod_cli.store.database._write_atomic", full)
+    monkeypatch.setattr("coprod_cli.files.atomic_write_bytes", full)
     result = cli("people", "add", "Bo", code=1)
     assert result.text.startswith("Error: The disk is full, so coprod could not save. "
                                   "Nothing was changed.")

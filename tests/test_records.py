@@ -192,9 +192,13 @@ def test_cli_backup_restore_merge_and_log(cli, tmp_path: Path, coprod_home: Path
     assert result.text.startswith("Error: ") and "not a zip file" in result.text
 
 
-def test_old_daily_backups_are_pruned_when_coprod_runs(cli, coprod_home: Path) -> None:
+def test_old_daily_backups_are_pruned_when_a_new_daily_backup_is_made(cli,
+                                                                     coprod_home: Path) -> None:
+    cli("people", "add", "Ana")  # no records before it, so no backup yet
     old = coprod_home / "backups" / "2001-01-01"
     old.mkdir(parents=True)
     (coprod_home / "backups" / "2999-01-01").mkdir()  # the newest is always kept
-    cli("people", "add", "Ana")
+    cli("people", "list")
+    assert old.exists()  # opening the records is not a reason to delete anything
+    cli("people", "add", "Bo")  # the day's first backup is made, and old ones pruned
     assert not old.exists() and (coprod_home / "backups" / "2999-01-01").exists()

@@ -39,11 +39,10 @@ class AppState:
 
             config.ensure_home(self.home)
             timeout = float(os.environ.get("COPROD_LOCK_TIMEOUT", "5"))
-            self._store = Store.open(config.store_dir(self.home), lock_timeout=timeout)
+            # Old backups are pruned when the store makes a new daily one, not on opening.
+            self._store = Store.open(config.store_dir(self.home), lock_timeout=timeout,
+                                     backup_keep_days=self.settings().backup_keep_days)
             self._store.audit_command = _command_path()
-            from coprod_cli.store.backups import prune_backups
-
-            prune_backups(self.home / "backups", self.settings().backup_keep_days)
         return self._store
 
     def library(self) -> Library:

@@ -111,7 +111,7 @@ def generate_tables(profile: Profile, sessions: list[Session], *, seed: int = 1,
             session = sessions[n % len(sessions)]
             day = datetime(year, 1, 1, 10, tzinfo=UTC) + timedelta(
                 days=int(n * 365 / profile.runs_per_year), minutes=rng.randrange(0, 120))
-            run_id = f"{day:%Y%m%d}-{rng.getrandbits(24):06x}"
+            run_id = f"{day:%Y%m%d}-{rng.getrandbits(64):016x}"  # as many bits as real runs
             co = rng.choice(lived) if lived and rng.random() < 0.6 else None
             group = rng.sample(regulars, min(len(regulars), profile.attendance_per_run // 2))
             group += rng.sample(people, profile.attendance_per_run - len(group))
@@ -221,7 +221,7 @@ def _grants(rng: random.Random, tables: Tables, profile: Profile, year: int, ser
                 break
             paid = min(pence, left)
             left -= paid
-            spending.append({"id": f"{rng.getrandbits(32):08x}",
+            spending.append({"id": f"{rng.getrandbits(64):016x}",
                              "date": (decided + timedelta(days=20)).date().isoformat(),
                              "item": item, "pence": paid,
                              "receipt": {"kind": "ref", "ref": f"till {rng.randrange(999)}"},
@@ -232,7 +232,7 @@ def _grants(rng: random.Random, tables: Tables, profile: Profile, year: int, ser
             history.append({"status": "closed", "at": _iso(decided + timedelta(days=200)),
                             "by": _person_ref(by)})
         tables[("grants", "all")].append({
-            "id": f"g-{year}-{rng.getrandbits(24):06x}", "year": year,
+            "id": f"g-{year}-{rng.getrandbits(64):016x}", "year": year,
             "status": "closed" if closed else history[1]["status"], "service": service,
             "title": title, "activity": f"{title}, planned together", "link": {
                 "kind": "theme", "value": theme},
@@ -257,7 +257,7 @@ def _grants(rng: random.Random, tables: Tables, profile: Profile, year: int, ser
             if closed else None,
             "updated_at": _iso(decided)})
     tables[("grant_funds", "all")].append({
-        "id": f"f-{year}-{rng.getrandbits(24):06x}", "date": f"{year}-06-30", "year": year,
+        "id": f"f-{year}-{rng.getrandbits(64):016x}", "date": f"{year}-06-30", "year": year,
         "pence": rng.randrange(2000, 60000),
         "source": "Donation stall takings", "by": _person_ref(rng.choice(staff)),
         "entered_at": _iso(datetime(year, 6, 30, tzinfo=UTC))})

@@ -14,7 +14,7 @@ when a grant closes.
 from __future__ import annotations
 
 import calendar
-import uuid
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -275,7 +275,7 @@ def _check_application(app: Application, scheme: Scheme) -> None:
 def _new_id(records: Records, year: int) -> str:
     taken = {g["id"] for g in records.all(TABLE, partition=None)}
     while True:
-        gid = f"g-{year}-{uuid.uuid4().hex[:6]}"
+        gid = f"g-{year}-{secrets.token_hex(8)}"  # 64 random bits: unique across services
         if gid not in taken:
             return gid
 
@@ -437,7 +437,7 @@ def spend(store: Store, ref: str, *, pence: int, item: str, by: dict[str, Any],
                     f"{format_money(spent_pence(grant))} spent).",
                     hint="Record only what the grant paid for; anything over came from "
                          "elsewhere.")
-            line_id = uuid.uuid4().hex[:8]
+            line_id = secrets.token_hex(8)
             line: dict[str, Any] = {
                 "id": line_id, "date": when.isoformat(), "item": item, "pence": pence,
                 "receipt": None, "by": by, "entered_at": now_iso(),
@@ -503,7 +503,7 @@ def add_fund(store: Store, pence: int, source: str, by: dict[str, Any],
                               hint="Add funds once they have been raised.")
     record: dict[str, Any] = {"date": when.isoformat(), "year": when.year, "pence": pence,
                               "source": source, "by": by, "entered_at": now_iso()}
-    record["id"] = f"f-{when.year}-{uuid.uuid4().hex[:6]}"
+    record["id"] = f"f-{when.year}-{secrets.token_hex(8)}"
     store.insert(FUNDS, record, partition=PARTITION)
     return record
 

@@ -117,9 +117,9 @@ class RunEngine:
               measure: str | None = None, feedback: str | None = None,
               clock: Clock | None = None) -> RunEngine:
         now = (clock or _default_clock)()
-        import uuid
+        import secrets
 
-        run_id = f"{now:%Y%m%d}-{uuid.uuid4().hex[:6]}"
+        run_id = f"{now:%Y%m%d}-{secrets.token_hex(8)}"  # 64 random bits: unique across services
         run: dict[str, Any] = {
             "id": run_id, "session_id": session.id, "session_version": session.version,
             "session_title": session.title, "theme": session.theme, "service": service,

@@ -8,16 +8,15 @@ different content is reported as a conflict, never overwritten.
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from coprod_cli.errors import ValidationError
+from coprod_cli.store.backends import prune_backups as prune_backups  # made with backups
 from coprod_cli.store.bundles import Bundle, BundleReader, write_bundle
 from coprod_cli.store.database import AUDIT_TABLE, TABLE, Store
 
@@ -133,28 +132,6 @@ def _merge_files(store: Store, readers: list[BundleReader]) -> MergeResult:
     except _NothingToDo:
         pass
     return result
-
-
-def prune_backups(backups_dir: Path, keep_days: int, today: date | None = None) -> list[Path]:
-    """Remove dated backups older than ``keep_days``; the newest one is always kept."""
-    if not backups_dir.is_dir():
-        return []
-    cutoff = (today or date.today()) - timedelta(days=keep_days)
-    dated = []
-    for folder in backups_dir.iterdir():
-        try:
-            day = date.fromisoformat(folder.name[:10])
-        except ValueError:
-            continue
-        if folder.is_dir():
-            dated.append((folder.name, day, folder))
-    dated.sort()
-    removed = []
-    for _, day, folder in dated[:-1]:
-        if day < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
 
 
 def audit_log(store: Store, limit: int = 50) -> list[dict[str, Any]]:

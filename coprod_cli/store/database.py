@@ -1,53 +1,54 @@
 """The local records store: every person, run, attendance and form coprod saves lives here.
 
-The records are sensitive (health, recovery), so this module's one job is never to lose or
-half-write them. Around TinyDB we add what it lacks (notes/stack.md §1): atomic writes (a crash
-leaves the old file or the new one, never a torn one); a sidecar lock held for a whole
-transaction with a fresh ``TinyDB`` per file, so two terminals never lose each other's writes;
-one file per table per partition (``runs/2026.json``), so a write costs the same after ten years
-as after one; a schema version with migrations; daily backups; owner-only permissions.
+The records are sensitive (health, recovery), so this package's one job is never to lose or
+half-write them. TinyDB alone rewrites a file in place, keeps query caches that go stale when
+another process writes, and knows nothing of transactions, so around it we add: atomic
+writes (a crash leaves the old file or the new one, never a torn one) and commits that land
+all their files or none (:mod:`~coprod_cli.store.journal`); a sidecar lock held for a whole
+transaction with a fresh ``TinyDB`` per file, so two terminals never lose each other's
+writes; one file per table per partition (``runs/2026.json``), so a write costs the same
+after ten years as after one; a schema version with migrations; daily backups; owner-only
+permissions.
 
-Layout: ``root/meta.json``, ``root/store.lock`` (+ ``.owner``), ``root/<table>/<partition>.json``
-and ``root/../backups/YYYY-MM-DD/``. Callers get plain dicts with our own ``"id"``, never
-TinyDB's doc_ids (reused after deletes).
+Layout: ``root/meta.json``, ``root/<table>/<partition>.json``, ``root/.commit.json`` only
+while a commit is being put in place, and beside ``root``: ``store.lock`` (+ ``.owner``) and
+``backups/YYYY-MM-DD/``. Callers get plain dicts with our own ``"id"``, never TinyDB's
+doc_ids (reused after deletes).
+
+This module holds :class:`Transaction` and :class:`Store`; the pieces below them live in
+``storage`` (one file), ``backends`` (disk or memory) and ``journal`` (multi-file changes),
+and the names other modules import from here are re-exported.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import json
-import os
-import re
 import shutil
-import sys
-import tempfile
-import threading
 import uuid
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-from datetime import date, datetime
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-import filelock
-import orjson
-from tinydb import Storage, TinyDB, where
+from tinydb import TinyDB, where
 from tinydb.table import Document, Table
 
-from coprod_cli.errors import NotFoundError, StoreCorruptError, StoreError, StoreLockedError
+from coprod_cli import clock
+from coprod_cli.errors import NotFoundError, StoreCorruptError, StoreError
+from coprod_cli.store.backends import Backend, FileBackend, MemoryBackend
+from coprod_cli.store.journal import recover_swap
+from coprod_cli.store.storage import TABLE, Buffered, Record, check_name, dump_file
+from coprod_cli.store.storage import plain as _plain
+
+__all__ = ["AUDIT_TABLE", "MIGRATIONS", "SCHEMA_VERSION", "TABLE", "Backend", "FileBackend",
+           "MemoryBackend", "Store", "Transaction", "recover_swap"]
 
 SCHEMA_VERSION = 1
 #: Migration to version k, run in order inside one transaction each. They must be idempotent:
 #: a crash between a migration's commit and meta.json's update runs it again.
 MIGRATIONS: dict[int, Callable[[Transaction], None]] = {}
 
-TABLE = "records"  # the one TinyDB table inside every file
 AUDIT_TABLE = "audit"
 AUDIT_MAX_CHANGES = 200  # a merge of thousands is summarised, not listed id by id
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-_UNREAD = object()
 
 
 def _account() -> str:
@@ -61,448 +62,23 @@ def _account() -> str:
 
 
 def _today() -> str:
-    """The local calendar date; a function so tests can move the clock."""
-    return date.today().isoformat()
-
-
-def _check_name(kind: str, name: str) -> str:
-    """Table and partition names become paths, so they must not smuggle in ``..`` or ``/``."""
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise StoreError(f"{name!r} is not a valid {kind} name.",
-                         hint="Use letters, digits, '-' and '_' (up to 64).")
-    return name
-
-
-def _dump_file(data: dict) -> bytes:
-    """A whole file's bytes. orjson is several times faster than the standard library here,
-    which matters when a merge writes a gigabyte; records reach it already checked by
-    ``_plain`` (or parsed from JSON), so its laxer handling of NaN and dates never applies."""
-    return orjson.dumps(data)
-
-
-def _to_json(value: Any) -> str:
-    """Strict JSON: NaN is refused too, because other JSON readers reject it."""
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
-
-
-def _plain(record: Any, table: str) -> dict[str, Any]:
-    """A JSON round-trip copy of ``record``.
-
-    It proves the record can be saved before anything is written, hands back exactly what a
-    later read will return (tuples become lists, int keys strings), and shares no objects
-    with the caller, who may keep mutating theirs.
-    """
-    if not isinstance(record, dict):
-        raise StoreError(f"A {table} record must be a mapping, not {type(record).__name__}.")
-    try:
-        return json.loads(_to_json(record))
-    except (TypeError, ValueError) as exc:
-        raise StoreError(f"Cannot save this {table} record: {exc}.",
-                         hint="Save dates as text (YYYY-MM-DD) and numbers as numbers.") from None
-
-
-def _mkdir_private(path: Path) -> None:
-    if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True)
-        os.chmod(path, 0o700)
-
-
-def _make_folder(folder: Path, records: Path) -> None:
-    """Create a private folder, or say plainly that the records folder cannot be made."""
-    try:
-        _mkdir_private(folder)
-    except OSError as exc:
-        raise StoreError(f"Cannot create the records folder {records} "
-                         f"({exc.strerror or exc}).",
-                         hint="Choose a folder you can write to (--home or COPROD_HOME)."
-                         ) from exc
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename durable: the new directory entry must reach the disk too."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(path: Path, content: str | bytes, *, durable: bool = True) -> None:
-    """Replace ``path`` with ``content`` all at once; mkstemp makes the file 0600."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)  # one write of a ready string: json.dump(f) is twice as slow
-            f.flush()
-            if durable:
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    if durable:
-        _fsync_dir(path.parent)
-
-
-def _parse(raw: bytes, name: str, newest_backup: Callable[[], Path | None]) -> dict | None:
-    """Decode one store file; damage is reported, never repaired or overwritten."""
-    if not raw.strip():
-        return None
-    try:
-        data = orjson.loads(raw)  # strict: NaN, bad UTF-8 and trailing junk are refused
-        if not isinstance(data, dict):
-            raise ValueError("it is not a JSON object")
-    except ValueError as exc:  # includes JSONDecodeError and UnicodeDecodeError
-        detail = (f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
-                  if isinstance(exc, json.JSONDecodeError) else str(exc))
-        backup = newest_backup()
-        where_ = f" The newest backup is {backup}." if backup else " There is no backup yet."
-        raise StoreCorruptError(
-            f"The records file {name} is damaged and cannot be read ({detail}). "
-            f"It has been left exactly as it is.{where_}",
-            hint="Keep a copy of the damaged file, then restore it from a backup or ask for help.",
-        ) from None
-    return data
-
-
-class AtomicJSONStorage(Storage):
-    """TinyDB storage that reads the file fresh every time and replaces it atomically.
-
-    TinyDB's own JSONStorage overwrites in place and tore 4% of files under SIGKILL.
-    """
-
-    def __init__(self, path: Path, newest_backup: Callable[[], Path | None] = lambda: None,
-                 durable: bool = True):
-        self.path = Path(path)
-        self._newest_backup = newest_backup
-        self._durable = durable
-
-    def read(self) -> dict | None:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        return _parse(raw, str(self.path), self._newest_backup)
-
-    def write(self, data: dict) -> None:
-        text = _dump_file(data)  # fails before the disk is touched
-        try:
-            _mkdir_private(self.path.parent)
-            _write_atomic(self.path, text, durable=self._durable)
-        except OSError as exc:  # disk full, read-only folder: the old file is still intact
-            raise StoreError(f"Could not save {self.path}: {exc.strerror or exc}.",
-                             hint="Check there is free disk space and the folder is writable."
-                             ) from exc
-
-
-class _MemoryStorage(Storage):
-    """Keeps JSON *text*, not objects, so serialisation behaves as it does on disk."""
-
-    def __init__(self, files: dict[str, str], name: str) -> None:
-        self._files, self._name = files, name
-
-    def read(self) -> dict | None:
-        text = self._files.get(self._name)
-        return None if text is None else _parse(text.encode(), f"memory:{self._name}",
-                                                lambda: None)
-
-    def write(self, data: dict) -> None:
-        self._files[self._name] = _dump_file(data).decode("utf-8")
-
-
-class _Buffered(Storage):
-    """One file's contents for the length of a transaction.
-
-    TinyDB rewrites the whole file on every change; buffering makes all of a transaction's
-    changes to a file land as one atomic replace if the block succeeds, and none if it fails.
-    """
-
-    def __init__(self, inner: Storage) -> None:
-        self.inner = inner
-        self.data: Any = _UNREAD
-        self.dirty = False
-
-    def read(self) -> dict | None:
-        if self.data is _UNREAD:
-            self.data = self.inner.read()
-        return self.data
-
-    def write(self, data: dict) -> None:
-        self.data, self.dirty = data, True
-
-    def flush(self) -> None:
-        if self.dirty:
-            self.inner.write(self.data)
-            self.dirty = False
-
-
-class Backend(ABC):
-    """Where the files live and how writers take turns; :class:`Store` is the same on both."""
-
-    @abstractmethod
-    def lock(self, timeout: float) -> AbstractContextManager[None]:
-        """Exclusive access for one transaction; :class:`StoreLockedError` after ``timeout``."""
-
-    @abstractmethod
-    def file(self, name: str) -> Storage:
-        """Storage for ``name`` relative to the root, e.g. ``meta.json`` or ``runs/2026.json``."""
-
-    @abstractmethod
-    def partitions(self, table: str) -> list[str]:
-        """The table's partitions that exist, sorted."""
-
-    def recover(self) -> None:
-        """Tidy up after a crash; called under the lock when the store opens."""
-        return None
-
-    @abstractmethod
-    def read_all(self) -> dict[str, bytes]:
-        """Every file's bytes by name (``meta.json``, ``people/all.json``); caller locks."""
-
-    @abstractmethod
-    def replace_all(self, files: dict[str, bytes]) -> None:
-        """Make the files exactly ``files`` (used on a staged copy by restore)."""
-
-    def backup(self, name: str) -> Path | None:
-        """Copy the records into ``backups/<name>`` unless it exists; returns the new folder."""
-        return None
-
-    def newest_backup(self) -> Path | None:
-        return None
-
-
-class FileBackend(Backend):
-    """Files on local disk; the lock is a sidecar ``store.lock`` (``os.replace`` swaps the
-    data files' inodes, so locking them directly would lock nothing)."""
-
-    def __init__(self, root: Path, backups_dir: Path | None = None, *,
-                 staged: bool = False) -> None:
-        self.root = Path(root)
-        self.backups_dir = Path(backups_dir) if backups_dir else self.root.parent / "backups"
-        #: A staged copy (Store.bulk_change): no daily backups of its own, and writes that
-        #: do not wait for the disk, since swap_in syncs the whole copy once.
-        self.staged = staged
-        _make_folder(self.root.parent, self.root)
-        # Beside the folder, not in it: a bulk change swaps the whole folder (see swap_in).
-        self._lock_path = self.root.with_name(self.root.name + ".lock")
-        self._owner = self.root.with_name(self.root.name + ".lock.owner")
-
-    @contextmanager
-    def lock(self, timeout: float) -> Iterator[None]:
-        # A new FileLock each time: a nested transaction then times out instead of silently
-        # re-entering and losing the outer block's buffered writes.
-        lock = filelock.FileLock(self._lock_path, timeout=timeout, mode=0o600,
-                                 poll_interval=0.01)
-        try:
-            lock.acquire()
-        except filelock.Timeout:
-            try:
-                pid, _, command = self._owner.read_text(encoding="utf-8").partition("\n")
-                holder = f" (process {pid}: {command})"
-            except OSError:
-                holder = ""
-            raise StoreLockedError(f"The records are in use by another coprod{holder}. "
-                                   "Wait for it to finish, or close it.") from None
-        try:
-            command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else "?"
-            command = command if len(command) <= 80 else command[:77] + "..."
-            _write_atomic(self._owner, f"{os.getpid()}\n{command}", durable=False)
-            yield
-        finally:
-            lock.release()
-
-    def file(self, name: str) -> Storage:
-        # A staged copy (see Store.bulk_change) is made durable in one step by swap_in.
-        return AtomicJSONStorage(self.root / name, self.newest_backup,
-                                 durable=not self.staged)
-
-    def partitions(self, table: str) -> list[str]:
-        return sorted(p.stem for p in (self.root / table).glob("*.json")
-                      if not p.name.startswith("."))
-
-    def recover(self) -> None:
-        """Finish or undo an interrupted swap, then remove what a killed writer left (temp
-        files, half-made backups); safe because every writer holds the lock."""
-        recover_swap(self.root)
-        _make_folder(self.root, self.root)
-        for tmp in [*self.root.glob(".*.tmp"), *self.root.glob("*/.*.tmp")]:
-            tmp.unlink(missing_ok=True)
-        for partial in self.backups_dir.glob(".partial-*"):
-            shutil.rmtree(partial, ignore_errors=True)
-
-    def backup(self, name: str) -> Path | None:
-        if self.staged:
-            return None
-        target = self.backups_dir / name
-        if target.exists():  # checked first: this runs on every write transaction
-            return None
-        files = [p for p in self._data_files() if p.exists()]
-        if len(files) <= 1:  # no records yet, nothing worth keeping
-            return None
-        try:
-            _mkdir_private(self.backups_dir)
-            partial = Path(tempfile.mkdtemp(prefix=".partial-", dir=self.backups_dir))  # 0700
-            for src in files:
-                dest = partial / src.relative_to(self.root)
-                _mkdir_private(dest.parent)
-                _write_atomic(dest, src.read_bytes())
-            os.rename(partial, target)  # the backup appears whole or not at all
-            _fsync_dir(self.backups_dir)
-        except OSError as exc:
-            raise StoreError(f"Could not back up the records to {self.backups_dir} "
-                             f"({exc.strerror or exc}), so nothing was saved.",
-                             hint="Check there is free disk space and the folder is writable."
-                             ) from exc
-        return target
-
-    def _data_files(self) -> list[Path]:
-        return [self.root / "meta.json", *sorted(self.root.glob("*/[!.]*.json"))]
-
-    def read_all(self) -> dict[str, bytes]:
-        return {p.relative_to(self.root).as_posix(): p.read_bytes()
-                for p in self._data_files() if p.exists()}
-
-    def replace_all(self, files: dict[str, bytes]) -> None:
-        for path in self._data_files():
-            if path.relative_to(self.root).as_posix() not in files:
-                path.unlink(missing_ok=True)
-        for name, data in files.items():
-            target = self.root / name
-            _mkdir_private(target.parent)
-            _write_atomic(target, data)
-
-    def stage(self) -> Path:
-        """A private copy of every record for a bulk change. Files are only ever replaced,
-        never edited in place, so hard links are a safe, instant copy."""
-        staged = _incoming(self.root)
-        shutil.rmtree(staged, ignore_errors=True)
-        _mkdir_private(staged)
-        for src in self.root.rglob("*"):
-            if src.name.startswith(".") or src.suffix != ".json":
-                continue
-            dest = staged / src.relative_to(self.root)
-            _mkdir_private(dest.parent)
-            try:
-                os.link(src, dest)
-            except OSError:
-                shutil.copy2(src, dest)
-        return staged
-
-    def swap_in(self, staged: Path) -> None:
-        """Make ``staged`` the store in one step a crash cannot split: mark it complete, then
-        two renames that ``recover_swap`` finishes if a crash falls between them."""
-        _sync_tree(staged)  # every staged file on disk before the marker says it is complete
-        marker = staged / COMPLETE
-        _write_atomic(marker, "complete")
-        _fsync_dir(staged)
-        recover_swap(self.root)
-
-    def newest_backup(self) -> Path | None:
-        """Newest by name: daily ``YYYY-MM-DD`` sorts before same-day ``...-before-schema-N``,
-        which is always taken later that day (or holds the same records)."""
-        if not self.backups_dir.is_dir():
-            return None
-        names = [p for p in self.backups_dir.iterdir() if p.is_dir() and p.name[:1] != "."]
-        return max(names, key=lambda p: p.name, default=None)
-
-
-COMPLETE = ".complete"
-
-
-def _sync_tree(folder: Path) -> None:
-    """Flush a staged copy to disk: one system-wide sync where there is one, else each file
-    and folder (the staged files were written without waiting, for speed)."""
-    if hasattr(os, "sync"):
-        os.sync()
-        return
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
-    for sub in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
-        _fsync_dir(sub)
-
-
-def _incoming(root: Path) -> Path:
-    return root.with_name(root.name + ".incoming")
-
-
-def _previous(root: Path) -> Path:
-    return root.with_name(root.name + ".previous")
-
-
-def recover_swap(root: Path) -> None:
-    """Bring a store folder to a whole state after a bulk change, whatever was interrupted.
-
-    A staged copy without its completion marker is discarded (the old records stand). A
-    complete one replaces the store: ``root`` -> ``.previous``, ``.incoming`` -> ``root``,
-    then ``.previous`` is removed. Each step is checked, so running this again after a crash
-    at any point finishes the same swap; the caller holds the store's lock.
-    """
-    incoming, previous = _incoming(root), _previous(root)
-    if incoming.exists():
-        if (incoming / COMPLETE).exists():
-            if root.exists() and not previous.exists():
-                os.rename(root, previous)
-            if not root.exists():
-                os.rename(incoming, root)
-                _fsync_dir(root.parent)
-        else:
-            shutil.rmtree(incoming, ignore_errors=True)
-    if root.exists():
-        (root / COMPLETE).unlink(missing_ok=True)
-        if previous.exists():
-            shutil.rmtree(previous, ignore_errors=True)
-    elif previous.exists():  # only possible if someone removed the staged copy by hand
-        os.rename(previous, root)
-
-
-class MemoryBackend(Backend):
-    """A dict of file name to JSON text, for tests and dry runs; no backups."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def lock(self, timeout: float) -> Iterator[None]:
-        if not self._lock.acquire(timeout=timeout):
-            raise StoreLockedError("The records are in use by another task in this coprod. "
-                                   "Wait for it to finish.")
-        try:
-            yield
-        finally:
-            self._lock.release()
-
-    def file(self, name: str) -> Storage:
-        return _MemoryStorage(self.files, name)
-
-    def read_all(self) -> dict[str, bytes]:
-        return {name: text.encode("utf-8") for name, text in self.files.items()}
-
-    def replace_all(self, files: dict[str, bytes]) -> None:
-        self.files.clear()
-        self.files.update({name: data.decode("utf-8") for name, data in files.items()})
-
-    def partitions(self, table: str) -> list[str]:
-        prefix = f"{table}/"
-        return sorted(n[len(prefix):-len(".json")] for n in self.files if n.startswith(prefix))
+    """The local calendar date, from the one clock; a function so tests can move it."""
+    return clock.today().isoformat()
 
 
 class Transaction:
     """Reads and writes on the store while its lock is held (the :class:`Store` takes it).
 
-    Writes are buffered per file and applied when the block ends without an error, each file
-    replaced atomically; a crash between two files can apply one and not the other.
+    Writes are buffered per file and applied when the block ends without an error: every
+    changed file or none, even if the process dies or the disk fills between two of them
+    (the backend's ``write_files``; on disk, :func:`journal.commit_files`).
     """
 
     def __init__(self, backend: Backend, *, writable: bool = True,
                  audit_command: str | None = None) -> None:
         self._backend = backend
         self._writable = writable
-        self._open: dict[tuple[str, str], tuple[TinyDB, _Buffered]] = {}
+        self._open: dict[tuple[str, str], tuple[TinyDB, Buffered]] = {}
         self._ended = False
         self._audit_command = audit_command
         self._changes: list[dict[str, str]] = []
@@ -511,9 +87,9 @@ class Transaction:
     def _table(self, table: str, partition: str) -> Table:
         if self._ended:
             raise StoreError("This transaction has already ended.")
-        key = (_check_name("table", table), _check_name("partition", partition))
+        key = (check_name("table", table), check_name("partition", partition))
         if key not in self._open:  # a fresh TinyDB per file: no stale id or query caches
-            buffered = _Buffered(self._backend.file(f"{table}/{partition}.json"))
+            buffered = Buffered(self._backend.file(f"{table}/{partition}.json"))
             self._open[key] = (TinyDB(storage=lambda: buffered), buffered)
         return self._open[key][0].table(TABLE)
 
@@ -530,9 +106,9 @@ class Transaction:
 
     def partitions(self, table: str) -> list[str]:
         pending = {p for (t, p), (_, buf) in self._open.items() if t == table and buf.dirty}
-        return sorted(set(self._backend.partitions(_check_name("table", table))) | pending)
+        return sorted(set(self._backend.partitions(check_name("table", table))) | pending)
 
-    def insert(self, table: str, record: dict, *, partition: str = "all") -> str:
+    def insert(self, table: str, record: Record, *, partition: str = "all") -> str:
         """Save a new record and return its id; a missing ``"id"`` is set on ``record`` too."""
         plain = _plain(record, table)
         rid = plain.setdefault("id", uuid.uuid4().hex)
@@ -546,7 +122,7 @@ class Transaction:
         self._note(table, "insert", rid)
         return rid
 
-    def insert_many(self, table: str, records: list[dict], *, partition: str = "all",
+    def insert_many(self, table: str, records: list[Record], *, partition: str = "all",
                     checked: bool = False) -> list[str]:
         """Insert many records in one pass over the file (a merge of thousands would be
         quadratic one insert at a time). Every record must carry its own id. ``checked``
@@ -555,7 +131,7 @@ class Transaction:
         self._table(table, partition)  # opens the file (and checks the names)
         buffered = self._open[(table, partition)][1]
         data = buffered.read() or {}
-        rows: dict[str, dict] = data.setdefault(TABLE, {})
+        rows: dict[str, Record] = data.setdefault(TABLE, {})
         existing = {doc["id"] for doc in rows.values()}
         next_id = max(map(int, rows), default=0) + 1
         ids = []
@@ -575,13 +151,14 @@ class Transaction:
             self._open[(table, partition)][0].table(TABLE).clear_cache()
         return ids
 
-    def records_in(self, table: str, partition: str) -> dict[str, dict]:
+    def records_in(self, table: str, partition: str) -> dict[str, Record]:
         """One file's records as held by this transaction, without copying (for bulk work
         such as merges); read them, change them only through insert/update/delete."""
         self._table(table, partition)
-        return (self._open[(table, partition)][1].read() or {}).get(TABLE, {})
+        rows: dict[str, Record] = (self._open[(table, partition)][1].read() or {}).get(TABLE, {})
+        return rows
 
-    def get(self, table: str, id: str, *, partition: str | None = None) -> dict | None:
+    def get(self, table: str, id: str, *, partition: str | None = None) -> Record | None:
         """A copy the caller owns: in a write transaction nested values would otherwise be
         shared with the pending data (a read-only one parsed fresh objects anyway)."""
         found = self._find_one(table, id, partition)
@@ -589,8 +166,8 @@ class Transaction:
             return None
         return copy.deepcopy(dict(found[1])) if self._writable else dict(found[1])
 
-    def update(self, table: str, id: str, changes: dict, *,
-               partition: str | None = None) -> dict:
+    def update(self, table: str, id: str, changes: Record, *,
+               partition: str | None = None) -> Record:
         """Merge ``changes`` into the record's top-level keys and return the new record."""
         plain = _plain(changes, table)
         if plain.get("id", id) != id:
@@ -611,18 +188,18 @@ class Transaction:
         found[0].remove(doc_ids=[found[1].doc_id])
         self._note(table, "delete", id)
 
-    def all(self, table: str, *, partition: str | None = None) -> list[dict]:
+    def all(self, table: str, *, partition: str | None = None) -> list[Record]:
         """Every record, oldest partition first, straight from the parsed files: reports read
         whole tables and must stay near ``json.load`` speed, so no Documents are built."""
         names = [partition] if partition is not None else self.partitions(table)
-        rows: list[dict] = []
+        rows: list[Record] = []
         for name in names:
             self._table(table, name)
             rows.extend((self._open[(table, name)][1].read() or {}).get(TABLE, {}).values())
         return copy.deepcopy(rows) if self._writable else rows
 
-    def find(self, table: str, predicate: Callable[[dict], bool], *,
-             partition: str | None = None) -> list[dict]:
+    def find(self, table: str, predicate: Callable[[Record], bool], *,
+             partition: str | None = None) -> list[Record]:
         return [r for r in self.all(table, partition=partition) if predicate(r)]
 
     def _note(self, table: str, action: str, rid: str) -> None:
@@ -638,7 +215,7 @@ class Transaction:
         records, when, from which computer account. Ids only: no names, answers or notes."""
         if self._audit_command is None or not (self._changes or self._more_changes):
             return
-        now = datetime.now().astimezone()
+        now = clock.now()
         entry = {"id": uuid.uuid4().hex, "at": now.isoformat(timespec="seconds"),
                  "account": _account(), "command": self._audit_command,
                  "changes": self._changes, "more_changes": self._more_changes}
@@ -646,11 +223,17 @@ class Transaction:
 
     def _commit(self) -> None:
         self._audit()
-        dirty = [buf for _, buf in self._open.values() if buf.dirty]
-        if dirty:
-            self._backend.backup(_today())  # before the first write of the day
-        for buf in dirty:
-            buf.flush()
+        changed = {f"{table}/{partition}.json": buf
+                   for (table, partition), (_, buf) in self._open.items() if buf.dirty}
+        if not changed:
+            return
+        # Every file's bytes before the disk is touched, then the day's backup, then one
+        # all-or-nothing write: a failure at any point before it lands saves nothing.
+        data = {name: dump_file(buf.data) for name, buf in changed.items()}
+        self._backend.daily_backup(_today())  # before the first write of the day
+        self._backend.write_files(data)
+        for buf in changed.values():
+            buf.dirty = False
 
     def _close(self) -> None:
         for db, _ in self._open.values():
@@ -668,7 +251,8 @@ def _unique_backup_name(backend: FileBackend, name: str) -> str:
 
 
 class Store:
-    """The records. Each convenience method is one transaction; reads take no lock."""
+    """The records. Each convenience method is one transaction; reads take no lock (only
+    if they find a change decided but not yet wholly in place do they wait to finish it)."""
 
     def __init__(self, backend: Backend, *, lock_timeout: float = 5.0) -> None:
         self.backend = backend
@@ -680,9 +264,12 @@ class Store:
             self._migrate()
 
     @classmethod
-    def open(cls, root: Path, *, lock_timeout: float = 5.0,
-             backups_dir: Path | None = None) -> Store:
-        return cls(FileBackend(root, backups_dir), lock_timeout=lock_timeout)
+    def open(cls, root: Path, *, lock_timeout: float = 5.0, backups_dir: Path | None = None,
+             backup_keep_days: int | None = None) -> Store:
+        """The store in folder ``root``. ``backup_keep_days`` (the user's setting) prunes
+        older dated backups each time a new daily one is made; None keeps them all."""
+        return cls(FileBackend(root, backups_dir, keep_days=backup_keep_days),
+                   lock_timeout=lock_timeout)
 
     @classmethod
     def memory(cls) -> Store:
@@ -690,6 +277,11 @@ class Store:
 
     @contextmanager
     def _run(self, writable: bool = True) -> Iterator[Transaction]:
+        if not writable and self.backend.commit_pending():
+            # A writer is putting a decided change in place (or was killed doing so):
+            # waiting for the lock finishes it, so this read never sees half of it.
+            with self.backend.lock(self.lock_timeout):
+                pass
         tx = Transaction(self.backend, writable=writable, audit_command=self.audit_command)
         try:
             yield tx
@@ -747,18 +339,20 @@ class Store:
                                    lock_timeout=self.lock_timeout)
                     staged.audit_command = self.audit_command
                     yield staged
-                except BaseException:
+                    backend.backup(_unique_backup_name(backend, f"{_today()}-before-{reason}"))
+                except BaseException:  # the block or the backup failed: the copy goes
                     shutil.rmtree(staged_root, ignore_errors=True)
                     raise
-                backend.backup(_unique_backup_name(backend, f"{_today()}-before-{reason}"))
                 backend.swap_in(staged_root)
-            else:
+            elif isinstance(backend, MemoryBackend):
                 memory = MemoryBackend()
-                memory.files = dict(backend.files)  # type: ignore[attr-defined]
+                memory.files = dict(backend.files)
                 staged = Store(memory, lock_timeout=self.lock_timeout)
                 yield staged
-                backend.files.clear()  # type: ignore[attr-defined]
-                backend.files.update(memory.files)  # type: ignore[attr-defined]
+                backend.files.clear()
+                backend.files.update(memory.files)
+            else:
+                raise StoreError(f"A bulk change is not possible on {type(backend).__name__}.")
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -766,16 +360,16 @@ class Store:
         with self.backend.lock(self.lock_timeout), self._run() as tx:
             yield tx
 
-    def insert(self, table: str, record: dict, *, partition: str = "all") -> str:
+    def insert(self, table: str, record: Record, *, partition: str = "all") -> str:
         with self.transaction() as tx:
             return tx.insert(table, record, partition=partition)
 
-    def get(self, table: str, id: str, *, partition: str | None = None) -> dict | None:
+    def get(self, table: str, id: str, *, partition: str | None = None) -> Record | None:
         with self._run(writable=False) as tx:
             return tx.get(table, id, partition=partition)
 
-    def update(self, table: str, id: str, changes: dict, *,
-               partition: str | None = None) -> dict:
+    def update(self, table: str, id: str, changes: Record, *,
+               partition: str | None = None) -> Record:
         with self.transaction() as tx:
             return tx.update(table, id, changes, partition=partition)
 
@@ -783,17 +377,17 @@ class Store:
         with self.transaction() as tx:
             tx.delete(table, id, partition=partition)
 
-    def all(self, table: str, *, partition: str | None = None) -> list[dict]:
+    def all(self, table: str, *, partition: str | None = None) -> list[Record]:
         with self._run(writable=False) as tx:
             return tx.all(table, partition=partition)
 
-    def find(self, table: str, predicate: Callable[[dict], bool], *,
-             partition: str | None = None) -> list[dict]:
+    def find(self, table: str, predicate: Callable[[Record], bool], *,
+             partition: str | None = None) -> list[Record]:
         with self._run(writable=False) as tx:
             return tx.find(table, predicate, partition=partition)
 
     def partitions(self, table: str) -> list[str]:
-        return self.backend.partitions(_check_name("table", table))
+        return self.backend.partitions(check_name("table", table))
 
     def newest_backup(self) -> Path | None:
         return self.backend.newest_backup()
