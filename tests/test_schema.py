@@ -3,19 +3,25 @@ export read it, and a field declared once is covered by all three."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
+from typing import Annotated
 
 import pytest
+from typing_extensions import TypedDict
 
-from coprod_cli import resources
+from coprod_cli import config, resources
 from coprod_cli.demo.records import PROFILES, generate_tables
 from coprod_cli.errors import StoreError
 from coprod_cli.people import privacy
+from coprod_cli.people import register as people
 from coprod_cli.sessions.library import Library
 from coprod_cli.store import schema
 from coprod_cli.store.database import Store
-from coprod_cli.store.schema.declarations import DATE_PATTERN
+from coprod_cli.store.schema.declarations import DATE_PATTERN, Date
 
 GHOST = "0123456789abcdef0123456789abcdef"  # a person id nobody has
 STAMP = "2026-03-01T10:00:00+00:00"
@@ -132,3 +138,72 @@ def test_demo_data_is_checked_against_the_schema(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(schema.InvalidRecords, match=r"demo data was refused.*'role' is "
                                                     r"'admin'"):
         generate_tables(PROFILES["small"], sessions)
+
+
+# -- one declaration covers check, export and forget --------------------------------------
+
+Visitor = TypedDict("Visitor", {"person_id": Annotated[str, schema.Person("visitor")],
+                                "as": str})
+
+
+class Visit(schema.Record):
+    """A table a later feature might add: people nested in a list, and free text."""
+
+    at: Date
+    visitors: list[Visitor]
+    summary: Annotated[str, schema.Text("visit summary")]
+
+
+@pytest.fixture
+def visits() -> Iterator[schema.Table]:
+    with schema.registered(schema.Table("visits", Visit, ("home visit", "home visits"),
+                                        export_heading="Home visits")) as table:
+        yield table
+
+
+def test_a_newly_declared_table_is_checked_exported_and_forgotten(cli, coprod_home: Path,
+                                                                  visits: schema.Table
+                                                                  ) -> None:
+    cli("people", "add", "Ana Jones")
+    cli("people", "add", "Bo")
+    config.ensure_home(coprod_home)
+    store = Store.open(config.store_dir(coprod_home))
+    ana, bo = (people.find_person(store, n)["id"] for n in ("Ana Jones", "Bo"))
+    store.insert("visits", {"id": "v-1", "at": STAMP, "summary": "Ana Jones was cheerful",
+                            "visitors": [{"person_id": bo, "as": "lead"},
+                                         {"person_id": ana, "as": "friend"}]})
+    store.insert("visits", {"id": "v-2", "at": STAMP, "summary": "Bo asked after Ana Jones",
+                            "visitors": [{"person_id": GHOST, "as": "lead"}]})
+
+    checked = cli("data", "check", code=1).text
+    assert "visits (1):\n" in checked
+    assert f"  v-2: its visitor {GHOST} is not on the register  [safe to fix]" in checked
+
+    out = coprod_home.parent / "ana.json"
+    cli("people", "export", "Ana Jones", "--out", str(out))
+    export = json.loads(out.read_text(encoding="utf-8"))
+    assert export["visits"] == [store.get("visits", "v-1")]
+    assert [m["text"] for m in export["mentions"]] == ["Bo asked after Ana Jones"]
+    assert export["mentions"][0]["where"] == "visit summary"
+
+    said = cli("people", "forget", "Ana Jones", "--yes").text
+    assert "in: 2 home visits" in said and "2 notes or comments removed" in said
+    v1, v2 = store.get("visits", "v-1"), store.get("visits", "v-2")
+    assert re.fullmatch(r"anon-[0-9a-f]{12}", v1["visitors"][1]["person_id"])
+    assert v1["visitors"][0] == {"person_id": bo, "as": "lead"}
+    assert v1["summary"] == v2["summary"] == privacy.REMOVED_TEXT
+    assert ana not in json.dumps(store.all("visits")) and "Ana" not in json.dumps(
+        store.all("visits"))
+
+    fixed = cli("data", "check", "--fix").text
+    assert "1 x pseudonymise" in fixed
+    assert re.fullmatch(r"anon-[0-9a-f]{12}",
+                        store.get("visits", "v-2")["visitors"][0]["person_id"])
+
+
+def test_a_record_is_refused_once_its_declared_shape_is_broken(visits: schema.Table) -> None:
+    store = Store.memory()
+    with pytest.raises(schema.InvalidRecords, match=r"'visitors\[0\]\.person_id' should be "
+                                                    r"text, not 7"):
+        store.insert("visits", {"at": STAMP, "summary": "", "visitors": [{"person_id": 7,
+                                                                          "as": "lead"}]})
