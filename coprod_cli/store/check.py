@@ -79,15 +79,16 @@ def _record_problems(spec: schema.Table, found: list[tuple[str, Any]],
         invalid.add(problem.index)
         yield Problem(name, problem.record_id, problem.message,
                       partition=found[problem.index][0])
-    refs = spec.where(schema.Ref)
+    refs, places, rules = spec.where(schema.Ref), spec.people, spec.rules
     for index, (part, record) in enumerate(found):
         if not isinstance(record, dict):
             continue
         rid = _rid(record)
         # a fix saves the record again, which the store refuses while it breaks its table
         fixable = isinstance(record.get("id"), str) and index not in invalid
-        for rule in spec.rules:
-            yield from (Problem(name, rid, message, partition=part) for message in rule(record))
+        for rule in rules:
+            for message in rule(record):
+                yield Problem(name, rid, message, partition=part)
         for located in refs:
             for _, value in schema.spots(record, located.path):
                 if isinstance(value, str) and value not in ids[located.marker.table]:
@@ -98,7 +99,7 @@ def _record_problems(spec: schema.Table, found: list[tuple[str, Any]],
             yield Problem(name, rid, f"is filed under {part} but {spec.partition.label} "
                           f"{record.get(spec.partition.by or '')} is from {home}, so reports "
                           "for that year miss it", partition=part)
-        for located in spec.people:
+        for located in places:
             for _, pid in schema.person_ids(record, located):
                 # None is an anonymous form; a required person that is missing fails the schema
                 if not isinstance(pid, str) or pid in person_ids or is_pseudonym(pid):
