@@ -207,3 +207,22 @@ def test_a_record_is_refused_once_its_declared_shape_is_broken(visits: schema.Ta
                                                     r"text, not 7"):
         store.insert("visits", {"at": STAMP, "summary": "", "visitors": [{"person_id": 7,
                                                                           "as": "lead"}]})
+
+
+def test_forget_stops_cleanly_at_a_record_that_breaks_its_table(cli, coprod_home: Path) -> None:
+    """A hand-edited record that names the person cannot be saved again as it is: forgetting
+    says which, changes nothing, and points at data check."""
+    cli("people", "add", "Ana Jones")
+    config.ensure_home(coprod_home)
+    store = Store.open(config.store_dir(coprod_home))
+    ana = people.find_person(store, "Ana Jones")["id"]
+    grant = {"id": "g-1", "title": "Ana Jones's garden", "coproducers": [
+        {"name": "Ana Jones", "person_id": ana, "role": "volunteer"}]}  # most fields missing
+    storage = store.backend.file("grants/all.json")
+    storage.write({"records": {"1": grant}})
+    before = {p: p.read_bytes() for p in (coprod_home / "store").rglob("*.json")}
+    result = cli("people", "forget", "Ana Jones", "--yes", code=1)
+    assert "Error: Nothing was saved: the grants record g-1 is not valid (has no 'year')." \
+        in result.text
+    assert "'coprod data check' lists every record that breaks its table" in result.text
+    assert {p: p.read_bytes() for p in (coprod_home / "store").rglob("*.json")} == before

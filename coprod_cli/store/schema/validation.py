@@ -164,8 +164,9 @@ def validate(name: str, records: Sequence[Any], *,
     if source is None:
         raise InvalidRecords(f"Nothing was saved: the {where} is not valid ({first.message}).",
                              found, located=listed,
-                             hint="This is a fault in how coprod built the record; please "
-                                  "report it with the command you ran.")
+                             hint="'coprod data check' lists every record that breaks its "
+                                  "table; if coprod itself built this one, please report it "
+                                  "with the command you ran.")
     raise InvalidRecords(
         f"{source[0]} was refused, so nothing was changed: in {source[1]}, the {where} is not "
         f"valid ({first.message}).", found, located=listed,
