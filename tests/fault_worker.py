@@ -12,13 +12,16 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
+
+from scratch_tables import OTHER, SCRATCH, declare
 
 from coprod_cli.store import backups as records
 from coprod_cli.store import database as store
 from coprod_cli.store.database import Store
 from coprod_cli.store.journal import JOURNAL
 
-PAIR = ("left", "right")  # the two tables a ``pairs`` step changes together
+PAIR = (SCRATCH, OTHER)  # the two tables a ``pairs`` step changes together
 
 
 def pair_step(tx: store.Transaction, k: int) -> None:
@@ -43,6 +46,22 @@ def kill_inside_commit(root: Path, point: str) -> None:
 
     os.replace = replace  # type: ignore[assignment]  # this process ends inside it anyway
 
+STAMP = "2026-01-05T10:00:00+00:00"
+
+
+def person(name: str, pad: int = 0) -> dict[str, Any]:
+    """A register entry as people.add_person writes it (``pad`` makes files bigger)."""
+    return {"name": name, "role": "other", "service": "", "consent": None, "prefers": [],
+            "created_at": STAMP, "updated_at": STAMP, "pad": "x" * pad}
+
+
+def attendance(person_id: str, year: int, pad: int = 0) -> dict[str, Any]:
+    """An attendance record as the runner writes it, for a run in ``year``."""
+    return {"run_id": f"{year}0105-abc123", "person_id": person_id, "role": "other",
+            "session_id": "s", "theme": "t", "service": "", "date": f"{year}-01-05",
+            "arrived_at": f"{year}-01-05T10:00:00+00:00", "late": False, "left_at": None,
+            "pad": "y" * pad}
+
 
 def migrate_v2(tx: store.Transaction) -> None:
     """A pretend migration: every person gains a field (idempotent, one file)."""
@@ -59,7 +78,7 @@ def main() -> None:
     if mode == "write":
         s = Store.open(root)
         for i in range(10_000):
-            s.insert("people", {"name": f"w{i:05d}", "pad": "x" * (i % 3000)})
+            s.insert("people", person(f"w{i:05d}", pad=i % 3000))
     elif mode == "merge":
         records.merge(Store.open(root), [Path(extra[0])])
     elif mode == "restore":
@@ -69,6 +88,7 @@ def main() -> None:
     elif mode == "migrate":
         Store.open(root)
     elif mode == "pairs":
+        declare()  # the counters live in the tests' scratch tables
         s = Store.open(root)
         k = (s.get(PAIR[0], "counter", partition="2026") or {"k": 0})["k"]
         while True:
@@ -80,8 +100,9 @@ def main() -> None:
         s = Store.open(root)
         kill_inside_commit(root, extra[0])
         with s.transaction() as tx:
-            tx.insert("people", {"id": "newcomer", "name": "New"})
-            tx.insert("attendance", {"id": "new-visit", "person": "newcomer"}, partition="2026")
+            tx.insert("people", {**person("New"), "id": "newcomer"})
+            tx.insert("attendance", {**attendance("newcomer", 2026), "id": "new-visit"},
+                      partition="2026")
     print("done", flush=True)
 
 

@@ -76,17 +76,20 @@ def build_org(store: Store) -> dict[str, dict]:
     run_session(store, "self-esteem-strengths", "2026-02-10", who["Sam"], who["Ana"],
                 [who["Bo"], who["Dee"]],
                 {ids["Bo"]: {"enjoyed": 5}, ids["Dee"]: {"enjoyed": 4, "help_run": "maybe"}})
-    store.insert("grants", {
+    store.insert("grants", {  # the shape grants.apply writes, with a known id and date
         "id": "g-2026-abc123", "year": 2026, "status": "submitted", "service": "Beech House",
         "title": "Memory garden", "activity": "Ana will plant bulbs with the group",
-        "items": [{"item": "Bulbs", "pence": 1200}], "amount_pence": 1200,
-        "created_at": "2026-03-01T10:00:00+00:00",
-        "created_by": {"name": "Sam", "person_id": ids["Sam"]},
+        "link": {"kind": "theme", "value": "wellbeing"},
         "coproducers": [{"name": "Ana", "person_id": ids["Ana"],
                          "role": "person-using-services"}],
+        "planners_using_services": 1, "items": [{"item": "Bulbs", "pence": 1200}],
+        "amount_pence": 1200, "people_expected": 6, "benefit": "Colour in the spring",
+        "start_date": "2026-04-01", "created_at": "2026-03-01T10:00:00+00:00",
+        "created_by": {"name": "Sam", "person_id": ids["Sam"]},
         "history": [{"status": "submitted", "at": "2026-03-01T10:00:00+00:00",
                      "by": {"name": "Sam", "person_id": ids["Sam"]}}],
-        "decision": None, "conflicts": [], "spending": [], "start_date": "2026-04-01"})
+        "decision": None, "conflicts": [], "spend_by": None, "spending": [], "closure": None,
+        "updated_at": "2026-03-01T10:00:00+00:00"})
     return who
 
 

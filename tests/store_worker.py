@@ -1,7 +1,7 @@
 """A separate process for the store tests: locking and crash safety need real processes.
 
 Usage: ``store_worker.py MODE ROOT [ARGS]``
-  insert ROOT TAG N  print "ready", wait for a line on stdin, insert N people, print "done"
+  insert ROOT TAG N  print "ready", wait for a line on stdin, insert N records, print "done"
   hold ROOT          hold a transaction (the lock) until stdin closes; prints "locked"
   crash ROOT         apply ``step(k)`` for k = 1, 2, ... forever, printing k after each one
 
@@ -14,9 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from scratch_tables import SCRATCH, declare
+
 from coprod_cli.store.database import Store, Transaction
 
-TABLE = "log"
+TABLE = SCRATCH
 BASE = 300  # records present from the start, so every write rewrites a sizeable file
 
 
@@ -52,6 +54,7 @@ def step(tx: Transaction, k: int) -> None:
 
 
 def main(argv: list[str]) -> None:
+    declare()  # this process's tables, as the tests declare theirs
     mode, root = argv[0], Path(argv[1])
     store = Store.open(root)
     if mode == "insert":
@@ -59,7 +62,7 @@ def main(argv: list[str]) -> None:
         print("ready", flush=True)
         sys.stdin.readline()  # start together with the other worker
         for i in range(n):
-            store.insert("people", {"name": f"{tag}-{i}", "tag": tag})
+            store.insert(SCRATCH, {"name": f"{tag}-{i}", "tag": tag})
         print("done", flush=True)
     elif mode == "hold":
         with store.transaction():

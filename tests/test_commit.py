@@ -10,11 +10,12 @@ from __future__ import annotations
 import errno
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from scratch_tables import OTHER, SCRATCH, declared
 
 from coprod_cli import clock, files
 from coprod_cli.errors import StoreCorruptError, StoreError
@@ -25,6 +26,13 @@ from coprod_cli.store.database import Store
 FULL = OSError(errno.ENOSPC, "No space left on device")
 
 
+@pytest.fixture(autouse=True)
+def scratch_tables() -> Iterator[None]:
+    """The store's mechanics, not records' shapes: tables declared with only an id."""
+    with declared():
+        yield
+
+
 def on_disk(root: Path) -> dict[str, bytes]:
     """Every file under the store folder, hidden ones included (leftovers are changes too)."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
@@ -33,8 +41,8 @@ def on_disk(root: Path) -> dict[str, bytes]:
 
 def two_file_change(s: Store) -> None:
     with s.transaction() as tx:
-        tx.insert("people", {"id": "p2", "name": "Bo"})
-        tx.insert("attendance", {"id": "a2", "person": "p2"}, partition="2026")
+        tx.insert(SCRATCH, {"id": "p2", "name": "Bo"})
+        tx.insert(OTHER, {"id": "a2", "person": "p2"}, partition="2026")
 
 
 @pytest.fixture
@@ -42,8 +50,8 @@ def root(tmp_path: Path) -> Path:
     root = tmp_path / "store"
     s = Store.open(root)
     with s.transaction() as tx:
-        tx.insert("people", {"id": "p1", "name": "Ana"})
-        tx.insert("attendance", {"id": "a1", "person": "p1"}, partition="2026")
+        tx.insert(SCRATCH, {"id": "p1", "name": "Ana"})
+        tx.insert(OTHER, {"id": "a1", "person": "p1"}, partition="2026")
     return root
 
 
@@ -62,7 +70,7 @@ def fail_on(monkeypatch: pytest.MonkeyPatch, function: str, when: str) -> Callab
     return lambda: monkeypatch.setattr(files, function, real)
 
 
-@pytest.mark.parametrize("when", ["people", "attendance", journal.JOURNAL])
+@pytest.mark.parametrize("when", [f"/{SCRATCH}/", f"/{OTHER}/", journal.JOURNAL])
 def test_a_failure_before_the_commit_point_saves_nothing_and_says_so(
         root: Path, monkeypatch: pytest.MonkeyPatch, when: str) -> None:
     s = Store.open(root)
@@ -74,8 +82,8 @@ def test_a_failure_before_the_commit_point_saves_nothing_and_says_so(
     assert on_disk(root) == before  # no temp file, no journal, no record
     free_again()
     two_file_change(s)  # the retry lands once, both files
-    assert {p["id"] for p in s.all("people")} == {"p1", "p2"}
-    assert {a["id"] for a in s.all("attendance")} == {"a1", "a2"}
+    assert {p["id"] for p in s.all(SCRATCH)} == {"p1", "p2"}
+    assert {a["id"] for a in s.all(OTHER)} == {"a1", "a2"}
 
 
 def test_a_failure_after_the_commit_point_is_not_reported_and_is_finished(
@@ -96,11 +104,11 @@ def test_a_failure_after_the_commit_point_is_not_reported_and_is_finished(
     two_file_change(s)  # no exception: what did land is not reported as failed
     monkeypatch.setattr(os, "replace", real_replace)
     assert journal.commit_pending(root)
-    people = json.loads((root / "people" / "all.json").read_bytes())["records"]
-    attendance = json.loads((root / "attendance" / "2026.json").read_bytes())["records"]
+    people = json.loads((root / SCRATCH / "all.json").read_bytes())["records"]
+    attendance = json.loads((root / OTHER / "2026.json").read_bytes())["records"]
     assert len(people) + len(attendance) == 3  # on disk: one file renamed, one not yet
-    assert {a["id"] for a in s.all("attendance")} == {"a1", "a2"}  # the read finished it
-    assert {p["id"] for p in s.all("people")} == {"p1", "p2"}
+    assert {a["id"] for a in s.all(OTHER)} == {"a1", "a2"}  # the read finished it
+    assert {p["id"] for p in s.all(SCRATCH)} == {"p1", "p2"}
     assert not journal.commit_pending(root)
     assert not [p for p in root.rglob(".*") if p.is_file()]
 
@@ -108,19 +116,19 @@ def test_a_failure_after_the_commit_point_is_not_reported_and_is_finished(
 def test_a_one_file_commit_costs_what_it_did_no_journal(root: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     s = Store.open(root)
-    s.insert("people", {"id": "p2", "name": "Bo"})  # takes the day's backup
+    s.insert(SCRATCH, {"id": "p2", "name": "Bo"})  # takes the day's backup
     syncs: list[int] = []
     real_fsync = os.fsync
     monkeypatch.setattr(os, "fsync", lambda fd: (syncs.append(fd), real_fsync(fd))[1])
     monkeypatch.setattr(journal, "commit_files", lambda *a, **k: pytest.fail("journal used"))
-    s.insert("people", {"id": "p3", "name": "Cy"})
+    s.insert(SCRATCH, {"id": "p3", "name": "Cy"})
     assert len(syncs) == 2  # the new file, then its folder: as before journals existed
-    assert s.get("people", "p3") == {"id": "p3", "name": "Cy"}
+    assert s.get(SCRATCH, "p3") == {"id": "p3", "name": "Cy"}
 
 
 def test_a_damaged_journal_stops_the_store_and_is_left_alone(root: Path) -> None:
     note = root / journal.JOURNAL
-    note.write_bytes(b'{"replace": [["../../etc/x.tmp", "people/all.json"]]}')
+    note.write_bytes(b'{"replace": [["../../etc/x.tmp", "scratch/all.json"]]}')
     before = on_disk(root)
     with pytest.raises(StoreCorruptError, match="unfinished change"):
         Store.open(root)
@@ -131,9 +139,9 @@ def test_the_memory_backend_lands_both_files_or_neither() -> None:
     s = Store.memory()
     two_file_change(s)
     with pytest.raises(StoreError), s.transaction() as tx:
-        tx.insert("people", {"id": "p9", "name": "Dee"})
-        tx.insert("attendance", {"id": "a2", "person": "p9"}, partition="2026")  # duplicate
-    assert {p["id"] for p in s.all("people")} == {"p2"}
+        tx.insert(SCRATCH, {"id": "p9", "name": "Dee"})
+        tx.insert(OTHER, {"id": "a2", "person": "p9"}, partition="2026")  # duplicate
+    assert {p["id"] for p in s.all(SCRATCH)} == {"p2"}
 
 
 # --- the daily backup before the first write of a day --------------------------------------
@@ -143,7 +151,7 @@ def test_a_daily_backup_that_fails_saves_nothing_and_leaves_no_half_backup(
     monkeypatch.setattr(store_mod, "_today", lambda: "2026-03-01")
     s = Store.open(root)
     before = on_disk(root)
-    free_again = fail_on(monkeypatch, "atomic_write_bytes", "attendance")  # backup's 2nd file
+    free_again = fail_on(monkeypatch, "atomic_write_bytes", f"/{OTHER}/")  # backup's 2nd file
     with pytest.raises(StoreError, match="Could not back up .* so nothing was saved"):
         two_file_change(s)
     assert on_disk(root) == before
@@ -152,7 +160,7 @@ def test_a_daily_backup_that_fails_saves_nothing_and_leaves_no_half_backup(
     two_file_change(s)  # with space again: the backup holds the records before the change
     backup = root.parent / "backups" / "2026-03-01"
     assert on_disk(backup) == before
-    assert {p["id"] for p in s.all("people")} == {"p1", "p2"}
+    assert {p["id"] for p in s.all(SCRATCH)} == {"p1", "p2"}
 
 
 def test_the_cli_says_nothing_was_saved_and_nothing_was(cli, coprod_home: Path,
@@ -182,16 +190,16 @@ def test_old_backups_are_pruned_when_a_daily_backup_is_made_not_on_opening(
         (backups / name).mkdir(parents=True)
     monkeypatch.setattr(store_mod, "_today", lambda: "2026-03-01")
     s = Store.open(tmp_path / "store", backup_keep_days=30)
-    s.insert("people", {"name": "Ana"})  # nothing to back up yet: nothing pruned
-    Store.open(tmp_path / "store", backup_keep_days=30).all("people")
+    s.insert(SCRATCH, {"name": "Ana"})  # nothing to back up yet: nothing pruned
+    Store.open(tmp_path / "store", backup_keep_days=30).all(SCRATCH)
     assert len(list(backups.iterdir())) == 3
-    s.insert("people", {"name": "Bo"})  # the day's backup is made: older than 30 days go
+    s.insert(SCRATCH, {"name": "Bo"})  # the day's backup is made: older than 30 days go
     assert sorted(p.name for p in backups.iterdir()) == ["2026-02-20", "2026-03-01"]
-    s.insert("people", {"name": "Cy"})  # same day: no new backup, nothing more to do
+    s.insert(SCRATCH, {"name": "Cy"})  # same day: no new backup, nothing more to do
     keep_all = Store.open(tmp_path / "store")  # no keep_days: a library user keeps all
     (backups / "2020-01-01").mkdir()
     monkeypatch.setattr(store_mod, "_today", lambda: "2026-06-01")
-    keep_all.insert("people", {"name": "Dee"})
+    keep_all.insert(SCRATCH, {"name": "Dee"})
     assert sorted(p.name for p in backups.iterdir()) == [
         "2020-01-01", "2026-02-20", "2026-03-01", "2026-06-01"]
 

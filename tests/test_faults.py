@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from fault_worker import attendance, person
 
 from coprod_cli.store import backups as records
 from coprod_cli.store import database as store
@@ -43,9 +44,8 @@ def build(root: Path, prefix: str, n: int) -> Store:
     s = Store.open(root)
     with s.transaction() as tx:
         for i in range(n):
-            tx.insert("people", {"name": f"{prefix}{i:04d}", "role": "other",
-                                 "pad": "x" * 200})
-            tx.insert("attendance", {"person": f"{prefix}{i}", "pad": "y" * 100},
+            pid = tx.insert("people", person(f"{prefix}{i:04d}", pad=200))
+            tx.insert("attendance", attendance(pid, 2016 + i % 10, pad=100),
                       partition=str(2016 + i % 10))
     return s
 
@@ -169,10 +169,15 @@ def test_three_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     s = Store.open(root)
     grant = grants.apply(s, application(("Pens", 150)), Scheme())
     grants.decide(s, grant["id"], Scheme(), approve=True, by=PAT, conflict=None)
-    writer = ("import sys; from pathlib import Path; from coprod_cli.store.database import Store\n"
+    writer = ("import json, sys; from pathlib import Path\n"
+              "from coprod_cli.store.database import Store\n"
               "s = Store.open(Path(sys.argv[1]), lock_timeout=30)\n"
               "for i in range(150):\n"
-              "    s.insert(sys.argv[2], {'n': i}, partition='2026')\n")
+              "    s.insert(sys.argv[2], {**json.loads(sys.argv[3]), 'n': i}, partition='2026')\n")
+    form = {"run_id": "20260105-abc123", "person_id": None, "form": "peer-evaluation",
+            "form_version": 1, "answers": {"enjoyed": 4}, "entered": "paper",
+            "session_id": "s", "theme": "t", "service": "", "at": "2026-01-05T10:00:00+00:00"}
+    shapes = {"attendance": attendance("p1", 2026), "feedback": form}
     spender = ("import sys; from pathlib import Path\n"
                "from coprod_cli.grants import scheme as grants\n"
                "from coprod_cli.store.database import Store\n"
@@ -181,7 +186,8 @@ def test_three_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
                "    grants.spend(s, sys.argv[2], pence=1, item=f'pen {i}',\n"
                "                 by={'name': 'Jo', 'person_id': None},\n"
                "                 receipts_dir=Path(sys.argv[1]) / 'receipts')\n")
-    procs = [subprocess.Popen([sys.executable, "-c", writer, str(root), table])
+    procs = [subprocess.Popen([sys.executable, "-c", writer, str(root), table,
+                               json.dumps(shapes[table])])
              for table in ("attendance", "feedback")]
     procs.append(subprocess.Popen([sys.executable, "-c", spender, str(root), grant["id"]]))
     assert [p.wait(timeout=180) for p in procs] == [0, 0, 0]
@@ -243,6 +249,7 @@ def test_kills_at_random_moments_of_two_file_commits_never_split_them(tmp_path: 
     """Each step moves two counters in two files together; after a kill at a random moment
     (recovery on open), they agree, at the step reported done or the one in flight."""
     from fault_worker import PAIR
+    from scratch_tables import declared
 
     def trial(n: int) -> tuple[int, bool]:
         root = tmp_path / f"p{n}" / "store"
@@ -267,7 +274,8 @@ def test_kills_at_random_moments_of_two_file_commits_never_split_them(tmp_path: 
         shutil.rmtree(root.parent)
         return ks[0], mid_commit
 
-    results = parallel(trial)
+    with declared():  # the counters' tables, in this test process too
+        results = parallel(trial)
     print(f"{sum(mid for _, mid in results)} of {len(results)} kills landed after a commit "
           "point, before its files were all in place")
     assert max(k for k, _ in results) > 1

@@ -53,7 +53,10 @@ def test_export_holds_exactly_what_is_held_about_the_person(store: Store) -> Non
             {"where": "run note", "run_id": first, "date": "2026-01-10",
              "session": "Five ways to wellbeing", "text": "Ana is new and was welcomed"},
             {"where": "someone's feedback (went_well)", "run_id": first, "date": "2026-01-10",
-             "session": "Five ways to wellbeing", "text": "ANA made the tea!"}],
+             "session": "Five ways to wellbeing", "text": "ANA made the tea!"},
+            # every free text forget would remove is shown, a grant's as well as a run's
+            {"where": "small grant (activity)", "table": "grants", "id": "g-2026-abc123",
+             "date": "2026-03-01", "text": "Ana will plant bulbs with the group"}],
         "grants": [{"id": "g-2026-abc123", "title": "Memory garden", "service": "Beech House",
                     "status": "submitted", "amount_pence": 1200, "start_date": "2026-04-01",
                     "created_at": "2026-03-01T10:00:00+00:00",

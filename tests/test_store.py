@@ -15,11 +15,13 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from scratch_tables import OTHER, SCRATCH, declared
 
 from coprod_cli.errors import NotFoundError, StoreCorruptError, StoreError, StoreLockedError
 from coprod_cli.store import database as store_mod
@@ -39,6 +41,14 @@ def _load_worker() -> ModuleType:
 
 
 worker = _load_worker()
+
+
+@pytest.fixture(autouse=True)
+def scratch_tables() -> Iterator[None]:
+    """These tests are about keeping records, not their shapes: they use tables declared
+    with an id and nothing else (tests/scratch_tables.py)."""
+    with declared():
+        yield
 
 
 @pytest.fixture(params=["memory", "file"])
@@ -80,85 +90,85 @@ def mode(path: Path) -> int:
 
 def test_insert_assigns_uuid_hex_ids_and_get_returns_plain_copies(store: Store) -> None:
     record = {"name": "Ann", "tags": ["carer"]}
-    rid = store.insert("people", record)
+    rid = store.insert(SCRATCH, record)
     assert len(rid) == 32 and uuid.UUID(hex=rid).hex == rid and uuid.UUID(hex=rid).version == 4
     assert record["id"] == rid  # the caller learns the id too
-    assert store.insert("people", {"name": "Bob"}) != rid
-    got = store.get("people", rid)
+    assert store.insert(SCRATCH, {"name": "Bob"}) != rid
+    got = store.get(SCRATCH, rid)
     assert got == {"name": "Ann", "tags": ["carer"], "id": rid}
     assert type(got) is dict and not hasattr(got, "doc_id")
     got["tags"].append("changed")
     record["tags"].append("changed too")
-    assert store.get("people", rid) == {"name": "Ann", "tags": ["carer"], "id": rid}
-    assert store.insert("people", {"id": "p-1", "name": "Cy"}) == "p-1"
-    assert [type(r) for r in store.all("people")] == [dict, dict, dict]
+    assert store.get(SCRATCH, rid) == {"name": "Ann", "tags": ["carer"], "id": rid}
+    assert store.insert(SCRATCH, {"id": "p-1", "name": "Cy"}) == "p-1"
+    assert [type(r) for r in store.all(SCRATCH)] == [dict, dict, dict]
 
 
 def test_update_merges_and_delete_removes(store: Store) -> None:
-    rid = store.insert("people", {"name": "Ann", "role": "carer", "prefs": {"large_print": True}})
-    new = store.update("people", rid, {"role": "volunteer", "service": "Hafan"})
+    rid = store.insert(SCRATCH, {"name": "Ann", "role": "carer", "prefs": {"large_print": True}})
+    new = store.update(SCRATCH, rid, {"role": "volunteer", "service": "Hafan"})
     assert new == {"id": rid, "name": "Ann", "role": "volunteer", "service": "Hafan",
                    "prefs": {"large_print": True}}
-    assert store.get("people", rid) == new
+    assert store.get(SCRATCH, rid) == new
     with pytest.raises(StoreError):
-        store.update("people", rid, {"id": "other"})
-    store.delete("people", rid)
-    assert store.get("people", rid) is None and store.all("people") == []
+        store.update(SCRATCH, rid, {"id": "other"})
+    store.delete(SCRATCH, rid)
+    assert store.get(SCRATCH, rid) is None and store.all(SCRATCH) == []
 
 
 def test_unknown_ids_raise_not_found(store: Store) -> None:
-    store.insert("people", {"name": "Ann"})
+    store.insert(SCRATCH, {"name": "Ann"})
     with pytest.raises(NotFoundError, match="nope"):
-        store.update("people", "nope", {"name": "X"})
+        store.update(SCRATCH, "nope", {"name": "X"})
     with pytest.raises(NotFoundError):
-        store.delete("people", "nope")
-    assert store.get("people", "nope") is None
+        store.delete(SCRATCH, "nope")
+    assert store.get(SCRATCH, "nope") is None
     assert store.get("nothing", "nope") is None and store.all("nothing") == []
 
 
 def test_duplicate_id_is_refused(store: Store) -> None:
-    store.insert("people", {"id": "p1", "name": "Ann"})
-    before = raw(store, "people")
+    store.insert(SCRATCH, {"id": "p1", "name": "Ann"})
+    before = raw(store, SCRATCH)
     with pytest.raises(StoreError, match="already exists"):
-        store.insert("people", {"id": "p1", "name": "Impostor"})
-    assert raw(store, "people") == before
-    assert store.all("people") == [{"id": "p1", "name": "Ann"}]
+        store.insert(SCRATCH, {"id": "p1", "name": "Impostor"})
+    assert raw(store, SCRATCH) == before
+    assert store.all(SCRATCH) == [{"id": "p1", "name": "Ann"}]
 
 
 @pytest.mark.parametrize("bad", [{"born": date(1990, 5, 1)}, {"score": float("nan")},
                                  {"answers": {1, 2}}, {"x": {(1, 2): "tuple key"}}])
 def test_unsaveable_values_are_refused_before_anything_is_written(store: Store, bad: dict
                                                                   ) -> None:
-    rid = store.insert("people", {"name": "Ann"})
-    before = raw(store, "people")
+    rid = store.insert(SCRATCH, {"name": "Ann"})
+    before = raw(store, SCRATCH)
     with pytest.raises(StoreError, match="Cannot save"):
-        store.insert("people", {"name": "Bob", **bad})
+        store.insert(SCRATCH, {"name": "Bob", **bad})
     with pytest.raises(StoreError, match="Cannot save"):
-        store.update("people", rid, bad)
+        store.update(SCRATCH, rid, bad)
     with pytest.raises(StoreError, match="Cannot save"):
         store.insert("visits", bad)
-    assert raw(store, "people") == before
+    assert raw(store, SCRATCH) == before
     assert raw(store, "visits") is None
 
 
 def test_find_and_partitions(store: Store) -> None:
-    old = store.insert("runs", {"theme": "wellbeing"}, partition="2025")
-    new = store.insert("runs", {"theme": "self-esteem"}, partition="2026")
-    store.insert("runs", {"theme": "wellbeing"}, partition="2026")
-    assert store.partitions("runs") == ["2025", "2026"] and store.partitions("none") == []
-    assert [r["id"] for r in store.all("runs")][:2] == [old, new]  # oldest partition first
-    assert len(store.all("runs", partition="2026")) == 2
-    assert store.get("runs", old)["theme"] == "wellbeing"  # found in an older partition
-    assert store.get("runs", old, partition="2026") is None
-    assert len(store.find("runs", lambda r: r["theme"] == "wellbeing")) == 2
-    assert store.find("runs", lambda r: r["theme"] == "wellbeing", partition="2025") == [
+    old = store.insert(OTHER, {"theme": "wellbeing"}, partition="2025")
+    new = store.insert(OTHER, {"theme": "self-esteem"}, partition="2026")
+    store.insert(OTHER, {"theme": "wellbeing"}, partition="2026")
+    assert store.partitions(OTHER) == ["2025", "2026"] and store.partitions("none") == []
+    assert [r["id"] for r in store.all(OTHER)][:2] == [old, new]  # oldest partition first
+    assert len(store.all(OTHER, partition="2026")) == 2
+    assert store.get(OTHER, old)["theme"] == "wellbeing"  # found in an older partition
+    assert store.get(OTHER, old, partition="2026") is None
+    assert len(store.find(OTHER, lambda r: r["theme"] == "wellbeing")) == 2
+    assert store.find(OTHER, lambda r: r["theme"] == "wellbeing", partition="2025") == [
         {"id": old, "theme": "wellbeing"}]
-    assert store.update("runs", old, {"theme": "x"})["theme"] == "x"
-    assert store.get("runs", old, partition="2025")["theme"] == "x"
+    assert store.update(OTHER, old, {"theme": "x"})["theme"] == "x"
+    assert store.get(OTHER, old, partition="2025")["theme"] == "x"
 
 
-@pytest.mark.parametrize("table, partition", [("../etc", "all"), ("people", "a/b"),
-                                              ("", "all"), ("people", "..")])
+@pytest.mark.parametrize("table, partition", [("../etc", "all"), (SCRATCH, "a/b"),
+                                              ("", "all"), (SCRATCH, "..")])
 def test_names_that_could_escape_the_folder_are_refused(store: Store, table: str,
                                                         partition: str) -> None:
     with pytest.raises(StoreError, match="not a valid"):
@@ -169,53 +179,53 @@ def test_names_that_could_escape_the_folder_are_refused(store: Store, table: str
 
 def test_transaction_sees_its_own_writes_and_lands_them_together(store: Store) -> None:
     with store.transaction() as tx:
-        a = tx.insert("runs", {"n": 1}, partition="2027")
-        tx.update("runs", a, {"n": 2})
-        assert tx.get("runs", a) == {"id": a, "n": 2}
-        assert tx.partitions("runs") == ["2027"]
-        assert store.all("runs") == []  # nothing on disk until the block ends
-    assert store.all("runs") == [{"id": a, "n": 2}]
+        a = tx.insert(OTHER, {"n": 1}, partition="2027")
+        tx.update(OTHER, a, {"n": 2})
+        assert tx.get(OTHER, a) == {"id": a, "n": 2}
+        assert tx.partitions(OTHER) == ["2027"]
+        assert store.all(OTHER) == []  # nothing on disk until the block ends
+    assert store.all(OTHER) == [{"id": a, "n": 2}]
 
 
 def test_failed_transaction_writes_nothing(store: Store) -> None:
-    rid = store.insert("people", {"name": "Ann"})
-    before = raw(store, "people")
+    rid = store.insert(SCRATCH, {"name": "Ann"})
+    before = raw(store, SCRATCH)
     with pytest.raises(RuntimeError), store.transaction() as tx:
-        tx.insert("people", {"name": "Bob"})
-        tx.update("people", rid, {"name": "Changed"})
-        tx.insert("runs", {"n": 1})
+        tx.insert(SCRATCH, {"name": "Bob"})
+        tx.update(SCRATCH, rid, {"name": "Changed"})
+        tx.insert(OTHER, {"n": 1})
         raise RuntimeError("boom")
-    assert raw(store, "people") == before and raw(store, "runs") is None
+    assert raw(store, SCRATCH) == before and raw(store, OTHER) is None
     with pytest.raises(StoreError, match="ended"):
-        tx.all("people")
+        tx.all(SCRATCH)
 
 
 def test_records_read_in_a_transaction_are_copies(store: Store) -> None:
-    rid = store.insert("people", {"name": "Ann", "tags": ["a"]})
+    rid = store.insert(SCRATCH, {"name": "Ann", "tags": ["a"]})
     with store.transaction() as tx:
-        tx.get("people", rid)["tags"].append("leak")
-        tx.all("people")[0]["tags"].append("leak")
-        tx.update("people", rid, {"name": "Ann B"})["tags"].append("leak")
-    assert store.get("people", rid) == {"id": rid, "name": "Ann B", "tags": ["a"]}
+        tx.get(SCRATCH, rid)["tags"].append("leak")
+        tx.all(SCRATCH)[0]["tags"].append("leak")
+        tx.update(SCRATCH, rid, {"name": "Ann B"})["tags"].append("leak")
+    assert store.get(SCRATCH, rid) == {"id": rid, "name": "Ann B", "tags": ["a"]}
 
 
 def test_nested_transaction_times_out_instead_of_interleaving(tmp_path: Path) -> None:
     for s in (Store(MemoryBackend(), lock_timeout=0.1), Store.open(tmp_path, lock_timeout=0.1)):
         with s.transaction(), pytest.raises(StoreLockedError):
-            s.insert("people", {"name": "Ann"})
+            s.insert(SCRATCH, {"name": "Ann"})
 
 
 # --- files on disk -------------------------------------------------------------------------
 
 def test_writing_one_partition_leaves_others_untouched(root: Path) -> None:
     s = Store.open(root)
-    s.insert("attendance", {"person": "p1"}, partition="2025")
-    old = root / "attendance" / "2025.json"
+    s.insert(OTHER, {"person": "p1"}, partition="2025")
+    old = root / OTHER / "2025.json"
     before = (old.read_bytes(), old.stat().st_mtime_ns, old.stat().st_ino)
     time.sleep(0.01)
-    rid = s.insert("attendance", {"person": "p2"}, partition="2026")
-    s.update("attendance", rid, {"person": "p3"})
-    s.delete("attendance", rid, partition="2026")
+    rid = s.insert(OTHER, {"person": "p2"}, partition="2026")
+    s.update(OTHER, rid, {"person": "p3"})
+    s.delete(OTHER, rid, partition="2026")
     assert (old.read_bytes(), old.stat().st_mtime_ns, old.stat().st_ino) == before
 
 
@@ -224,7 +234,7 @@ def test_write_fsyncs_the_temp_file_before_replace_and_the_folder_after(
         root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A SIGKILL cannot show a missing fsync (the page cache survives it); a power cut would."""
     s = Store.open(root)
-    s.insert("people", {"name": "Ann"})
+    s.insert(SCRATCH, {"name": "Ann"})
     events: list[tuple[str, str]] = []
     real_fsync, real_replace = os.fsync, os.replace
 
@@ -238,8 +248,8 @@ def test_write_fsyncs_the_temp_file_before_replace_and_the_folder_after(
 
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "replace", replace)
-    s.insert("people", {"name": "Bob"})
-    folder = root / "people"
+    s.insert(SCRATCH, {"name": "Bob"})
+    folder = root / SCRATCH
     i = events.index(("replace", str(folder / "all.json")))
     assert events[i - 1][0] == "fsync" and events[i - 1][1].startswith(f"{folder}/.all.json.")
     assert events[i + 1] == ("fsync", str(folder))
@@ -249,8 +259,8 @@ def test_folders_are_0700_and_files_0600_whatever_the_umask(tmp_path: Path) -> N
     previous = os.umask(0)
     try:
         s = Store.open(tmp_path / "home" / "store")
-        s.insert("people", {"name": "Ann"})
-        s.insert("people", {"name": "Bob"})  # second write of the day: backs up the first
+        s.insert(SCRATCH, {"name": "Ann"})
+        s.insert(SCRATCH, {"name": "Bob"})  # second write of the day: backs up the first
     finally:
         os.umask(previous)
     folders = [p for p in tmp_path.rglob("*") if p.is_dir() and p.name != "home"]
@@ -262,35 +272,35 @@ def test_folders_are_0700_and_files_0600_whatever_the_umask(tmp_path: Path) -> N
 
 
 def test_corrupt_file_is_named_and_never_overwritten(store: Store) -> None:
-    store.insert("people", {"name": "Ann"})
+    store.insert(SCRATCH, {"name": "Ann"})
     if isinstance(store.backend, MemoryBackend):
-        name = "memory:people/all.json"
-        store.backend.files["people/all.json"] = '{"records": {"1": {"na'
+        name = f"memory:{SCRATCH}/all.json"
+        store.backend.files[f"{SCRATCH}/all.json"] = '{"records": {"1": {"na'
     else:
-        path = store.backend.root / "people" / "all.json"  # type: ignore[attr-defined]
+        path = store.backend.root / SCRATCH / "all.json"  # type: ignore[attr-defined]
         name = str(path)
         path.write_bytes(path.read_bytes()[:-9])
-    damaged = raw(store, "people")
-    for attempt in (lambda: store.all("people"), lambda: store.get("people", "x"),
-                    lambda: store.insert("people", {"name": "Bob"}),
-                    lambda: store.update("people", "x", {"name": "Bob"})):
+    damaged = raw(store, SCRATCH)
+    for attempt in (lambda: store.all(SCRATCH), lambda: store.get(SCRATCH, "x"),
+                    lambda: store.insert(SCRATCH, {"name": "Bob"}),
+                    lambda: store.update(SCRATCH, "x", {"name": "Bob"})):
         with pytest.raises(StoreCorruptError) as caught:
             attempt()
         assert name in caught.value.message and "no backup" in caught.value.message
-    assert raw(store, "people") == damaged
-    store.insert("runs", {"n": 1})  # other tables still work
+    assert raw(store, SCRATCH) == damaged
+    store.insert(OTHER, {"n": 1})  # other tables still work
 
 
 def test_corrupt_file_message_names_the_newest_backup(root: Path) -> None:
     s = Store.open(root)
-    s.insert("people", {"name": "Ann"})
-    s.insert("people", {"name": "Bob"})
+    s.insert(SCRATCH, {"name": "Ann"})
+    s.insert(SCRATCH, {"name": "Bob"})
     backup = s.newest_backup()
-    assert backup is not None and (backup / "people" / "all.json").is_file()
-    path = root / "people" / "all.json"
+    assert backup is not None and (backup / SCRATCH / "all.json").is_file()
+    path = root / SCRATCH / "all.json"
     path.write_bytes(b"\xff\xfe not json")
     with pytest.raises(StoreCorruptError) as caught:
-        Store.open(root).all("people")
+        Store.open(root).all(SCRATCH)
     assert str(path) in caught.value.message and str(backup) in caught.value.message
     assert path.read_bytes() == b"\xff\xfe not json"
 
@@ -299,22 +309,22 @@ def test_daily_backup_before_the_first_write_of_each_day(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_mod, "_today", lambda: "2026-03-01")
     s = Store.open(tmp_path / "store", backups_dir=tmp_path / "safe")
-    s.insert("people", {"name": "Ann"})
+    s.insert(SCRATCH, {"name": "Ann"})
     assert s.newest_backup() is None  # nothing to back up before the very first record
 
     def names(backup: Path | None) -> list[str]:
         assert backup is not None
-        data = json.loads((backup / "people" / "all.json").read_text(encoding="utf-8"))
+        data = json.loads((backup / SCRATCH / "all.json").read_text(encoding="utf-8"))
         return sorted(r["name"] for r in data["records"].values())
 
-    s.insert("people", {"name": "Bob"})
+    s.insert(SCRATCH, {"name": "Bob"})
     assert s.newest_backup() == tmp_path / "safe" / "2026-03-01"
-    s.insert("people", {"name": "Cy"})
+    s.insert(SCRATCH, {"name": "Cy"})
     assert names(s.newest_backup()) == ["Ann"]  # same day: not taken again
     monkeypatch.setattr(store_mod, "_today", lambda: "2026-03-02")
-    s.get("people", "x")  # reads do not back up
+    s.get(SCRATCH, "x")  # reads do not back up
     assert s.newest_backup() == tmp_path / "safe" / "2026-03-01"
-    s.insert("people", {"name": "Dee"})
+    s.insert(SCRATCH, {"name": "Dee"})
     assert s.newest_backup() == tmp_path / "safe" / "2026-03-02"
     assert names(s.newest_backup()) == ["Ann", "Bob", "Cy"]
     assert json.loads((tmp_path / "safe" / "2026-03-02" / "meta.json").read_text()) == {
@@ -332,22 +342,22 @@ def test_new_store_records_the_schema_version(store: Store) -> None:
 def test_migration_backs_up_first_and_runs_once(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "store"
-    rid = Store.open(root).insert("people", {"name": "Ann"})
-    backup = tmp_path / "backups" / f"{store_mod._today()}-before-schema-2" / "people" / "all.json"
+    rid = Store.open(root).insert(SCRATCH, {"name": "Ann"})
+    backup = tmp_path / "backups" / f"{store_mod._today()}-before-schema-2" / SCRATCH / "all.json"
     calls: list[int] = []
 
     def to_v2(tx: store_mod.Transaction) -> None:
         assert backup.is_file()  # the backup exists before the migration changes anything
         calls.append(2)
-        for person in tx.all("people"):
-            tx.update("people", person["id"], {"role": "other"})
+        for person in tx.all(SCRATCH):
+            tx.update(SCRATCH, person["id"], {"role": "other"})
 
     monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
     monkeypatch.setattr(store_mod, "MIGRATIONS", {2: to_v2})
     s = Store.open(root)
     assert calls == [2]
     assert s.backend.file("meta.json").read() == {"schema_version": 2}
-    assert s.get("people", rid) == {"id": rid, "name": "Ann", "role": "other"}
+    assert s.get(SCRATCH, rid) == {"id": rid, "name": "Ann", "role": "other"}
     assert list(json.loads(backup.read_text())["records"].values()) == [{"id": rid,
                                                                           "name": "Ann"}]
     Store.open(root)
@@ -355,23 +365,23 @@ def test_migration_backs_up_first_and_runs_once(tmp_path: Path,
 
 
 def test_failed_migration_changes_nothing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    Store.open(root).insert("people", {"name": "Ann"})
-    before = (root / "people" / "all.json").read_bytes()
+    Store.open(root).insert(SCRATCH, {"name": "Ann"})
+    before = (root / SCRATCH / "all.json").read_bytes()
 
     def broken(tx: store_mod.Transaction) -> None:
-        tx.insert("people", {"name": "half"})
+        tx.insert(SCRATCH, {"name": "half"})
         raise RuntimeError("bug in migration")
 
     monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
     monkeypatch.setattr(store_mod, "MIGRATIONS", {2: broken})
     with pytest.raises(RuntimeError):
         Store.open(root)
-    assert (root / "people" / "all.json").read_bytes() == before
+    assert (root / SCRATCH / "all.json").read_bytes() == before
     assert json.loads((root / "meta.json").read_text()) == {"schema_version": 1}
 
 
 def test_store_from_a_newer_coprod_is_refused(root: Path) -> None:
-    Store.open(root).insert("people", {"name": "Ann"})
+    Store.open(root).insert(SCRATCH, {"name": "Ann"})
     (root / "meta.json").write_text('{"schema_version": 99}')
     with pytest.raises(StoreError, match="newer version of coprod") as caught:
         Store.open(root)
@@ -388,13 +398,13 @@ def test_lock_timeout_names_the_process_holding_it(root: Path) -> None:
         assert holder.stdout.readline().strip() == "locked", holder.stderr
         started = time.monotonic()
         with pytest.raises(StoreLockedError) as caught:
-            s.insert("people", {"name": "Ann"})
+            s.insert(SCRATCH, {"name": "Ann"})
         assert time.monotonic() - started >= 0.25
         assert f"process {holder.pid}: store_worker.py hold" in caught.value.message
-        assert s.all("people") == []  # reading needs no lock
+        assert s.all(SCRATCH) == []  # reading needs no lock
     finally:
         holder.communicate(timeout=10)
-    s.insert("people", {"name": "Ann"})  # released when the holder ends
+    s.insert(SCRATCH, {"name": "Ann"})  # released when the holder ends
 
 
 def test_two_processes_inserting_lose_nothing(root: Path) -> None:
@@ -408,9 +418,9 @@ def test_two_processes_inserting_lose_nothing(root: Path) -> None:
         w.stdin.flush()
     results = [w.communicate(timeout=90) for w in workers]
     assert [w.returncode for w in workers] == [0, 0], results
-    people = Store.open(root).all("people")
-    assert len(people) == 400 and len({p["id"] for p in people}) == 400
-    assert sorted(p["name"] for p in people) == sorted(
+    saved = Store.open(root).all(SCRATCH)
+    assert len(saved) == 400 and len({p["id"] for p in saved}) == 400
+    assert sorted(p["name"] for p in saved) == sorted(
         f"{tag}-{i}" for tag in ("a", "b") for i in range(200))
 
 

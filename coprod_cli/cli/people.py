@@ -160,19 +160,11 @@ def edit(
 
 # -- privacy: subject access, erasure, retention -----------------------------------------------
 
-#: How each table's records are described when counting what an erasure changes.
-TABLE_WORDS = {"people": ("register entry", "register entries"),
-               "attendance": ("attendance record", "attendance records"),
-               "feedback": ("feedback form", "feedback forms"),
-               "measures": ("wellbeing answer", "wellbeing answers"),
-               "runs": ("session run", "session runs"),
-               "grants": ("grant record", "grant records"),
-               "grant_funds": ("funds-raised entry", "funds-raised entries")}
-
-
 def _count(n: int, table: str) -> str:
-    one, many = TABLE_WORDS.get(table, (table, table))
-    return f"{n} {one if n == 1 else many}"
+    """``2 feedback forms``: each table's own words, from its declaration."""
+    from coprod_cli.store import schema
+
+    return schema.table(table).count(n)
 
 
 def _render_module() -> Any:

@@ -7,8 +7,7 @@ pence (``coprod_cli.money``); typed answers are read by ``grant_input`` and
 receipt files handled by ``receipts``. Status only moves forward (``NEXT``), and every change that
 depends on a check — "is there money left?" — reads and writes inside one store transaction,
 so two terminals spending at once can never overspend. Funds raised (a donation stall's
-takings) are records in ``grant_funds`` and add to the yearly pot, as does money left unspent
-when a grant closes.
+takings, ``funds.py``) add to the yearly pot, as does money left unspent when a grant closes.
 """
 
 from __future__ import annotations
@@ -18,9 +17,15 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
+
+# Funds raised live in funds.py; the names stay importable from here for callers.
+from coprod_cli.grants.funds import FUNDS as FUNDS
+from coprod_cli.grants.funds import add_fund as add_fund
+from coprod_cli.grants.funds import funds as funds
+from coprod_cli.grants.funds import raised_pence
 from coprod_cli.grants.receipts import Receipt, store_receipt
 from coprod_cli.money import format_money
 from coprod_cli.people import register as people
@@ -29,9 +34,9 @@ if TYPE_CHECKING:
     from coprod_cli.store.database import Store
 
 TABLE = "grants"
-FUNDS = "grant_funds"
 PARTITION = "all"
-STATUSES = ("draft", "submitted", "approved", "rejected", "closed")
+Status = Literal["draft", "submitted", "approved", "rejected", "closed"]
+STATUSES: tuple[str, ...] = get_args(Status)
 #: The only moves a grant can make; nothing ever goes back.
 NEXT: dict[str, tuple[str, ...]] = {
     "draft": ("submitted",), "submitted": ("approved", "rejected"), "approved": ("closed",),
@@ -51,7 +56,7 @@ def now_iso() -> str:
 class Records(Protocol):
     """A :class:`Store` or one of its transactions: both can list a table."""
 
-    def all(self, table: str, *, partition: str | None = None) -> list[dict]: ...
+    def all(self, table: str, *, partition: str | None = None) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -178,8 +183,7 @@ class Totals:
 
 def totals(records: Records, scheme: Scheme, year: int, on: date | None = None) -> Totals:
     result = Totals(year=year, budget_pence=scheme.budget_pence)
-    result.raised_pence = sum(f["pence"] for f in records.all(FUNDS, partition=None)
-                              if f["year"] == year)
+    result.raised_pence = raised_pence(records, year)
     for grant in records.all(TABLE, partition=None):
         if grant["year"] != year:
             continue
@@ -339,7 +343,7 @@ def named_on(grant: dict[str, Any], person: dict[str, Any]) -> str | None:
     """Why ``person`` is part of this application (a conflict of interest), or None."""
     def same(a: dict[str, Any]) -> bool:
         if a.get("person_id") and person.get("person_id"):
-            return a["person_id"] == person["person_id"]
+            return bool(a["person_id"] == person["person_id"])
         return people.name_key(a["name"]) == people.name_key(person["name"])
 
     if same(grant["created_by"]):
@@ -490,25 +494,3 @@ def close(store: Store, ref: str, *, what_happened: str, people_benefited: int,
                               "people_benefited": people_benefited, "learning": learning,
                               "spent_pence": spent_pence(grant), "returned_pence": unspent}
         return tx.update(TABLE, grant["id"], changes, partition=PARTITION)
-
-
-# -- funds raised -------------------------------------------------------------------------
-
-def add_fund(store: Store, pence: int, source: str, by: dict[str, Any],
-             on: date | None = None) -> dict[str, Any]:
-    """Money raised for the pot (a stall's takings); it counts in the year it was raised."""
-    when = on or today()
-    if when > today():
-        raise ValidationError(f"The date {when.isoformat()} is in the future.",
-                              hint="Add funds once they have been raised.")
-    record: dict[str, Any] = {"date": when.isoformat(), "year": when.year, "pence": pence,
-                              "source": source, "by": by, "entered_at": now_iso()}
-    record["id"] = f"f-{when.year}-{secrets.token_hex(8)}"
-    store.insert(FUNDS, record, partition=PARTITION)
-    return record
-
-
-def funds(records: Records, year: int | None = None) -> list[dict[str, Any]]:
-    rows = records.all(FUNDS, partition=None)
-    return sorted((f for f in rows if year is None or f["year"] == year),
-                  key=lambda f: (f["date"], f["entered_at"]))

@@ -7,6 +7,10 @@ random pseudonym that is stored nowhere else: attendance, answers and facilitati
 anonymous counts, so unique and returning people, ratings and before/after pairs in reports
 do not move. Free text that names them is replaced. The erasure itself is recorded with
 counts only: no name, no id, no pseudonym.
+
+Which fields refer to a person, and which free text may name one, is read from the declared
+schema (``coprod_cli.store.schema``): forgetting and subject access cover every table and
+field declared there, and nothing here lists them again.
 """
 
 from __future__ import annotations
@@ -17,35 +21,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from coprod_cli.errors import ValidationError
-from coprod_cli.grants import scheme as grants
+from coprod_cli.grants.scheme import TABLE as GRANTS
 from coprod_cli.people import register as people
 from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS
+from coprod_cli.store import schema
 
 if TYPE_CHECKING:
     from coprod_cli.store.database import Store
 
-ERASURES = "erasures"
+ERASURES = "erasures"  # the table of erasure records, declared in the schema
 ANON_PREFIX = "anon-"
 REMOVED_TEXT = "[removed: named a person who asked to be forgotten]"
 REMOVED_NAME = "[removed]"
-#: Free-text answers on feedback forms; the ones reports quote as "voices".
-COMMENT_KEYS = ("went_well", "even_better")
-#: Free-text fields in a grant (or a nested part of it) that may name someone.
-GRANT_TEXT_KEYS = frozenset({"title", "activity", "benefit", "what_happened", "learning",
-                             "reason", "conflict", "item", "source"})
-#: Tables whose records carry one ``person_id``, in the order counts are shown.
-PERSON_TABLES = (ATTENDANCE, FEEDBACK, MEASURES)
 
 ABOUT_EXPORT = (
     "This file holds everything coprod has recorded about one person, for a subject access "
     "request under UK GDPR. 'person' is their entry on the register. 'attendance' lists the "
     "sessions they came to, 'feedback_given' and 'measures_given' the forms and wellbeing "
-    "answers they gave, and 'runs_facilitated' the sessions they helped lead. 'mentions' are "
-    "notes and comments by others that use their name (who wrote them is left out). 'grants' "
-    "and 'funds_added' are small-grant records that name them. Dates are year-month-day.")
+    "answers they gave, and 'runs_facilitated' the sessions they helped lead. 'grants' and "
+    "'funds_added' are small-grant records that name them. 'mentions' are notes, comments and "
+    "other free text that use their name (who wrote them is left out). Dates are "
+    "year-month-day.")
 
 
 class Records(Protocol):
@@ -53,7 +52,7 @@ class Records(Protocol):
 
     def partitions(self, table: str) -> list[str]: ...
 
-    def all(self, table: str, *, partition: str | None = None) -> list[dict]: ...
+    def all(self, table: str, *, partition: str | None = None) -> list[dict[str, Any]]: ...
 
 
 def new_pseudonym() -> str:
@@ -90,94 +89,155 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+# -- what the declarations say about one person ----------------------------------------------
+
+def _value_at(record: Any, at: schema.Where) -> Any:
+    for step in at:
+        record = record[step]
+    return record
+
+
+def _places(spec: schema.Table, record: dict[str, Any], pid: str) -> list[schema.Where]:
+    """Where ``record`` refers to person ``pid``: each declared place holding their id (for
+    a named person, the place of the ``{"name", "person_id"}`` itself)."""
+    return [at for located in spec.people for at, value in schema.person_ids(record, located)
+            if value == pid]
+
+
+def _run_id(spec: schema.Table, record: dict[str, Any]) -> Any:
+    """The run a record belongs to: a run itself, or the run a declared reference names."""
+    if spec.name == RUNS:
+        return record.get("id")
+    for located in spec.where(schema.Ref):
+        if located.marker.table == RUNS:
+            return next((v for _, v in schema.spots(record, located.path)), None)
+    return None
+
+
+def _person_tables() -> list[schema.Table]:
+    """Tables that can refer to someone, in declaration order; the register itself aside."""
+    return [t for t in schema.tables() if t.people and t.name != people.TABLE]
+
+
 # -- subject access ---------------------------------------------------------------------------
 
-def _references(value: Any, person_id: str, path: str = "") -> Iterator[tuple[str, Any]]:
-    """Where in a grant ``person_id`` appears, with the entry that holds it: a history line,
-    a spend line, the decision, rather than just the bare ``{"name", "person_id"}``."""
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            here = f"{path}.{key}" if path else key
-            if isinstance(inner, dict) and inner.get("person_id") == person_id:
-                yield here, (value if key == "by" and path else inner)
-            else:
-                yield from _references(inner, person_id, here)
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            here = f"{path}[{index}]"
-            if isinstance(inner, dict) and inner.get("person_id") == person_id:
-                yield here, inner
-            else:
-                yield from _references(inner, person_id, here)
+class _Runs:
+    """The runs, for giving a record its session's date and title."""
+
+    def __init__(self, store: Records) -> None:
+        self.by_id = {r["id"]: r for _, r in rows(store, RUNS)}
+
+    def when(self, run_id: Any) -> str:
+        run = self.by_id.get(run_id)
+        return str(run["started_at"][:10]) if run else ""
+
+    def title(self, run_id: Any) -> str:
+        run = self.by_id.get(run_id)
+        return str(run["session_title"]) if run else "(run not found)"
+
+
+#: Records that refer to the person, each with the places it does.
+Found: TypeAlias = "list[tuple[dict[str, Any], list[schema.Where]]]"
+
+
+def _facilitated(found: Found, runs: _Runs) -> list[dict[str, Any]]:
+    """Runs they helped lead. Their feedback sign-off is left out: the forms themselves are
+    in ``feedback_given``. Any other place a run names them is listed with that place."""
+    out = []
+    for run, places in found:
+        for at in places:
+            if at[0] == "feedback_done":
+                continue
+            role = run["facilitators"][at[1]]["as"] if at[0] == "facilitators" \
+                else schema.place(at)
+            out.append({"run_id": run["id"], "date": runs.when(run["id"]),
+                        "session": run["session_title"], "service": run["service"],
+                        "as": role})
+    return sorted(out, key=lambda r: (r["date"], r["run_id"]))
+
+
+def _named_in(found: Found, _: _Runs) -> list[dict[str, Any]]:
+    """Grants that name them, with each entry that does (a history line, a spend line, the
+    decision) rather than just the bare name and id."""
+    out = []
+    for grant, places in found:
+        refs = [{"where": schema.place(at),
+                 "entry": _value_at(grant, at[:-1] if at[-1] == "by" and len(at) > 1 else at)}
+                for at in places]
+        out.append({key: grant.get(key) for key in (
+            "id", "title", "service", "status", "amount_pence", "start_date", "created_at")}
+            | {"named_in": refs})
+    return out
+
+
+def _with_session(found: Found, runs: _Runs) -> list[dict[str, Any]]:
+    return sorted(({**a, "session": runs.title(a["run_id"])} for a, _ in found),
+                  key=lambda a: (a["arrived_at"], a["id"]))
+
+
+def _with_date(found: Found, runs: _Runs) -> list[dict[str, Any]]:
+    return sorted(({**f, "date": runs.when(f["run_id"])} for f, _ in found),
+                  key=lambda f: (f["at"], f["id"]))
+
+
+def _measures(found: Found, runs: _Runs) -> list[dict[str, Any]]:
+    return sorted(({**m, "date": runs.when(m["run_id"])} for m, _ in found),
+                  key=lambda m: (m["at"], m.get("when") != "before", m["id"]))
+
+
+#: How a table's section of the export reads, where plain records would read badly; every
+#: other table that refers to people lists their records as they are. ``True``: the section
+#: holds the whole records, so their free text is not repeated under "mentions".
+PRESENTERS = {ATTENDANCE: (_with_session, True), FEEDBACK: (_with_date, True),
+              MEASURES: (_measures, True), RUNS: (_facilitated, False),
+              GRANTS: (_named_in, False)}
+
+
+def _mentions(store: Records, pattern: re.Pattern[str] | None, runs: _Runs,
+              whole: set[tuple[str, Any]]) -> list[dict[str, Any]]:
+    """Every declared free text, in records not already given whole, that uses their name."""
+    mentions: list[dict[str, Any]] = []
+    if pattern is None:
+        return mentions
+    for spec in schema.tables():
+        texts = spec.where(schema.Text)
+        dated_by = spec.date_field
+        for _, record in rows(store, spec.name) if texts else ():
+            if (spec.name, record.get("id")) in whole:
+                continue
+            run_id = _run_id(spec, record)
+            context: dict[str, Any] = (
+                {"run_id": run_id, "date": runs.when(run_id), "session": runs.title(run_id)}
+                if run_id is not None else
+                {"table": spec.name, "id": record.get("id"),
+                 "date": str(record.get(dated_by) or "")[:10] if dated_by else ""})
+            for located in texts:
+                for at, text in schema.spots(record, located.path):
+                    if names_in(pattern, text):
+                        mentions.append({"where": schema.text_label(located.marker, at),
+                                         **context, "text": text})
+    return sorted(mentions, key=lambda m: (m["date"], m.get("run_id") or m.get("id") or "",
+                                           m["where"]))
 
 
 def subject_access(store: Records, ref: str, *, at: str | None = None) -> dict[str, Any]:
-    """Everything held about one person, as plain data ready to write as JSON."""
+    """Everything held about one person, as plain data ready to write as JSON: one section
+    per table whose declaration can refer to someone, then the free text that names them."""
     person = people.find_person(store, ref)  # type: ignore[arg-type]
     pid = person["id"]
-    pattern = name_pattern(person["name"])
-    runs = {r["id"]: r for _, r in rows(store, RUNS)}
-
-    def when(run_id: str) -> str:
-        run = runs.get(run_id)
-        return run["started_at"][:10] if run else ""
-
-    def title(run_id: str) -> str:
-        run = runs.get(run_id)
-        return run["session_title"] if run else "(run not found)"
-
-    mine = {t: [r for _, r in rows(store, t) if r.get("person_id") == pid]
-            for t in PERSON_TABLES}
-    facilitated = [{"run_id": r["id"], "date": r["started_at"][:10],
-                    "session": r["session_title"], "service": r["service"], "as": f["as"]}
-                   for r in runs.values() for f in r["facilitators"] if f["person_id"] == pid]
-    mentions: list[dict[str, Any]] = []
-    for run in runs.values():
-        for note in run["notes"]:
-            if names_in(pattern, note.get("text")):
-                mentions.append({"where": "run note", "run_id": run["id"],
-                                 "date": run["started_at"][:10],
-                                 "session": run["session_title"], "text": note["text"]})
-        for key, text in (run.get("reflection") or {}).items():
-            if names_in(pattern, text):
-                mentions.append({"where": f"facilitators' reflection ({key})",
-                                 "run_id": run["id"], "date": run["started_at"][:10],
-                                 "session": run["session_title"], "text": text})
-        if names_in(pattern, run.get("end_reason")):
-            mentions.append({"where": "reason the run ended early", "run_id": run["id"],
-                             "date": run["started_at"][:10], "session": run["session_title"],
-                             "text": run["end_reason"]})
-    for form in (f for _, f in rows(store, FEEDBACK) if f.get("person_id") != pid):
-        for key in COMMENT_KEYS:
-            if names_in(pattern, form["answers"].get(key)):
-                mentions.append({"where": f"someone's feedback ({key})",
-                                 "run_id": form["run_id"], "date": when(form["run_id"]),
-                                 "session": title(form["run_id"]),
-                                 "text": form["answers"][key]})
-    named_grants = []
-    for _, grant in rows(store, grants.TABLE):
-        refs = [{"where": where, "entry": entry} for where, entry in _references(grant, pid)]
-        if refs:
-            named_grants.append({key: grant.get(key) for key in (
-                "id", "title", "service", "status", "amount_pence", "start_date",
-                "created_at")} | {"named_in": refs})
-    funds = [f for _, f in rows(store, grants.FUNDS)
-             if (f.get("by") or {}).get("person_id") == pid]
-    return {
-        "about_this_export": ABOUT_EXPORT,
-        "exported_at": at or _now(),
-        "person": person,
-        "attendance": sorted(({**a, "session": title(a["run_id"])} for a in mine[ATTENDANCE]),
-                             key=lambda a: (a["arrived_at"], a["id"])),
-        "feedback_given": sorted(({**f, "date": when(f["run_id"])} for f in mine[FEEDBACK]),
-                                 key=lambda f: (f["at"], f["id"])),
-        "measures_given": sorted(({**m, "date": when(m["run_id"])} for m in mine[MEASURES]),
-                                 key=lambda m: (m["at"], m.get("when") != "before", m["id"])),
-        "runs_facilitated": sorted(facilitated, key=lambda r: (r["date"], r["run_id"])),
-        "mentions": sorted(mentions, key=lambda m: (m["date"], m["run_id"], m["where"])),
-        "grants": named_grants,
-        "funds_added": funds,
-    }
+    runs = _Runs(store)
+    export: dict[str, Any] = {"about_this_export": ABOUT_EXPORT, "exported_at": at or _now(),
+                              "person": person}
+    whole: set[tuple[str, Any]] = set()
+    for spec in _person_tables():
+        found = [(record, places) for _, record in rows(store, spec.name)
+                 if (places := _places(spec, record, pid))]
+        present, is_whole = PRESENTERS.get(spec.name, (None, True))
+        export[spec.section] = present(found, runs) if present else [r for r, _ in found]
+        if is_whole:
+            whole |= {(spec.name, record.get("id")) for record, _ in found}
+    export["mentions"] = _mentions(store, name_pattern(person["name"]), runs, whole)
+    return export
 
 
 def export_counts(export: dict[str, Any]) -> dict[str, int]:
@@ -203,13 +263,9 @@ def export_markdown(export: dict[str, Any], escape: Any) -> str:
     lines = [f"# Records held about {escape(person['name'])}", "",
              escape(export["about_this_export"]), "",
              f"Exported {escape(export['exported_at'])}.", ""]
-    sections = [("Register entry", [person]), ("Sessions attended", export["attendance"]),
-                ("Feedback forms given", export["feedback_given"]),
-                ("Wellbeing answers given", export["measures_given"]),
-                ("Sessions helped to lead", export["runs_facilitated"]),
-                ("Notes and comments that mention them", export["mentions"]),
-                ("Small grants that name them", export["grants"]),
-                ("Funds they added", export["funds_added"])]
+    sections = [(schema.table(people.TABLE).heading, [person])]
+    sections += [(spec.heading, export.get(spec.section, [])) for spec in _person_tables()]
+    sections.append(("Notes and comments that mention them", export["mentions"]))
     for heading, entries in sections:
         lines += [f"## {heading}", ""]
         if not entries:
@@ -239,100 +295,73 @@ class Erasure:
         self.counts[table] = self.counts.get(table, 0) + 1
 
 
-def _scrub_grant(value: Any, person: dict[str, Any], pseudonym: str,
-                 pattern: re.Pattern[str] | None) -> tuple[Any, int]:
-    """A copy of a grant (or part) with the person replaced; returns it and texts removed."""
+def _scrub(spec: schema.Table, record: dict[str, Any], person: dict[str, Any],
+           pseudonym: str, pattern: re.Pattern[str] | None) -> tuple[dict[str, Any], int]:
+    """The record with the person replaced at every place its table declares: their id by
+    the pseudonym, their name (where a name and id are kept together) removed, and each free
+    text that names them removed. Returns the new record and how many texts went."""
     removed = 0
-    if isinstance(value, list):
-        items = []
-        for item in value:
-            new, n = _scrub_grant(item, person, pseudonym, pattern)
-            items.append(new)
-            removed += n
-        return items, removed
-    if not isinstance(value, dict):
-        return value, 0
-    out: dict[str, Any] = {}
-    is_them = "name" in value and "person_id" in value and (
-        value["person_id"] == person["id"] or (
+
+    def swap(value: Any) -> Any:
+        return pseudonym if value == person["id"] else value
+
+    def unname(value: Any) -> Any:
+        if not schema.is_named(value):
+            return value
+        them = value["person_id"] == person["id"] or (
             value["person_id"] is None and isinstance(value["name"], str)
-            and people.name_key(value["name"]) == people.name_key(person["name"])))
-    for key, inner in value.items():
-        if is_them and key == "name":
-            out[key] = REMOVED_NAME
-        elif is_them and key == "person_id":
-            out[key] = pseudonym
-        elif key in GRANT_TEXT_KEYS and names_in(pattern, inner):
-            out[key] = REMOVED_TEXT
+            and people.name_key(value["name"]) == people.name_key(person["name"]))
+        return {**value, "name": REMOVED_NAME, "person_id": pseudonym} if them else value
+
+    def scrub(text: Any) -> Any:
+        nonlocal removed
+        if names_in(pattern, text):
             removed += 1
-        else:
-            out[key], n = _scrub_grant(inner, person, pseudonym, pattern)
-            removed += n
-    return out, removed
+            return REMOVED_TEXT
+        return text
+
+    new = record
+    for located in spec.marked:
+        change = {schema.Person: swap, schema.Named: unname, schema.Text: scrub}.get(
+            type(located.marker))
+        if change is not None:
+            new = schema.rewrite(new, located.path, change)
+    return new, removed
 
 
 def plan_erasure(records: Records, person: dict[str, Any], pseudonym: str) -> Erasure:
-    """Every change forgetting ``person`` makes, computed without writing anything."""
-    pid = person["id"]
+    """Every change forgetting ``person`` makes, computed without writing anything: the
+    register entry goes, and every declared person and free-text field of every table is
+    scrubbed."""
     pattern = name_pattern(person["name"])
     plan = Erasure(person)
     for part, record in rows(records, people.TABLE):
-        if record["id"] == pid:  # the register entry itself is deleted
-            plan.changed(people.TABLE, part, pid, {})
-    for table in PERSON_TABLES:
-        for part, record in rows(records, table):
-            changes: dict[str, Any] = {}
-            if record.get("person_id") == pid:
-                changes["person_id"] = pseudonym
-            answers = record.get("answers")
-            if table == FEEDBACK and isinstance(answers, dict):
-                hits = [k for k in COMMENT_KEYS if names_in(pattern, answers.get(k))]
-                if hits:
-                    changes["answers"] = {**answers, **dict.fromkeys(hits, REMOVED_TEXT)}
-                    plan.texts_removed += len(hits)
+        if record["id"] == person["id"]:  # the register entry itself is deleted
+            plan.changed(people.TABLE, part, person["id"], {})
+    for spec in schema.tables():
+        if spec.name == people.TABLE or not (spec.people or spec.where(schema.Text)):
+            continue
+        for part, record in rows(records, spec.name):
+            scrubbed, removed = _scrub(spec, record, person, pseudonym, pattern)
+            changes = {k: v for k, v in scrubbed.items() if v != record.get(k)}
             if changes:
-                plan.changed(table, part, record["id"], changes)
-    for part, run in rows(records, RUNS):
-        changes = {}
-        if any(f.get("person_id") == pid for f in run.get("facilitators", [])):
-            changes["facilitators"] = [{**f, "person_id": pseudonym}
-                                       if f.get("person_id") == pid else f
-                                       for f in run["facilitators"]]
-        if pid in (run.get("feedback_done") or []):
-            changes["feedback_done"] = [pseudonym if p == pid else p
-                                        for p in run["feedback_done"]]
-        notes = run.get("notes") or []
-        if any(names_in(pattern, n.get("text")) for n in notes):
-            changes["notes"] = [{**n, "text": REMOVED_TEXT}
-                                if names_in(pattern, n.get("text")) else n for n in notes]
-            plan.texts_removed += sum(names_in(pattern, n.get("text")) for n in notes)
-        reflection = run.get("reflection") or {}
-        hits = [k for k, text in reflection.items() if names_in(pattern, text)]
-        if hits:
-            changes["reflection"] = {**reflection, **dict.fromkeys(hits, REMOVED_TEXT)}
-            plan.texts_removed += len(hits)
-        if names_in(pattern, run.get("end_reason")):
-            changes["end_reason"] = REMOVED_TEXT
-            plan.texts_removed += 1
-        if changes:
-            plan.changed(RUNS, part, run["id"], changes)
-    for table in (grants.TABLE, grants.FUNDS):
-        for part, record in rows(records, table):
-            scrubbed, removed = _scrub_grant(record, person, pseudonym, pattern)
-            if scrubbed != record:
-                plan.changed(table, part, record["id"],
-                             {k: v for k, v in scrubbed.items() if v != record.get(k)})
+                plan.changed(spec.name, part, record["id"], changes)
                 plan.texts_removed += removed
     return plan
 
 
 def _unfinished_with(records: Records, pid: str) -> list[str]:
-    """Runs still in progress that the person is part of: a resumed run would look them up."""
-    unfinished = {r["id"]: r for _, r in rows(records, RUNS) if r["status"] == "in-progress"}
-    busy = {rid for rid, r in unfinished.items()
-            if any(f["person_id"] == pid for f in r["facilitators"])}
-    busy |= {a["run_id"] for _, a in rows(records, ATTENDANCE)
-             if a.get("person_id") == pid and a["run_id"] in unfinished}
+    """Runs still in progress that hold a record referring to the person: a resumed run
+    would look them up."""
+    unfinished = {r["id"] for _, r in rows(records, RUNS) if r.get("status") == "in-progress"}
+    if not unfinished:
+        return []
+    busy = set()
+    for spec in _person_tables():
+        for _, record in rows(records, spec.name):
+            run_id = _run_id(spec, record)
+            if run_id in unfinished and _places(spec, record, pid):
+                busy.add(run_id)
     return sorted(busy)
 
 

@@ -77,6 +77,12 @@ class MergeResult:
         return any(n > 0 for n in self.added.values())
 
 
+def _text_or_none(value: Any) -> str | None:
+    """A manifest's own fields are not records, so nothing has checked them: the origin a
+    merge adds to each record must still fit its declaration."""
+    return value if isinstance(value, str) else None
+
+
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return {k: v for k, v in a.items() if k != ORIGIN} == \
         {k: v for k, v in b.items() if k != ORIGIN}
@@ -103,8 +109,9 @@ def merge(store: Store, paths: list[Path]) -> MergeResult:
 def _merge_files(store: Store, readers: list[BundleReader]) -> MergeResult:
     result = MergeResult()
     names = sorted({n for r in readers for n in r.names if not n.startswith(AUDIT_TABLE + "/")})
+    present = [set(r.names) for r in readers]
     origins = [{"service": r.service, "bundle": r.path.name,
-                "exported_at": r.manifest.get("created_at")} for r in readers]
+                "exported_at": _text_or_none(r.manifest.get("created_at"))} for r in readers]
     try:
         with store.bulk_change("merge") as staged:
             for name in names:
@@ -112,10 +119,17 @@ def _merge_files(store: Store, readers: list[BundleReader]) -> MergeResult:
                 with staged.transaction() as tx:
                     by_id = {doc["id"]: doc for doc in tx.records_in(table, partition).values()}
                     new: list[dict[str, Any]] = []
-                    for reader, origin in zip(readers, origins, strict=True):
-                        if name not in reader.names:
+                    for reader, origin, held in zip(readers, origins, present, strict=True):
+                        if name not in held:
                             continue
-                        for rid, record in reader.records(name).items():
+                        records = reader.records(name)
+                        if by_id.keys().isdisjoint(records):  # all new: no look-ups needed
+                            for record in records.values():
+                                record.setdefault(ORIGIN, origin)
+                            by_id.update(records)
+                            new.extend(records.values())
+                            continue
+                        for rid, record in records.items():
                             if rid in by_id:
                                 if _same(by_id[rid], record):
                                     result.unchanged += 1

@@ -26,6 +26,7 @@ import orjson
 from coprod_cli.errors import ValidationError
 from coprod_cli.files import atomic_write_bytes
 from coprod_cli.safezip import SafeZip
+from coprod_cli.store import database, schema
 from coprod_cli.store.database import AUDIT_TABLE, SCHEMA_VERSION, TABLE, Store
 
 FORMAT = "coprod-records"
@@ -100,6 +101,24 @@ def write_tables_bundle(tables: dict[tuple[str, str], list[dict[str, Any]]], out
     return manifest
 
 
+def schema_version_problem(version: Any) -> str | None:
+    """Why records of schema ``version`` cannot be taken in, or None if they can.
+
+    Records are checked against this coprod's declarations, so they must be of its schema
+    version, or of an older one that every migration since can bring up to date.
+    """
+    current = database.SCHEMA_VERSION  # looked up now, like the store's own migrations
+    if not isinstance(version, int) or version < 1:
+        return f"its schema version {version!r} is not one coprod has ever written"
+    if version > current:
+        return (f"it was made by a newer coprod (schema {version}; this one knows up to "
+                f"{current}); upgrade coprod first")
+    if any(v not in database.MIGRATIONS for v in range(version + 1, current + 1)):
+        return (f"it was made by an older coprod (schema {version}) and this one cannot bring "
+                f"its records up to schema {current}")
+    return None
+
+
 def _refuse(path: Path, problem: str) -> ValidationError:
     return ValidationError(f"{path} is not a bundle coprod can use: {problem}.",
                            hint="Ask for a new copy from whoever made it "
@@ -135,9 +154,9 @@ class BundleReader:
         if manifest.get("version") != VERSION:
             raise _refuse(path, f"it is format version {manifest.get('version')!r}; this "
                                 f"coprod reads version {VERSION}")
-        schema = manifest.get("schema_version")
-        if not isinstance(schema, int) or schema > SCHEMA_VERSION:
-            raise _refuse(path, "it was made by a newer coprod; upgrade coprod first")
+        problem = schema_version_problem(manifest.get("schema_version"))
+        if problem:
+            raise _refuse(path, problem)
         listed = manifest.get("files")
         if not isinstance(listed, dict):
             raise _refuse(path, "its manifest lists no files")
@@ -149,6 +168,9 @@ class BundleReader:
             if not match:
                 raise _refuse(path, f"it holds an unexpected file {info.filename!r}")
             name = f"{match[1]}/{match[2]}.json"
+            if not schema.is_declared(match[1]):
+                raise _refuse(path, f"it holds records of a table this coprod does not have "
+                                    f"({match[1]})")
             if not isinstance(listed.get(name), dict):
                 raise _refuse(path, f"{name} is not in its manifest")
             members[name] = info
@@ -199,16 +221,15 @@ def _json(zf: SafeZip, name: str, path: Path) -> Any:
 
 
 def _records(data: bytes, name: str, path: Path) -> dict[str, dict[str, Any]]:
+    """One file's records by id, each checked against its table's declaration (which also
+    proves it is a mapping with an id): a bundle is refused whole, naming the file, the
+    record and the field, before anything is changed."""
     try:
         parsed = orjson.loads(data) if data.strip() else {}
     except ValueError:  # orjson.JSONDecodeError is a ValueError; it refuses bad UTF-8 too
         raise _refuse(path, f"{name} is not valid JSON") from None
     if not isinstance(parsed, dict) or not isinstance(parsed.get(TABLE, {}), dict):
         raise _refuse(path, f"{name} is not a table of records")
-    out: dict[str, dict[str, Any]] = {}
-    for record in parsed.get(TABLE, {}).values():
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
-                or not record["id"]:
-            raise _refuse(path, f"{name} has a record without an id")
-        out[record["id"]] = record
-    return out
+    rows = list(parsed.get(TABLE, {}).values())
+    schema.validate(name.split("/")[0], rows, source=(str(path), f"records/{name}"))
+    return {record["id"]: record for record in rows}

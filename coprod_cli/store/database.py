@@ -34,6 +34,7 @@ from tinydb.table import Document, Table
 
 from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, StoreCorruptError, StoreError
+from coprod_cli.store import schema
 from coprod_cli.store.backends import Backend, FileBackend, MemoryBackend
 from coprod_cli.store.journal import recover_swap
 from coprod_cli.store.storage import TABLE, Buffered, Record, check_name, dump_file
@@ -117,6 +118,7 @@ class Transaction:
         t = self._table(table, partition)
         if t.contains(where("id") == rid):  # this partition only: checking all would grow
             raise StoreError(f"A {table} record with id {rid} already exists.")
+        schema.validate(table, [plain])  # the declared shape, or nothing is written
         t.insert(plain)  # a fresh dict, never a Document (which would carry a doc_id)
         record.setdefault("id", rid)
         self._note(table, "insert", rid)
@@ -126,7 +128,8 @@ class Transaction:
                     checked: bool = False) -> list[str]:
         """Insert many records in one pass over the file (a merge of thousands would be
         quadratic one insert at a time). Every record must carry its own id. ``checked``
-        skips the JSON round trip for records that were just parsed from JSON."""
+        is for records just parsed from JSON and checked against the schema (a bundle
+        reader does both): neither the JSON round trip nor the schema pass is repeated."""
         plain = records if checked else [_plain(r, table) for r in records]
         self._table(table, partition)  # opens the file (and checks the names)
         buffered = self._open[(table, partition)][1]
@@ -141,6 +144,8 @@ class Transaction:
                 raise StoreError(f"A {table} record with id {rid} already exists or has no id.")
             existing.add(rid)
             ids.append(rid)
+        if not checked:  # one pass over the whole list, before any is added
+            schema.validate(table, plain)
         # Appended in TinyDB's own layout ({"records": {"<n>": record}}), without TinyDB's
         # per-call re-keying of the whole table, which made large merges slow.
         for offset, record in enumerate(plain):
@@ -176,6 +181,7 @@ class Transaction:
         if found is None:
             raise NotFoundError(f"There is no {table} record with id {id}.")
         t, doc = found
+        schema.validate(table, [{**doc, **plain}])  # the record as it will be saved
         t.update(plain, doc_ids=[doc.doc_id])
         self._note(table, "update", id)
         return copy.deepcopy({**doc, **plain})
