@@ -415,3 +415,41 @@ def test_html_site_that_cannot_be_swapped_in_keeps_the_old_site(cli, monkeypatch
     cli("toolkit", "build", "--format", "html", "--out", str(site), code=1)
     assert _snapshot(site) == before  # the old site was moved aside, then put back
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+
+
+def _credits(edit):  # noqa: ANN001, ANN202
+    """An edit of credits.json: ``edit`` changes the list of credits in place."""
+    def change(data: bytes) -> bytes:
+        credits = json.loads(data)
+        edit(credits)
+        return json.dumps(credits).encode()
+    return change
+
+
+BAD_CREDITS = {
+    "a dict as a name": (lambda c: c[0].update(name={"first": "Ana"}), "credits[0].name"),
+    "a role of admin<script>": (lambda c: c[0].update(role="admin<script>"), "credits[0].role"),
+    "an escape sequence in a service": (lambda c: c[1].update(service="\x1b]0;pwned\x07"),
+                                        "credits[1].service"),
+    "a number as a part": (lambda c: c[1].update(part=7), "credits[1].part"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CREDITS))
+def test_toolkit_add_refuses_credits_that_break_their_declared_shape(
+        case: str, cli, bundle, monkeypatch, tmp_path: Path) -> None:  # noqa: ANN001
+    """The same rule as a merge: a bundle whose records do not fit the declared schema is
+    refused whole, naming the file, the record and the field, and nothing changes."""
+    edit, field = BAD_CREDITS[case]
+    home = _other_home(monkeypatch, tmp_path, cli)
+    path = _rebuild(bundle, tmp_path / "bad.zip", {"credits.json": _credits(edit)})
+    before = _snapshot(home)
+    result = cli("toolkit", "add", str(path), code=1)
+    first = result.text.splitlines()[0]
+    assert first.startswith("Error: bad.zip was refused, so nothing was changed: in "
+                            "credits.json"), result.text
+    assert "toolkit_contributions record" in first and field in result.text, result.text
+    assert "Hint: Ask the service that shared it" in result.text
+    assert "Traceback" not in result.text and "\x1b" not in result.text
+    assert _snapshot(home) == before
+    assert cli("toolkit", "list").text.count("five-ways-outdoors") == 0

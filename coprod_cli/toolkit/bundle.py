@@ -125,11 +125,14 @@ def _parse_json(data: bytes, name: str, path: Path) -> Any:
 
 
 def _clean_credit(credit: dict[str, Any]) -> dict[str, Any]:
-    """Only the fields a credit has, as short single-line text."""
-    def text(value: Any) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            return None
-        return " ".join(value.split())[:120]
+    """A credit's text on one line (a name typed with a trailing space or a line break reads
+    as the same name). Anything that is not text is passed on unchanged, for ``toolkit add``
+    to refuse against the declared credit shape: a dict as a name is a broken bundle, not
+    an anonymous credit."""
+    def text(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        return " ".join(value.split()) or None
 
     return {"name": text(credit.get("name")), "role": text(credit.get("role")) or "other",
             "service": text(credit.get("service")) or "", "part": text(credit.get("part"))

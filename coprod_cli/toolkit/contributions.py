@@ -21,6 +21,7 @@ from coprod_cli import clock
 from coprod_cli.errors import CoprodError, NotFoundError, UsageError, ValidationError
 from coprod_cli.files import FileGroup
 from coprod_cli.sessions.library import Library, LoadedSession
+from coprod_cli.store import schema
 from coprod_cli.toolkit.bundle import ToolkitBundle, check_bundle_session, read_bundle, refuse
 
 CONTRIBUTIONS = "contributions.json"
@@ -139,6 +140,12 @@ def _add_locked(bundle: ToolkitBundle, root: Path, library: Library, as_id: str 
             "added_by": added_by, "bundle": bundle.path.name, "bundle_sha256": bundle.sha256,
             "credits": bundle.credits, "results": bundle.results, "status": IN_TOOLKIT,
             "replaced_version": replaced}
+        # The declared shape, before anything is written: a bundle's credits are checked
+        # like a merged record (file, record and field named; nothing changes).
+        schema.validate(schema.TOOLKIT_CONTRIBUTIONS, [record],
+                        source=(bundle.path.name, "credits.json and manifest.json"),
+                        hint="Ask the service that shared it to check its credits and "
+                             "share the session again.")
         records.append(record)
         files.write_text(root / CONTRIBUTIONS,
                          json.dumps(records, indent=2, ensure_ascii=False), mode=0o644)

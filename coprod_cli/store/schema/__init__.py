@@ -23,7 +23,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from coprod_cli.store.schema.declarations import AUDIT, ERASURES, Record
+    from coprod_cli.store.schema.declarations import (
+        AUDIT,
+        ERASURES,
+        TOOLKIT_CONTRIBUTIONS,
+        Record,
+    )
     from coprod_cli.store.schema.markers import (
         EACH,
         VALUES,
@@ -66,7 +71,7 @@ __all__ = ["AUDIT", "EACH", "ERASURES", "VALUES", "DateText", "InvalidRecords", 
            "Named", "Partition", "Person", "Record", "RecordProblem", "Ref", "Table", "Text",
            "Unique", "Where", "is_declared", "is_named", "names", "person_ids", "place",
            "problems", "register", "registered", "rewrite", "spots", "table", "tables",
-           "text_label", "unregister", "validate"]
+           "text_label", "unregister", "validate", "TOOLKIT_CONTRIBUTIONS"]
 
 
 def __getattr__(name: str) -> Any:

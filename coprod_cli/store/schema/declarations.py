@@ -321,6 +321,44 @@ class AuditEntry(Record):
     more_changes: int
 
 
+# -- the toolkit's contributions (kept in toolkit/contributions.json, not the store) -------
+
+TOOLKIT_CONTRIBUTIONS = "toolkit_contributions"
+CreditRole = Literal["staff", "volunteer", "person using services", "carer", "other"]
+
+
+class Credit(TypedDict):
+    """Who helped make a shared session, as the bundle carries them: a name only with their
+    consent (otherwise null), their role in words, and their service."""
+
+    name: Annotated[Name | None, Text("a toolkit credit")]
+    role: CreditRole
+    service: Annotated[str, StringConstraints(max_length=120, pattern=rf"^{_PLAIN}*$")]
+    part: Annotated[str, StringConstraints(max_length=120, pattern=rf"^{_PLAIN}*$")]
+
+
+class Contribution(Record):
+    """A session another service shared, as ``toolkit add`` records it."""
+
+    session_id: str
+    version: int
+    title: str
+    theme: str
+    shared_as: str
+    based_on: str | None
+    service: Annotated[str, StringConstraints(max_length=120, pattern=rf"^{_PLAIN}*$")]
+    organisation: Annotated[str, StringConstraints(max_length=200, pattern=rf"^{_PLAIN}*$")]
+    shared_at: str
+    added_at: Date
+    added_by: str
+    bundle: str
+    bundle_sha256: str
+    credits: list[Credit]
+    results: dict[str, Any]
+    status: str
+    replaced_version: int | None
+
+
 # -- rules that need more than a field's type ---------------------------------------------
 
 def _whole(value: Any) -> bool:
@@ -384,5 +422,8 @@ register(Table(FUNDS_TABLE, Fund, ("funds-raised entry", "funds-raised entries")
                export_as="funds_added", export_heading="Funds they added"))
 register(Table(ERASURES, Erasure, ("erasure record", "erasure records"),
                closed_reason="it should keep counts only, never personal data"))
+register(Table(TOOLKIT_CONTRIBUTIONS, Contribution, ("toolkit contribution",
+                                                     "toolkit contributions"),
+               kept_in="toolkit/contributions.json"))
 register(Table(AUDIT, AuditEntry, ("audit entry", "audit entries"), Partition("at", "its time"),
                closed_reason="the audit trail holds record ids only, never names or answers"))

@@ -64,6 +64,10 @@ class Table:
     unique: Unique | None = None
     rules: tuple[Rule, ...] = ()  # table-specific checks for ``data check``, e.g. money
     dated_by: str | None = None  # when a record was made; default: its first date field
+    #: Where the records live: "store" (the records folder), or a file under the home folder
+    #: for records kept beside it (the toolkit's contributions). Only store tables are read
+    #: by ``data check`` and bundles; the others are validated where they are written.
+    kept_in: str = "store"
     node: Node = field(init=False)
     marked: tuple[Located, ...] = field(init=False)
     _adapter: TypeAdapter[list[Any]] | None = field(init=False, default=None)
@@ -137,9 +141,10 @@ def _declared() -> dict[str, Table]:
     return _TABLES
 
 
-def tables() -> list[Table]:
-    """Every declared table, in declaration order (the order counts are shown in)."""
-    return list(_declared().values())
+def tables(*, everywhere: bool = False) -> list[Table]:
+    """Every declared store table, in declaration order (the order counts are shown in);
+    ``everywhere`` adds the tables kept in files beside the store."""
+    return [t for t in _declared().values() if everywhere or t.kept_in == "store"]
 
 
 def names() -> list[str]:

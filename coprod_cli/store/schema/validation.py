@@ -144,12 +144,13 @@ SHOWN = 20  # problems listed with a refusal; the rest are counted
 
 
 def validate(name: str, records: Sequence[Any], *,
-             source: tuple[str, str] | None = None) -> None:
+             source: tuple[str, str] | None = None, hint: str | None = None) -> None:
     """Refuse ``records`` unless every one fits table ``name``'s declaration.
 
     ``source`` is where they came from: a file and the part of it (``("beech.zip",
     "records/people/all.json")``); without it they are records about to be saved. The message
     is one sentence naming the first record and field; every problem is listed with it.
+    ``hint`` replaces the usual advice where the fix lies elsewhere (a shared bundle).
     """
     found = problems(name, records)
     if not found:
@@ -170,5 +171,5 @@ def validate(name: str, records: Sequence[Any], *,
     raise InvalidRecords(
         f"{source[0]} was refused, so nothing was changed: in {source[1]}, the {where} is not "
         f"valid ({first.message}).", found, located=listed,
-        hint="Correct the record where the file was made ('coprod data check' there lists "
-             "every problem), then make the file again.")
+        hint=hint or "Correct the record where the file was made ('coprod data check' there "
+                     "lists every problem), then make the file again.")
