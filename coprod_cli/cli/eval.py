@@ -115,18 +115,19 @@ def summarise(
     from coprod_cli.evaluation.sharing import figures_for
     from coprod_cli.evaluation.summary import Filters
     from coprod_cli.evaluation.summary import summarise as compute
-    from coprod_cli.sessions.forms import load_measure
-
     filters = Filters(_day(date_from, "--from"), _day(date_to, "--to"), service, theme, session)
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise UsageError("--from is after --to.", hint="Swap the two dates.")
-    report = compute(state().store(), filters, _form(), {"ons4": load_measure("ons4",
-                                                                              state().data_folders())})
+    from coprod_cli.evaluation.measures import report_measures
+
+    settings = state().settings()
+    measures, conversions = report_measures(state().data_folders())
+    report = compute(state().store(), filters, _form(), measures, conversions,
+                     min_gap_weeks=settings.outcome_min_gap_weeks)
     if report["reach"]["sessions"] == 0:
         raise NotFoundError(f"There were no sessions for {eval_output.describe_filters(report)}.",
                             hint="Widen the dates or drop a filter; see 'coprod session "
                                  "history'.")
-    settings = state().settings()
     figures = figures_for(report, fmt.value, settings.small_number_threshold)
     if fmt is ReportFormat.table:
         from coprod_cli.cli.eval_table import print_report

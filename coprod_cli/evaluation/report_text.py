@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 from coprod_cli.escape import csv_safe, escape_markdown
+from coprod_cli.evaluation.suppression import Hidden, suppressed_list, to_plain
 from coprod_cli.people.register import ROLE_WORDS
 
 SECTION_TITLES = {
@@ -36,7 +37,9 @@ def fmt(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return f"{value:,.1f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     return str(value)
 
 
@@ -67,30 +70,64 @@ def rows(report: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
             word = q["labels"].get(point, "")
             yield "experience", q["text"], f"{point} {word}".strip(), count
     for measure in report["outcomes"].values():
+        yield "outcomes", measure["title"], "people with a first and latest answer", \
+            measure["people"]
+        yield "outcomes", measure["title"], "mean weeks between first and latest", \
+            measure["mean_gap_weeks"]
         for item in measure["items"].values():
             group = f"{measure['title']}: {item['text']}"
-            yield "outcomes", group, "pairs (n)", item["n"]
-            yield "outcomes", group, "mean before", item["before_mean"]
-            yield "outcomes", group, "mean after", item["after_mean"]
+            yield "outcomes", group, "people (n)", item["n"]
+            yield "outcomes", group, "mean first", item["before_mean"]
+            yield "outcomes", group, "mean latest", item["after_mean"]
             for shift, count in item["band_shift"].items():
-                yield "outcomes", group, f"band {shift}", count
+                yield "outcomes", group, f"people whose band was {shift}", count
+        scored = measure["score"]
+        if scored is not None:
+            group = f"{measure['title']}: score"
+            yield "outcomes", group, "people (n)", scored["n"]
+            yield "outcomes", group, "mean first score", scored["first_mean"]
+            yield "outcomes", group, "mean latest score", scored["latest_mean"]
+            yield "outcomes", group, "mean change", scored["mean_change"]
+            for shift, words in (("better", "people up 3 or more points"),
+                                 ("same", "people within 3 points"),
+                                 ("worse", "people down 3 or more points")):
+                yield "outcomes", group, words, scored["band_shift"][shift]
     voices = report["voices"]
     for key, title in (("went_well", "What went well"), ("even_better", "What could be better")):
         for comment in voices[key]:
             yield "voices", title, "comment", comment
 
 
+SCHEMA_VERSION = 2
+"""The version of the JSON shape (data/schema/report.json); raised when a key changes."""
+
+
 def to_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False)
+    """Numbers stay numbers: a hidden figure is null, and ``suppressed`` lists each one with
+    why ("small": from fewer than ``suppressed_below`` people; "secondary": hidden so that
+    another could not be worked out)."""
+    plain = {"schema": "coprod-effectiveness-report", "schema_version": SCHEMA_VERSION,
+             **to_plain(report), "suppressed_below": report.get("suppressed_below"),
+             "suppressed": suppressed_list(report)}
+    return json.dumps(plain, indent=2, ensure_ascii=False)
 
 
 def to_csv(report: dict[str, Any]) -> str:
+    """One row a figure; ``section`` names the table it belongs to. ``value`` holds only
+    numbers (or a comment's text); a hidden figure has an empty value and says why in
+    ``suppressed``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["section", "group", "measure", "value"])
-    for row in rows(report):
-        writer.writerow([csv_safe(cell if not isinstance(cell, float) else fmt(cell))
-                         for cell in row])
+    writer.writerow(["section", "group", "measure", "value", "suppressed"])
+    for section, group, measure, value in rows(report):
+        note = ""
+        if isinstance(value, Hidden):
+            value, note = "", str(value)
+        elif value is None:
+            value = ""
+        writer.writerow([csv_safe(section), csv_safe(group), csv_safe(measure),
+                         value if isinstance(value, int | float) else csv_safe(str(value)),
+                         note])
     return buffer.getvalue()
 
 
@@ -127,9 +164,10 @@ def to_markdown(report: dict[str, Any], *, organisation: str = "") -> str:
                 for m in report["outcomes"].values():
                     if m["caution"]:
                         out.append("")
-                        out.append(f"Caution: {fmt(m['pairs'])} people answered "
-                                   f"{md_escape(m['title'])} before and after. Changes from "
-                                   "fewer than 30 people can easily be chance.")
+                        out.append(f"Caution: {fmt(m['people'])} people answered "
+                                   f"{md_escape(m['title'])} at least {m['min_gap_weeks']} "
+                                   "weeks apart. Changes from fewer than 30 people can "
+                                   "easily be chance.")
         if sec == "voices":
             if table_open != group:
                 table_open = group
@@ -156,15 +194,16 @@ def to_markdown(report: dict[str, Any], *, organisation: str = "") -> str:
     out.append("")
     out.append("Attendance, feedback and wellbeing answers were recorded with coprod during or "
                "after each session. Ratings are shown as means with the number of answers (n). "
-               "Wellbeing changes compare the same person's answers at the start and end of the "
-               "same session; the four ONS questions are never added together.")
+               "Wellbeing changes compare each person's first answer in the period with their "
+               "latest, by session date, when the two are at least the minimum gap apart; the "
+               "four ONS questions are never added together.")
     threshold = report.get("suppressed_below")
     if threshold:
         out.append("")
         out.append(f"To protect people's privacy, any figure drawn from fewer than {threshold} "
-                   f"people is shown as \"fewer than {threshold}\", and where that could be "
-                   "worked out from a total, one more figure is hidden too. Names in comments are "
-                   "replaced by the person's role.")
+                   f"people is shown as \"fewer than {threshold}\". Where it could be worked "
+                   "out from a total or a mean, more figures are shown as \"hidden\" too. "
+                   "Names in comments are replaced by the person's role.")
     return "\n".join(out) + "\n"
 
 
@@ -235,10 +274,24 @@ def to_report_markdown(report: dict[str, Any], *, organisation: str = "", servic
     out += ["## Outcomes", ""]
     for measure in report["outcomes"].values():
         out += [f"### {md_escape(measure['title'])}", ""]
+        out += [f"{md_escape(fmt(measure['people']))} people answered at least "
+                f"{measure['min_gap_weeks']} weeks apart (on average "
+                f"{md_escape(fmt(measure['mean_gap_weeks']))} weeks between their first and "
+                "latest answers).", ""]
         if measure["caution"]:
-            out += [f"Caution: {md_escape(fmt(measure['pairs']))} people answered before and "
-                    "after. Changes from fewer than 30 people can easily be chance.", ""]
-        out += ["| Question | People | Mean before | Mean after | Better | Same | Worse |",
+            out += [f"Caution: {md_escape(fmt(measure['people']))} people have a first and "
+                    "latest answer. Changes from fewer than 30 people can easily be chance.",
+                    ""]
+        scored = measure["score"]
+        if scored is not None:
+            out += ["| People | Mean first score | Mean latest score | Mean change | "
+                    "Up 3 or more | Within 3 | Down 3 or more |",
+                    "| --- | --- | --- | --- | --- | --- | --- |",
+                    "| " + " | ".join(md_escape(fmt(v)) for v in (
+                        scored["n"], scored["first_mean"], scored["latest_mean"],
+                        scored["mean_change"], *scored["band_shift"].values())) + " |", ""]
+            continue
+        out += ["| Question | People | Mean first | Mean latest | Better | Same | Worse |",
                 "| --- | --- | --- | --- | --- | --- | --- |"]
         for item in measure["items"].values():
             shift = item["band_shift"]
@@ -248,8 +301,8 @@ def to_report_markdown(report: dict[str, Any], *, organisation: str = "", servic
         out += ["", "The questions, as asked:", ""] + [
             f"- {md_escape(i['short'])}: {md_escape(i['text'])}"
             for i in measure["items"].values()] + ["",
-            "Better, same and worse count people whose ONS band moved between the "
-                "start and end of a session (for anxiety, a lower band is better). The four "
+            "Better, same and worse count people whose ONS band moved between their "
+                "first and latest answers (for anxiety, a lower band is better). The four "
                 "questions are never added together.", ""]
     voices = report["voices"]
     out += ["## Voices", ""]
@@ -261,10 +314,11 @@ def to_report_markdown(report: dict[str, Any], *, organisation: str = "", servic
     out += ["## How these figures were made", "",
             "Attendance, feedback and wellbeing answers were recorded with coprod during or "
             "after each session. Ratings are means with the number of answers. Wellbeing "
-            "changes compare the same person's answers at the start and end of the same "
-            "session. Names in comments are replaced by the person's role.", ""]
+            "changes compare each person's first answers in the period with their latest, "
+            "by session date, at least the minimum gap apart. Names in comments are replaced "
+            "by the person's role.", ""]
     if threshold:
         out += [f"To protect people's privacy, any figure from fewer than {threshold} people is "
-                f"shown as \"fewer than {threshold}\", and where it could be worked out from a "
-                "total, one more figure is hidden too.", ""]
+                f"shown as \"fewer than {threshold}\". Where it could be worked out from a "
+                "total or a mean, more figures are shown as \"hidden\" too.", ""]
     return "\n".join(out)

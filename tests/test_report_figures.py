@@ -1,0 +1,187 @@
+"""The effectiveness report's figures against answers worked out independently here, and the
+suppression rules as properties: people, not records; nothing hidden can be worked back."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coprod_cli.evaluation.summary import Filters
+from coprod_cli.evaluation.suppression import Hidden, suppress, suppress_group
+from coprod_cli.people import register as people
+from coprod_cli.store.database import Store
+from tests.test_evaluation import org, report, run  # noqa: F401 (org: a fixture)
+
+
+def two_people_three_runs(store: Store) -> dict[str, dict]:
+    """The issue's case: 2 people (carers) at 3 runs, rating every time, answering ONS4."""
+    who = {n: people.add_person(store, n, r) for n, r in (
+        ("Sam", "staff"), ("Cy", "carer"), ("Di", "carer"))}
+    low = {"satisfied": 2, "worthwhile": 2, "happy": 2, "anxious": 8}
+    high = {"satisfied": 9, "worthwhile": 9, "happy": 9, "anxious": 0}
+    for n, day in enumerate(("2026-01-05", "2026-03-05", "2026-05-05")):
+        feedback = {who[p]["id"]: {"enjoyed": 4 + (n + i) % 2, "went_well": "Lovely group"}
+                    for i, p in enumerate(("Cy", "Di"))}
+        run(store, "wellbeing-five-ways", day, who["Sam"], None, [who["Cy"], who["Di"]],
+            feedback, {who[p]["id"]: (low if n == 0 else high, high) for p in ("Cy", "Di")})
+    return who
+
+
+def test_two_people_hide_every_block_in_every_shareable_format(cli, coprod_home: Path) -> None:
+    two_people_three_runs(Store.open(coprod_home / "store"))
+    private = cli("eval", "summarise").text
+    assert "Attendances" in private and "6" in private  # the facilitator's own screen
+    data = json.loads(cli("eval", "summarise", "--format", "json").output)
+    enjoyed = data["experience"]["questions"]["enjoyed"]
+    assert data["reach"]["people"] is None and data["reach"]["attendances"] is None
+    assert enjoyed["n"] is None and enjoyed["mean"] is None
+    assert set(enjoyed["distribution"].values()) <= {None, 0}
+    ons = data["outcomes"]["ons4"]
+    assert ons["people"] is None
+    for item in ons["items"].values():
+        assert item["before_mean"] is None and item["after_mean"] is None
+        assert set(item["band_shift"].values()) <= {None, 0}
+    assert data["voices"]["went_well"] == [] and data["voices"]["withheld"]
+    carers = data["reach"]["by_role"]["carer"]
+    assert carers["attendances"] is None and carers["people"] is None
+    md = cli("eval", "summarise", "--format", "md").output
+    csv_text = cli("eval", "summarise", "--format", "csv").output
+    assert "Lovely group" not in md + csv_text
+    assert "| Attendances | 6 |" not in md and ",Attendances,6," not in csv_text
+    assert ",Attendances,,fewer than 5" in csv_text
+
+
+def ons(s: int, w: int, h: int, a: int) -> dict[str, int]:
+    return {"satisfied": s, "worthwhile": w, "happy": h, "anxious": a}
+
+
+def band(value: int, anxious: bool) -> int:
+    """ONS's published bands, written out again here rather than read from the measure."""
+    edges = (1, 3, 5, 10) if anxious else (4, 6, 8, 10)
+    return next(n for n, top in enumerate(edges) if value <= top)
+
+
+def test_first_and_latest_pairs_by_hand() -> None:
+    store = Store.memory()
+    lead = people.add_person(store, "Sam", "staff")
+    group = [people.add_person(store, f"P{i}", "person-using-services") for i in range(6)]
+    first = {p["id"]: ons(3 + i % 3, 5, 4, 7 - i) for i, p in enumerate(group)}
+    middle = {p["id"]: ons(6, 6, 6, 4) for p in group}
+    last = {p["id"]: ons(7 + i % 2, 5 + i % 3, 8, 1 + i) for i, p in enumerate(group)}
+    run(store, "wellbeing-five-ways", "2026-01-05", lead, None, group, {},
+        {pid: (first[pid], middle[pid]) for pid in first})
+    run(store, "wellbeing-five-ways", "2026-01-19", lead, None, group[:2], {},
+        {pid: (middle[pid], middle[pid]) for pid in list(first)[:2]})
+    run(store, "wellbeing-five-ways", "2026-03-02", lead, None, group, {},
+        {pid: (middle[pid], last[pid]) for pid in first})
+    ons4 = report(store)["outcomes"]["ons4"]
+    assert ons4["people"] == 6 and ons4["caution"] is True
+    assert ons4["mean_gap_weeks"] == 8.0  # 5 January to 2 March
+    for item in ("satisfied", "worthwhile", "happy", "anxious"):
+        got = ons4["items"][item]
+        befores = [first[p][item] for p in first]
+        afters = [last[p][item] for p in first]
+        assert got["n"] == 6
+        assert got["before_mean"] == round(sum(befores) / 6, 2)
+        assert got["after_mean"] == round(sum(afters) / 6, 2)
+        moves = [(band(a, item == "anxious") - band(b, item == "anxious"))
+                 * (-1 if item == "anxious" else 1) for b, a in zip(befores, afters, strict=True)]
+        assert got["band_shift"] == {"better": sum(m > 0 for m in moves),
+                                     "same": sum(m == 0 for m in moves),
+                                     "worse": sum(m < 0 for m in moves)}
+    # a minimum gap longer than the period leaves nobody paired
+    from coprod_cli.evaluation.summary import summarise
+    from tests.test_evaluation import DATA, load_form, load_measure
+
+    none = summarise(store, Filters(), load_form("peer-evaluation", DATA),
+                     {"ons4": load_measure("ons4", DATA)}, min_gap_weeks=9)
+    assert none["outcomes"]["ons4"]["people"] == 0
+
+
+def test_would_help_uses_latest_session_and_theme_ignores_case(org) -> None:  # noqa: F811
+    from coprod_cli.evaluation.summary import record_forms
+    from tests.test_evaluation import DATA, load_form
+
+    store, who = org
+    runs = sorted(store.all("runs"), key=lambda r: r["started_at"])
+    # Dee said "maybe" at the later session; a paper form typed in afterwards for the
+    # earlier session says "no": the later session's answer stands
+    record_forms(store, runs[0]["id"], load_form("peer-evaluation", DATA),
+                 [(who["Dee"]["id"], {"help_run": "no"})])
+    assert report(store)["coproduction"]["would_help"] == {"maybe": 1, "yes": 1}
+    assert report(store, theme="WELLBEING")["reach"]["sessions"] == 1
+    assert report(store, theme="Self-Esteem")["reach"]["sessions"] == 1
+
+
+# -- suppression as properties ---------------------------------------------------------------
+def possible(cells: dict[str, object], values: dict[str, int], threshold: int
+             ) -> dict[str, set[int]]:
+    """Brute force: every value each hidden cell could take, given what is shown."""
+    total = sum(values.values())
+    hidden_keys = [k for k, v in cells.items() if isinstance(v, Hidden)]
+    rest = total - sum(v for v in cells.values() if isinstance(v, int))
+
+    def allowed(key: str, value: int) -> bool:
+        if cells[key] == f"fewer than {threshold}":
+            return 1 <= value < threshold
+        return value == 0 or value >= threshold
+
+    out: dict[str, set[int]] = {k: set() for k in hidden_keys}
+    for combo in itertools.product(range(rest + 1), repeat=len(hidden_keys)):
+        if sum(combo) == rest and all(allowed(k, v) for k, v in zip(hidden_keys, combo,
+                                                                    strict=True)):
+            for k, v in zip(hidden_keys, combo, strict=True):
+                out[k].add(v)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 12), min_size=1, max_size=5), st.integers(2, 5))
+def test_no_hidden_cell_can_be_worked_out(counts: list[int], threshold: int) -> None:
+    values = {f"c{i}": v for i, v in enumerate(counts)}
+    cells, total_goes = suppress_group(values, threshold)
+    for key, shown in cells.items():  # every label tells the truth
+        if shown == f"fewer than {threshold}":
+            assert 0 < values[key] < threshold
+        elif not isinstance(shown, Hidden):
+            assert shown == values[key] and not 0 < values[key] < threshold
+    if total_goes:
+        return
+    for key, options in possible(cells, values, threshold).items():
+        assert values[key] in options
+        assert len(options) > 1, (values, cells, key, options)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 5), st.integers(0, 3)), min_size=1, max_size=12))
+def test_a_mean_never_sits_beside_a_hidden_rating(ratings: list[tuple[int, int]]) -> None:
+    """Random small sets of ratings (value, person): if a cell is hidden, so is the mean."""
+    distribution = {str(k): sum(1 for v, _ in ratings if v == k) for k in range(1, 6)}
+    raters = {str(k): len({p for v, p in ratings if v == k}) for k in range(1, 6)}
+    q = {"text": "Enjoyed", "n": len(ratings), "labels": {},
+         "mean": round(sum(v for v, _ in ratings) / len(ratings), 2),
+         "distribution": distribution, "people": len({p for _, p in ratings}),
+         "cell_people": raters}
+    base = report_shell({"enjoyed": q})
+    shared = suppress(base, 3)["experience"]["questions"]["enjoyed"]
+    shown = shared["distribution"]
+    if any(isinstance(v, Hidden) for v in shown.values()):
+        assert isinstance(shared["mean"], Hidden)
+    for key, n in raters.items():
+        if 0 < n < 3:
+            assert isinstance(shown[key], Hidden)
+
+
+def report_shell(questions: dict[str, dict]) -> dict:
+    empty = {"sessions": 0, "attendances": 0, "people": 0, "returning": 0}
+    return {"filters": {}, "period": {"first": None, "last": None},
+            "reach": {**empty, "by_role": {}, "by_theme": {}, "by_service": {}},
+            "coproduction": {"sessions": 9, "co_facilitated": 0, "moved_to_co_facilitator": 0,
+                             "would_help": {}},
+            "experience": {"forms": 9, "people": 9, "questions": questions},
+            "outcomes": {}, "voices": {"forms": 9, "went_well": [], "even_better": [],
+                                       "withheld": None}}
