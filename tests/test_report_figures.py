@@ -185,3 +185,73 @@ def report_shell(questions: dict[str, dict]) -> dict:
             "experience": {"forms": 9, "people": 9, "questions": questions},
             "outcomes": {}, "voices": {"forms": 9, "went_well": [], "even_better": [],
                                        "withheld": None}}
+
+
+SWEMWBS = "id: swemwbs\ntitle: \"SWEMWBS\"\ncombine: true\nscore: {method: sum, conversion: " \
+    "swemwbs}\nitems:\n" + "\n".join(
+        f"  - {{id: item{i}, text: \"(our licensed item {i})\", min: 1, max: 5}}"
+        for i in range(1, 8)) + "\n"
+# the published raw-to-metric values these tests use, copied from Warwick's table
+METRIC = {14: 15.32, 21: 19.25, 28: 25.03, 35: 35.00, 7: 7.00, 18: 17.43, 19: 17.98}
+
+
+def swemwbs(raw: int) -> dict[str, int]:
+    base, extra = divmod(raw, 7)
+    return {f"item{i}": base + (1 if i <= extra else 0) for i in range(1, 8)}
+
+
+def test_swemwbs_end_to_end(cli, coprod_home: Path) -> None:
+    (coprod_home / "measures").mkdir(parents=True)
+    (coprod_home / "measures" / "swemwbs.yaml").write_text(SWEMWBS, encoding="utf-8")
+    args = ["session", "run", "wellbeing-five-ways", "--lead", "Sam:staff", "--attendee",
+            "Ana:person-using-services", "--feedback", "later", "--measure", "swemwbs"]
+    result = cli(*args, input="y\n" + "2\n" * 7 + "n\n" * 8 + "y\n" + "3\n" * 7 + "\n\n")
+    assert "Check-in: SWEMWBS" in result.text and "(our licensed item 1)" in result.text
+    store = Store.open(coprod_home / "store")
+    answers = {m["when"]: m["answers"] for m in store.all("measures")}
+    assert answers["before"] == swemwbs(14) and answers["after"] == swemwbs(21)
+    # six more people, first and latest answers eight weeks apart
+    lead = people.add_person(store, "Lee", "staff")
+    group = [people.add_person(store, f"P{i}", "person-using-services") for i in range(6)]
+    raws = [(14, 21), (21, 28), (28, 28), (21, 14), (18, 19), (7, 35)]
+    for day, pick in (("2026-01-05", 0), ("2026-03-02", 1)):
+        from coprod_cli.sessions.runner import RunEngine
+        from tests.test_evaluation import Clock, sessions
+
+        engine = RunEngine.start(store, sessions().get("wellbeing-five-ways").session,
+                                 service="Beech", measure="swemwbs",
+                                 clock=Clock(__import__("datetime").datetime.fromisoformat(
+                                     f"{day}T10:00:00+00:00")))
+        engine.add_facilitator(lead, "lead")
+        for p in group:
+            engine.add_attendee(p)
+        for p, raw in zip(group, raws, strict=True):
+            engine.record_measure(p["id"], "swemwbs", "before", swemwbs(raw[pick]))
+        engine.begin_steps()
+        for _ in engine.session.steps:
+            engine.next()
+        engine.finish()
+    from coprod_cli import resources
+    from coprod_cli.evaluation.measures import report_measures
+    from coprod_cli.evaluation.summary import summarise
+    from tests.test_evaluation import DATA, load_form
+
+    measures, conversions = report_measures([coprod_home, resources.data_dir()])
+    data = summarise(store, Filters(date_from="2026-01-01"), load_form("peer-evaluation", DATA),
+                     measures, conversions)
+    scored = data["outcomes"]["swemwbs"]["score"]
+    changes = [METRIC[b] and METRIC[a] - METRIC[b] for b, a in raws]
+    assert scored["n"] == 6
+    assert scored["first_mean"] == round(sum(METRIC[b] for b, _ in raws) / 6, 2)
+    assert scored["latest_mean"] == round(sum(METRIC[a] for _, a in raws) / 6, 2)
+    assert scored["mean_change"] == round(sum(changes) / 6, 2)
+    assert data["outcomes"]["swemwbs"]["caution"] is True
+    md = cli("eval", "summarise", "--from", "2026-01-01", "--format", "md").output
+    assert "SWEMWBS" in md and "Caution: 6 people" in md
+    shared = json.loads(cli("eval", "summarise", "--from", "2026-01-01", "--format",
+                            "json").output)["outcomes"]["swemwbs"]["score"]
+    assert shared["n"] == 6 and shared["mean_change"] is None  # 3, 2 and 1 people: hidden
+    table = cli("eval", "summarise", "--from", "2026-01-01").text
+    assert "SWEMWBS score" in table
+    better = sum(c >= 3 for c in changes)
+    assert better == 3 and sum(c <= -3 for c in changes) == 1

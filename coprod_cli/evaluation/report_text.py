@@ -188,7 +188,7 @@ def to_markdown(report: dict[str, Any], *, organisation: str = "") -> str:
         out.append("")
         out.append("## Voices")
         out.append("")
-        out.append(report["voices"].get("withheld", "No comments in this period."))
+        out.append(report["voices"].get("withheld") or "No comments in this period.")
     out.append("")
     out.append("## How these figures were made")
     out.append("")
