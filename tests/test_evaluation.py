@@ -101,7 +101,14 @@ def test_coproduction_by_hand(org) -> None:
     store, _ = org
     co = report(store)["coproduction"]
     assert co == {"sessions": 2, "co_facilitated": 1, "moved_to_co_facilitator": 1,
-                  "would_help": {"maybe": 1, "yes": 1}}
+                  "would_help": {"maybe": 1, "yes": 1}, "co_designed": 0,
+                  "by_level": {**dict.fromkeys(("coercion", "educating", "informing",
+                                                "consultation", "engagement", "co-design",
+                                                "co-production"), 0), "not recorded": 2}}
+    levels = {"wellbeing-five-ways": "co-design", "self-esteem-strengths": "informing"}
+    leveled = summarise(store, Filters(), load_form("peer-evaluation", DATA),
+                        {"ons4": load_measure("ons4", DATA)}, levels=levels)["coproduction"]
+    assert leveled["co_designed"] == 1 and leveled["by_level"]["informing"] == 1
 
 
 def test_experience_by_hand(org) -> None:

@@ -122,8 +122,9 @@ def summarise(
 
     settings = state().settings()
     measures, conversions = report_measures(state().data_folders())
+    levels = {loaded.id: loaded.session.coproduction_level for loaded in state().library().all()}
     report = compute(state().store(), filters, _form(), measures, conversions,
-                     min_gap_weeks=settings.outcome_min_gap_weeks)
+                     min_gap_weeks=settings.outcome_min_gap_weeks, levels=levels)
     if report["reach"]["sessions"] == 0:
         raise NotFoundError(f"There were no sessions for {eval_output.describe_filters(report)}.",
                             hint="Widen the dates or drop a filter; see 'coprod session "

@@ -20,6 +20,7 @@ from coprod_cli.evaluation.outcomes import SMALL_SAMPLE, OutcomeTally
 from coprod_cli.people import register as people
 from coprod_cli.people.privacy import REMOVED_TEXT
 from coprod_cli.sessions.forms import Conversion, Form, Measure, parse_answer
+from coprod_cli.sessions.library import LADDER
 from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS, find_run, partition_of
 from coprod_cli.store.database import Store
 
@@ -131,8 +132,11 @@ class _Tally:
     only per-person and per-group counters are kept, never every record."""
 
     def __init__(self, filters: Filters, form: Form, measures: dict[str, Measure],
-                 conversions: dict[str, Conversion | None], min_gap_weeks: int) -> None:
+                 conversions: dict[str, Conversion | None], min_gap_weeks: int,
+                 levels: dict[str, str | None]) -> None:
         self.filters, self.form, self.measures = filters, form, measures
+        self.levels = levels
+        self.by_level: Counter[str] = Counter()
         self.runs: dict[str, str] = {}  # run id -> started_at, for the runs kept
         self.co_facilitated = 0
         self.co_facilitators: list[tuple[str, str]] = []  # (person, run started_at)
@@ -161,6 +165,7 @@ class _Tally:
             # for the report, any facilitator with lived experience counts (lead or co)
             if any(f["lived_experience"] for f in run["facilitators"]):
                 self.co_facilitated += 1
+            self.by_level[self.levels.get(run["session_id"]) or "not recorded"] += 1
             self.co_facilitators += [(f["person_id"], run["started_at"]) for f in co]
 
     def add_attendance(self, rows: list[dict[str, Any]]) -> None:
@@ -228,6 +233,8 @@ class _Tally:
         moved = {person for person, started in self.co_facilitators
                  if person in self.first_attended and self.first_attended[person] < started}
         return {"sessions": len(self.runs), "co_facilitated": self.co_facilitated,
+                "co_designed": self.by_level["co-design"] + self.by_level["co-production"],
+                "by_level": {level: self.by_level[level] for level in (*LADDER, "not recorded")},
                 "moved_to_co_facilitator": len(moved),
                 "would_help": dict(sorted(Counter(
                     answer for _, _, answer in self.help_answers.values()).items()))}
@@ -256,13 +263,14 @@ class _Tally:
 
 def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Measure],
               conversions: dict[str, Conversion | None] | None = None,
-              min_gap_weeks: int = 4) -> dict[str, Any]:
+              min_gap_weeks: int = 4, levels: dict[str, str | None] | None = None
+              ) -> dict[str, Any]:
     """Every figure of the effectiveness report, unsuppressed.
 
     Reads each file once, a year at a time (runs, then that year's attendance, feedback and
     measures, which always sit in their run's year), keeping only running totals.
     """
-    tally = _Tally(filters, form, measures, conversions or {}, min_gap_weeks)
+    tally = _Tally(filters, form, measures, conversions or {}, min_gap_weeks, levels or {})
     years = store.partitions(RUNS)
     if filters.date_from:
         years = [y for y in years if y >= filters.date_from[:4]]

@@ -203,9 +203,8 @@ def suppress(report: dict[str, Any], threshold: int) -> dict[str, Any]:
         co["moved_to_co_facilitator"] = hidden(threshold)
     if is_small(co["co_facilitated"], threshold):
         co["co_facilitated"] = hidden(threshold)
-    for key in ("co_designed",):
-        if key in co and is_small(co[key], threshold):
-            co[key] = hidden(threshold)
+    # co_designed and by_level count sessions by the level their session records: facts
+    # about sessions, not about anyone who came, so they stay
     if is_small(co.get("sessions"), threshold):
         co["sessions"] = hidden(threshold)
     co["would_help"], _ = suppress_group(co["would_help"], threshold)
