@@ -276,7 +276,7 @@ def test_cli_record_and_summarise(org, cli, coprod_home: Path, write_file) -> No
     assert "Saved 1 form for run" in guided
     table = cli("eval", "summarise").text
     assert "Not for sharing" in table and "Attendances" in table
-    assert "Use --format md, csv, json or pdf for a report you can share." in table
+    assert "Use --format md, csv, json, pdf or html for a report you can share." in table
     assert "Feedback forms: 3." in table  # the private screen shows the small number
     data = json.loads(cli("eval", "summarise", "--format", "json").output)
     assert data["experience"]["forms"] is None

@@ -255,3 +255,110 @@ def test_swemwbs_end_to_end(cli, coprod_home: Path) -> None:
     assert "SWEMWBS score" in table
     better = sum(c >= 3 for c in changes)
     assert better == 3 and sum(c <= -3 for c in changes) == 1
+
+
+# -- the JSON's documented shape ------------------------------------------------------------
+def validate(value: object, schema: dict, root: dict, path: str = "$") -> list[str]:
+    """A small JSON Schema checker (the keywords data/schema/report.json uses), so the test
+    needs no extra dependency: type, const, enum, properties, required,
+    additionalProperties, items, minimum, oneOf and local $ref."""
+    if "$ref" in schema:
+        name = schema["$ref"].removeprefix("#/$defs/")
+        return validate(value, root["$defs"][name], root, path)
+    problems: list[str] = []
+    kinds = {"object": dict, "array": list, "string": str, "boolean": bool,
+             "null": type(None)}
+    if "type" in schema:
+        wanted = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+
+        def fits(kind: str) -> bool:
+            if kind == "integer":
+                return isinstance(value, int) and not isinstance(value, bool)
+            if kind == "number":
+                return isinstance(value, int | float) and not isinstance(value, bool)
+            return isinstance(value, kinds[kind])
+
+        if not any(fits(k) for k in wanted):
+            return [f"{path}: {value!r} is not {wanted}"]
+    if "const" in schema and value != schema["const"]:
+        problems.append(f"{path}: {value!r} is not {schema['const']!r}")
+    if "enum" in schema and value not in schema["enum"]:
+        problems.append(f"{path}: {value!r} not in {schema['enum']}")
+    if "minimum" in schema and isinstance(value, int | float) and value < schema["minimum"]:
+        problems.append(f"{path}: {value} below {schema['minimum']}")
+    if "oneOf" in schema:
+        passing = [s for s in schema["oneOf"] if not validate(value, s, root, path)]
+        if len(passing) != 1:
+            problems.append(f"{path}: matches {len(passing)} of oneOf")
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        problems += [f"{path}: missing {k}" for k in schema.get("required", [])
+                     if k not in value]
+        for key, item in value.items():
+            if key in props:
+                problems += validate(item, props[key], root, f"{path}.{key}")
+            elif schema.get("additionalProperties") is False:
+                problems.append(f"{path}: unexpected key {key}")
+            elif isinstance(schema.get("additionalProperties"), dict):
+                problems += validate(item, schema["additionalProperties"], root,
+                                     f"{path}.{key}")
+    if isinstance(value, list) and "items" in schema:
+        for n, item in enumerate(value):
+            problems += validate(item, schema["items"], root, f"{path}[{n}]")
+    return problems
+
+
+def test_validator_catches_what_it_should() -> None:
+    schema = json.loads((__import__("coprod_cli.resources", fromlist=["x"]).data_dir()
+                         / "schema" / "report.json").read_text())
+    assert validate({"schema": "coprod-effectiveness-report"}, schema, schema)
+    assert validate("fewer than 5", {"type": ["integer", "null"]}, schema)
+    assert not validate(None, {"type": ["integer", "null"]}, schema)
+
+
+def test_json_matches_its_schema_every_time(cli, coprod_home: Path, tmp_path: Path) -> None:
+    from coprod_cli import resources
+
+    schema = json.loads((resources.data_dir() / "schema" / "report.json").read_text())
+    two_people_three_runs(Store.open(coprod_home / "store"))
+    small = json.loads(cli("eval", "summarise", "--format", "json").output)
+    assert validate(small, schema, schema) == []
+    assert small["schema_version"] == 2 and small["suppressed"]
+    hidden_paths = {s["figure"] for s in small["suppressed"]}
+    assert "reach.people" in hidden_paths and small["reach"]["people"] is None
+    demo = str(tmp_path / "demo")
+    cli("--home", demo, "data", "demo", "--profile", "small")
+    big = json.loads(cli("--home", demo, "eval", "summarise", "--format", "json").output)
+    assert validate(big, schema, schema) == []
+    assert set(big) == set(small)  # every key, every time
+
+    def strings_in_number_places(value: object, path: str = "") -> list[str]:
+        if isinstance(value, dict):
+            return [p for k, v in value.items() if k not in ("text", "short", "labels",
+                                                              "title", "filters", "period",
+                                                              "suppressed", "voices", "schema",
+                                                              "rated_question")
+                    for p in strings_in_number_places(v, f"{path}.{k}")]
+        return [path] if isinstance(value, str) else []
+
+    assert strings_in_number_places(big) == []
+
+
+def test_html_twin_and_pdf_pages(cli, coprod_home: Path, tmp_path: Path) -> None:
+    cli("init", "--organisation", "Beech House Co-op", "--service", "Beech", "--grant-cap",
+        "150", "--small-numbers", "5", "--style", "standard")
+    cli("data", "demo", "--profile", "small")
+    page = tmp_path / "report.html"
+    assert "Saved the report to" in cli("eval", "summarise", "--format", "html", "--out",
+                                        str(page)).text
+    html = page.read_text(encoding="utf-8")
+    for words in ("<h1", "How co-production is working", "Beech House Co-op", "At a glance",
+                  '<th scope="col">', '<th scope="row">', "<caption>Attendances by role",
+                  "Over time", "What did not work so well", "How these figures were made",
+                  "Getting started together", "person using services", "Ladder of "
+                  "co-production"):
+        assert words in html, words
+    assert "getting-started</" not in html  # themes as words, not ids
+    assert "(said " in html  # identical comments counted, not repeated
+    md = cli("eval", "summarise", "--format", "md").output
+    assert "## At a glance" in md and "%\\)" in md

@@ -118,6 +118,17 @@ class Filters:
                 and (self.session is None or run["session_id"] == self.session))
 
 
+def _period() -> dict[str, Any]:
+    return {"sessions": 0, "co_facilitated": 0, "attendances": 0, "people": set(),
+            "rating_sum": 0, "ratings": 0, "raters": set()}
+
+
+def _periods(started_at: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """("quarter", "2026 Q1") and ("year", "2026") for a run's start."""
+    year, month = started_at[:4], int(started_at[5:7])
+    return ("quarter", f"{year} Q{(month - 1) // 3 + 1}"), ("year", year)
+
+
 def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
@@ -137,6 +148,10 @@ class _Tally:
         self.filters, self.form, self.measures = filters, form, measures
         self.levels = levels
         self.by_level: Counter[str] = Counter()
+        # the trend: per quarter and per year, what a funder asks "is it growing?" about
+        self.trend: dict[str, dict[str, dict[str, Any]]] = {
+            "quarter": defaultdict(_period), "year": defaultdict(_period)}
+        self.rated = next((q.id for q in form.questions if q.type == "scale"), None)
         self.runs: dict[str, str] = {}  # run id -> started_at, for the runs kept
         self.co_facilitated = 0
         self.co_facilitators: list[tuple[str, str]] = []  # (person, run started_at)
@@ -166,6 +181,11 @@ class _Tally:
             if any(f["lived_experience"] for f in run["facilitators"]):
                 self.co_facilitated += 1
             self.by_level[self.levels.get(run["session_id"]) or "not recorded"] += 1
+            for span, key in _periods(run["started_at"]):
+                period = self.trend[span][key]
+                period["sessions"] += 1
+                period["co_facilitated"] += any(f["lived_experience"]
+                                                for f in run["facilitators"])
             self.co_facilitators += [(f["person_id"], run["started_at"]) for f in co]
 
     def add_attendance(self, rows: list[dict[str, Any]]) -> None:
@@ -177,6 +197,10 @@ class _Tally:
             person, arrived = row["person_id"], row["arrived_at"]
             self.attendances += 1
             per_person[person] += 1
+            for span, key in _periods(runs[row["run_id"]]):
+                period = self.trend[span][key]
+                period["attendances"] += 1
+                period["people"].add(person)
             if person not in first or arrived < first[person]:
                 first[person] = arrived
             for dimension, groups in dimensions:
@@ -199,6 +223,12 @@ class _Tally:
                 if isinstance(value, int) and not isinstance(value, bool):
                     counter[value] += 1
                     self.raters[qid][value].add(who)
+                    if qid == self.rated:
+                        for span, key in _periods(runs[form["run_id"]]):
+                            period = self.trend[span][key]
+                            period["rating_sum"] += value
+                            period["ratings"] += 1
+                            period["raters"].add(who)
             answer = answers.get("help_run")
             if isinstance(answer, str):
                 # each person's latest answer by the session's date, not by when typed in
@@ -257,6 +287,18 @@ class _Tally:
                                          for k in range(low, high + 1)}}
         return {"forms": self.forms, "people": len(self.form_people), "questions": out}
 
+    def trend_report(self) -> dict[str, Any]:
+        def finish(p: dict[str, Any]) -> dict[str, Any]:
+            return {"sessions": p["sessions"], "attendances": p["attendances"],
+                    "people": len(p["people"]), "co_facilitated": p["co_facilitated"],
+                    "ratings": p["ratings"], "raters": len(p["raters"]),
+                    "rating_mean": round(p["rating_sum"] / p["ratings"], 2) if p["ratings"]
+                    else None}
+
+        return {"rated_question": self.rated,
+                **{span: {key: finish(p) for key, p in sorted(periods.items())}
+                   for span, periods in self.trend.items()}}
+
     def outcome_report(self) -> dict[str, Any]:
         return self.outcomes.report()
 
@@ -294,6 +336,7 @@ def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Me
         "coproduction": tally.coproduction(),
         "experience": tally.experience(),
         "outcomes": tally.outcome_report(),
+        "trend": tally.trend_report(),
         "voices": {**_voices(tally.comments, tally.forms, registry), "withheld": None},
     }
 

@@ -193,6 +193,39 @@ def _suppress_distribution(q: dict[str, Any], threshold: int, key: str, mean_key
         q["n"] = secondary()
 
 
+def _suppress_trend(r: dict[str, Any], threshold: int) -> None:
+    """Periods add up to the whole: attendances by period are one group beside the total,
+    and a period's mean rating goes if the overall rating's cells or mean are hidden (the
+    period means, weighted, would give the overall mean back)."""
+    trend = r.get("trend")
+    if not trend:
+        return
+    rated = r["experience"]["questions"].get(trend["rated_question"] or "", {})
+    overall_hidden = isinstance(rated.get("mean"), Hidden)
+    for span in ("quarter", "year"):
+        periods = trend[span]
+        small = {k for k, p in periods.items() if is_small(p["people"], threshold)}
+        for column, people_count in (("attendances", False), ("people", True),
+                                     ("ratings", False)):
+            cells, _ = suppress_group({k: p[column] for k, p in periods.items()}, threshold,
+                                      small=small | ({k for k, p in periods.items()
+                                                      if is_small(p["raters"], threshold)}
+                                                     if column == "ratings" else set()),
+                                      people_count=people_count)
+            for key, value in cells.items():
+                periods[key][column] = value
+        for key, p in periods.items():
+            if is_small(p.get("sessions"), threshold):
+                p["sessions"] = hidden(threshold)
+            if is_small(p.get("co_facilitated"), threshold):
+                p["co_facilitated"] = hidden(threshold)
+            few_raters = is_small(p.pop("raters"), threshold)
+            if p["rating_mean"] is not None and (overall_hidden or few_raters or key in small
+                                                 or isinstance(p["ratings"], Hidden)):
+                p["rating_mean"] = hidden(threshold) if few_raters or key in small \
+                    else secondary()
+
+
 def suppress(report: dict[str, Any], threshold: int) -> dict[str, Any]:
     """A copy of ``report`` (from ``evaluation.summarise``) safe to share."""
     r = copy.deepcopy(report)
@@ -229,6 +262,8 @@ def suppress(report: dict[str, Any], threshold: int) -> dict[str, Any]:
             means = ("first_mean", "latest_mean", "mean_change") if "mean_change" in block \
                 else ("before_mean", "after_mean")
             _suppress_distribution(block, threshold, "band_shift", means, people_count=True)
+
+    _suppress_trend(r, threshold)
 
     voices = r["voices"]
     if few_forms:  # the comments go with their block
