@@ -69,8 +69,12 @@ def print_report(console: Console, report: dict[str, Any], *, plain: bool) -> No
     co = report["coproduction"]
     out.heading("Co-production")
     share = f" ({100 * co['co_facilitated'] / co['sessions']:.0f}%)" if co["sessions"] else ""
-    out.line(f"Sessions co-facilitated by a person using services: {co['co_facilitated']} of "
-             f"{co['sessions']}{share}.")
+    out.line(f"Sessions co-facilitated by someone with lived experience: "
+             f"{co['co_facilitated']} of {co['sessions']}{share}.")
+    designed = (f" ({100 * co['co_designed'] / co['sessions']:.0f}%)" if co["sessions"]
+                else "")
+    out.line(f"Sessions at co-design or co-production (Ladder of co-production): "
+             f"{co['co_designed']} of {co['sessions']}{designed}.")
     out.line(f"People who moved from attendee to co-facilitator: "
              f"{co['moved_to_co_facilitator']}.")
     helpers = ", ".join(f"{k} {v}" for k, v in co["would_help"].items()) or "no answers"
