@@ -31,10 +31,14 @@ class Hidden(str):
 
     reason: str
 
-    def __new__(cls, text: str, reason: str) -> Hidden:
+    def __new__(cls, text: str, reason: str = "small") -> Hidden:
         made = super().__new__(cls, text)
         made.reason = reason
         return made
+
+
+    def __reduce__(self) -> tuple[type[Hidden], tuple[str, str]]:
+        return (Hidden, (str(self), self.reason))  # copies and pickles keep the reason
 
 
 def hidden(threshold: int) -> Hidden:
