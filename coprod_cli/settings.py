@@ -28,6 +28,9 @@ class Settings(BaseModel):
     #: How long a grant has to be spent, counted from its approval.
     grant_spend_months: int = Field(default=12, ge=1, le=60)
     small_number_threshold: int = Field(default=5, ge=1, le=100)
+    #: The fewest weeks between a person's first and latest wellbeing answers for the pair to
+    #: count in the report's outcomes (a change within days says little).
+    outcome_min_gap_weeks: int = Field(default=4, ge=0, le=520)
     #: Days without attending or facilitating after which a person is listed by
     #: 'coprod people review' (data minimisation: keep records no longer than needed).
     retention_days: int = Field(default=730, ge=1, le=36500)

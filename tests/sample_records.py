@@ -75,7 +75,8 @@ def build_org(store: Store) -> dict[str, dict]:
                 note="Ana is new and was welcomed", reflection=("Ana spoke up", "Start on time"))
     run_session(store, "self-esteem-strengths", "2026-02-10", who["Sam"], who["Ana"],
                 [who["Bo"], who["Dee"]],
-                {ids["Bo"]: {"enjoyed": 5}, ids["Dee"]: {"enjoyed": 4, "help_run": "maybe"}})
+                {ids["Bo"]: {"enjoyed": 5}, ids["Dee"]: {"enjoyed": 4, "help_run": "maybe"}},
+                {ids["Bo"]: ONS_A})  # Bo's latest answers, 4 weeks after his first
     store.insert("grants", {  # the shape grants.apply writes, with a known id and date
         "id": "g-2026-abc123", "year": 2026, "status": "submitted", "service": "Beech House",
         "title": "Memory garden", "activity": "Ana will plant bulbs with the group",

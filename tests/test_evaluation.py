@@ -101,7 +101,14 @@ def test_coproduction_by_hand(org) -> None:
     store, _ = org
     co = report(store)["coproduction"]
     assert co == {"sessions": 2, "co_facilitated": 1, "moved_to_co_facilitator": 1,
-                  "would_help": {"maybe": 1, "yes": 1}}
+                  "would_help": {"maybe": 1, "yes": 1}, "co_designed": 0,
+                  "by_level": {**dict.fromkeys(("coercion", "educating", "informing",
+                                                "consultation", "engagement", "co-design",
+                                                "co-production"), 0), "not recorded": 2}}
+    levels = {"wellbeing-five-ways": "co-design", "self-esteem-strengths": "informing"}
+    leveled = summarise(store, Filters(), load_form("peer-evaluation", DATA),
+                        {"ons4": load_measure("ons4", DATA)}, levels=levels)["coproduction"]
+    assert leveled["co_designed"] == 1 and leveled["by_level"]["informing"] == 1
 
 
 def test_experience_by_hand(org) -> None:
@@ -112,16 +119,12 @@ def test_experience_by_hand(org) -> None:
     assert report(store)["experience"]["questions"]["listened_to"]["n"] == 0
 
 
-def test_outcomes_pairs_and_band_shifts(org) -> None:
+def test_outcomes_never_pair_within_one_session(org) -> None:
+    """Check-in and check-out of one session are the same day: no first-and-latest pair."""
     store, _ = org
     ons = report(store)["outcomes"]["ons4"]
-    assert ons["pairs"] == 2 and ons["caution"] is True
-    sat = ons["items"]["satisfied"]
-    assert (sat["before_mean"], sat["after_mean"]) == (5.5, 6.0)
-    assert sat["band_shift"] == {"better": 1, "same": 1, "worse": 0}   # Ana low->medium
-    anx = ons["items"]["anxious"]  # lower is better: Ana high->medium, Bo very low->low
-    assert anx["band_shift"] == {"better": 1, "same": 0, "worse": 1}
-    assert ons["items"]["happy"]["n"] == 1  # Bo skipped 'happy' afterwards
+    assert ons["people"] == 0 and ons["caution"] is True
+    assert ons["items"]["satisfied"]["n"] == 0
 
 
 def test_voices_replace_registered_names_with_roles(org) -> None:
@@ -145,10 +148,12 @@ def test_suppression_primary_and_secondary(org) -> None:
     reach = shared["reach"]
     assert reach["sessions"] == "fewer than 5" and reach["attendances"] == 6
     assert reach["people"] == 5 and reach["returning"] == "fewer than 5"
-    assert shared["experience"]["questions"]["enjoyed"]["mean"] == round(23 / 6, 2)
-    assert shared["experience"]["questions"]["enjoyed"]["distribution"]["1"] == 0
-    assert shared["outcomes"]["ons4"]["items"]["satisfied"]["before_mean"] == "fewer than 5"
-    assert len(shared["voices"]["went_well"]) == 1  # 6 forms: comments can be shared
+    enjoyed = shared["experience"]["questions"]["enjoyed"]
+    # 5 people rated it, but each rating was given by fewer than 5: the cells and the mean
+    # (from which they would follow) are hidden; zero stays zero
+    assert enjoyed["mean"] == "hidden" and enjoyed["distribution"]["1"] == 0
+    assert enjoyed["distribution"]["5"] == "fewer than 5"
+    assert len(shared["voices"]["went_well"]) == 1  # 5 people's forms: comments can go
     assert shared["suppressed_below"] == 5
     few = suppress(report(store, date_from="2026-02-01"), 5)  # 2 forms: comments withheld
     assert few["voices"]["even_better"] == [] and "fewer than 5" in few["voices"]["withheld"]
@@ -176,13 +181,17 @@ def test_which_formats_hide_small_numbers(org) -> None:
 
 
 def test_secondary_cell_is_hidden_too() -> None:
-    assert suppress_group({"a": 10, "b": 3, "c": 7}, 5) == \
+    def cells(values: dict[str, int]) -> dict[str, object]:
+        return suppress_group(values, 5)[0]
+
+    assert cells({"a": 10, "b": 3, "c": 7}) == {"a": 10, "b": "fewer than 5", "c": "hidden"}
+    assert cells({"a": 10, "b": 3, "c": 2}) == \
         {"a": 10, "b": "fewer than 5", "c": "fewer than 5"}
-    assert suppress_group({"a": 10, "b": 3, "c": 2}, 5) == \
-        {"a": 10, "b": "fewer than 5", "c": "fewer than 5"}
-    assert suppress_group({"a": 10, "b": 0, "c": 7}, 5) == {"a": 10, "b": 0, "c": 7}
-    assert suppress_group({"a": 10, "b": 3, "c": 0}, 5) == \
-        {"a": "fewer than 5", "b": "fewer than 5", "c": 0}
+    assert cells({"a": 10, "b": 0, "c": 7}) == {"a": 10, "b": 0, "c": 7}
+    assert cells({"a": 10, "b": 3, "c": 0}) == {"a": "hidden", "b": "fewer than 5", "c": 0}
+    # two hidden 1s add up to 2: each must be 1, so a third cell goes too
+    assert cells({"a": 10, "b": 1, "c": 1}) == \
+        {"a": "hidden", "b": "fewer than 5", "c": "fewer than 5"}
 
 
 @pytest.mark.parametrize(("item", "value", "band"), [
@@ -267,12 +276,14 @@ def test_cli_record_and_summarise(org, cli, coprod_home: Path, write_file) -> No
     assert "Saved 1 form for run" in guided
     table = cli("eval", "summarise").text
     assert "Not for sharing" in table and "Attendances" in table
-    assert "Use --format md, csv, json or pdf for a report you can share." in table
+    assert "Use --format md, csv, json, pdf or html for a report you can share." in table
     assert "Feedback forms: 3." in table  # the private screen shows the small number
     data = json.loads(cli("eval", "summarise", "--format", "json").output)
-    assert data["experience"]["forms"] == "fewer than 5"
+    assert data["experience"]["forms"] is None
+    assert {"figure": "experience.forms", "reason": "small",
+            "shown_as": "fewer than 5"} in data["suppressed"]
     csv_text = cli("eval", "summarise", "--format", "csv").output
-    assert csv_text.splitlines()[0] == "section,group,measure,value"
+    assert csv_text.splitlines()[0] == "section,group,measure,value,suppressed"
     empty = cli("eval", "summarise", "--from", "2030-01-01", code=1)
     assert "There were no sessions for from 2030-01-01" in empty.text
     assert "not a date" in cli("eval", "summarise", "--from", "1st May", code=2).text
@@ -301,7 +312,8 @@ def test_markdown_report_is_suppressed_and_escaped(org) -> None:
         assert heading in text
     assert "| Attendances | 6 |" in text
     assert "| Sessions run | fewer than 5 |" in text
-    assert "Caution: fewer than 5 people answered ONS personal wellbeing \\(ONS4\\)" in text
+    assert "Caution: 0 people answered ONS personal wellbeing \\(ONS4\\) at least 4 " \
+        "weeks apart" in text
     assert "- =HYPERLINK\\(\"x\"\\)" in text
     assert "Ana" not in text  # names in comments became roles
 

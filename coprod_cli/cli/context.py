@@ -59,10 +59,11 @@ class AppState:
         return self._library
 
     def data_folders(self) -> list[Path]:
-        """Where forms, measures and conversions are looked for: the user's, then built-in."""
+        """Where forms, measures and conversions are looked for: the user's (``data/`` in the
+        records folder, or the records folder itself), then built-in."""
         from coprod_cli import resources
 
-        return [self.home / "data", resources.data_dir()]
+        return [self.home / "data", self.home, resources.data_dir()]
 
     def settings(self) -> Settings:
         if self._settings is None:

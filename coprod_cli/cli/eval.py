@@ -25,6 +25,7 @@ class ReportFormat(StrEnum):
     csv = "csv"
     json = "json"
     pdf = "pdf"
+    html = "html"
 
 
 def _form() -> Any:
@@ -99,15 +100,16 @@ def summarise(
     theme: Annotated[str | None, typer.Option(help="Only sessions with this theme.")] = None,
     session: Annotated[str | None, typer.Option(help="Only this session id.")] = None,
     fmt: Annotated[ReportFormat, typer.Option(
-        "--format", help="table (on screen, all numbers), or md, csv, json, pdf (to share: "
-        "small numbers hidden).")] = ReportFormat.table,
+        "--format", help="table (on screen, all numbers), or md, csv, json, pdf, html (to "
+        "share: small numbers hidden).")] = ReportFormat.table,
     out: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
 ) -> None:
     """Report on reach, co-production, experience, outcomes and voices.
 
-    The on-screen table shows every number and is marked not for sharing. The md, csv, json
-    and pdf formats hide any figure drawn from fewer than 5 people (set
-    small_number_threshold in your settings) so they can be shared.
+    The on-screen table shows every number and is marked not for sharing. The md, csv, json,
+    pdf and html formats hide any figure drawn from fewer than 5 people (set
+    small_number_threshold in your settings) so they can be shared. Wellbeing outcomes pair
+    each person's first and latest answers at least outcome_min_gap_weeks apart (default 4).
 
     Example: coprod eval summarise --from 2026-04-01 --to 2027-03-31 --format pdf --out year.pdf
     """
@@ -115,32 +117,36 @@ def summarise(
     from coprod_cli.evaluation.sharing import figures_for
     from coprod_cli.evaluation.summary import Filters
     from coprod_cli.evaluation.summary import summarise as compute
-    from coprod_cli.sessions.forms import load_measure
-
     filters = Filters(_day(date_from, "--from"), _day(date_to, "--to"), service, theme, session)
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise UsageError("--from is after --to.", hint="Swap the two dates.")
-    report = compute(state().store(), filters, _form(), {"ons4": load_measure("ons4",
-                                                                              state().data_folders())})
+    from coprod_cli.evaluation.measures import report_measures
+
+    settings = state().settings()
+    measures, conversions = report_measures(state().data_folders())
+    levels: dict[str, str | None] = {loaded.id: loaded.session.coproduction_level
+                                     for loaded in state().library().all()}
+    report = compute(state().store(), filters, _form(), measures, conversions,
+                     min_gap_weeks=settings.outcome_min_gap_weeks, levels=levels)
     if report["reach"]["sessions"] == 0:
         raise NotFoundError(f"There were no sessions for {eval_output.describe_filters(report)}.",
                             hint="Widen the dates or drop a filter; see 'coprod session "
                                  "history'.")
-    settings = state().settings()
     figures = figures_for(report, fmt.value, settings.small_number_threshold)
     if fmt is ReportFormat.table:
         from coprod_cli.cli.eval_table import print_report
 
         print_report(state().console(), figures, plain=state().plain)
         return
-    if fmt is ReportFormat.pdf:
+    if fmt in (ReportFormat.pdf, ReportFormat.html):
+        from coprod_cli.evaluation.report_print import to_report_markdown
         from coprod_cli.render import render_document
 
-        target = out or Path("coprod-report.pdf")
-        markdown = eval_output.to_report_markdown(
+        target = out or Path(f"coprod-report.{fmt.value}")
+        markdown = to_report_markdown(
             figures, organisation=settings.organisation, service=settings.service,
             prepared=date.today().strftime("%-d %B %Y"))
-        render_document(markdown, out=target, fmt="pdf", style=settings.handout_style,
+        render_document(markdown, out=target, fmt=fmt.value, style=settings.handout_style,
                         title="How co-production is working", author=settings.organisation,
                         subject="Effectiveness report")
         state().console().print(f"Saved the report to {target}.", markup=False)

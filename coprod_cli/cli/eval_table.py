@@ -69,8 +69,12 @@ def print_report(console: Console, report: dict[str, Any], *, plain: bool) -> No
     co = report["coproduction"]
     out.heading("Co-production")
     share = f" ({100 * co['co_facilitated'] / co['sessions']:.0f}%)" if co["sessions"] else ""
-    out.line(f"Sessions co-facilitated by a person using services: {co['co_facilitated']} of "
-             f"{co['sessions']}{share}.")
+    out.line(f"Sessions co-facilitated by someone with lived experience: "
+             f"{co['co_facilitated']} of {co['sessions']}{share}.")
+    designed = (f" ({100 * co['co_designed'] / co['sessions']:.0f}%)" if co["sessions"]
+                else "")
+    out.line(f"Sessions at co-design or co-production (Ladder of co-production): "
+             f"{co['co_designed']} of {co['sessions']}{designed}.")
     out.line(f"People who moved from attendee to co-facilitator: "
              f"{co['moved_to_co_facilitator']}.")
     helpers = ", ".join(f"{k} {v}" for k, v in co["would_help"].items()) or "no answers"
@@ -87,10 +91,18 @@ def print_report(console: Console, report: dict[str, Any], *, plain: bool) -> No
     out.heading("Outcomes")
     for measure in report["outcomes"].values():
         if measure["caution"]:
-            out.line(f"Caution: {fmt(measure['pairs'])} people answered before and after; "
-                     "fewer than 30 can easily be chance.")
-        out.table(measure["title"], ["Question", "n", "Before", "After", "Better", "Same",
-                                     "Worse"],
+            out.line(f"Caution: {fmt(measure['people'])} people have a first and latest "
+                     f"answer at least {measure['min_gap_weeks']} weeks apart; fewer than 30 "
+                     "can easily be chance.")
+        scored = measure["score"]
+        if scored is not None:
+            out.table(f"{measure['title']} score", ["", "People", "First", "Latest", "Change",
+                                                    "Up 3+", "Within 3", "Down 3+"],
+                      [["Score", scored["n"], scored["first_mean"], scored["latest_mean"],
+                        scored["mean_change"], *scored["band_shift"].values()]])
+            continue
+        out.table(measure["title"], ["Question", "People", "First", "Latest", "Better",
+                                     "Same", "Worse"],
                   [[i["short"], i["n"], i["before_mean"], i["after_mean"],
                     *i["band_shift"].values()] for i in measure["items"].values()])
     voices = report["voices"]

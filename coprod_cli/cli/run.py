@@ -57,6 +57,21 @@ def _drive(screen: Any, *, lead: str | None = None, co_facilitators: list[str] |
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
 
+def _check_measure(name: str) -> None:
+    """A measure is one coprod ships (ons4) or one in the records folder's measures/ (a
+    licensed organisation's swemwbs.yaml); anything else is refused before the run starts."""
+    from coprod_cli.errors import NotFoundError
+    from coprod_cli.sessions.forms import load_measure
+
+    try:
+        load_measure(name, state().data_folders())
+    except NotFoundError:
+        raise UsageError(f"'{name}' is not a measure coprod knows.",
+                         hint="Use --measure ons4 or --measure none, or put the measure "
+                              f"(e.g. {name}.yaml) in the measures folder of your records "
+                              "folder.") from None
+
+
 def run(
     session_id: Annotated[str, typer.Argument(metavar="ID", help="The session to run.")],
     lead: Annotated[str | None, typer.Option(
@@ -68,7 +83,9 @@ def run(
     feedback: Annotated[Feedback | None, typer.Option(
         help="Peer evaluation now (typed in at the end) or later (from paper forms).")] = None,
     measure: Annotated[str | None, typer.Option(
-        help="Wellbeing check-in and check-out: ons4, or none.")] = None,
+        help="Wellbeing check-in and check-out: ons4, swemwbs (if your organisation has "
+             "put its licensed swemwbs.yaml in the records folder's measures folder), or "
+             "none.")] = None,
     service: Annotated[str | None, typer.Option(
         help="The service running it (default: from your settings).")] = None,
     new: Annotated[bool, typer.Option(
@@ -89,9 +106,8 @@ def run(
 
     if plain:
         state().plain = True
-    if measure is not None and measure not in ("ons4", "none"):
-        raise UsageError(f"'{measure}' is not a measure coprod knows.",
-                         hint="Use --measure ons4 or --measure none.")
+    if measure is not None and measure != "none":
+        _check_measure(measure)
     loaded = state().library().get(session_id)
     store = state().store()
     waiting = [] if new else unfinished_runs(store, loaded.id)

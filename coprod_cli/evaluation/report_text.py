@@ -15,11 +15,12 @@ from functools import partial
 from typing import Any
 
 from coprod_cli.escape import csv_safe, escape_markdown
+from coprod_cli.evaluation.suppression import Hidden, suppressed_list, to_plain
 from coprod_cli.people.register import ROLE_WORDS
 
 SECTION_TITLES = {
     "reach": "Reach", "coproduction": "Co-production", "experience": "Experience",
-    "outcomes": "Outcomes", "voices": "Voices",
+    "outcomes": "Outcomes", "voices": "Voices", "trend": "Over time",
 }
 _LABELS = {"sessions": "Sessions run", "attendances": "Attendances", "people": "Unique people",
            "returning": "Returning people (2 or more sessions)"}
@@ -28,15 +29,30 @@ _LABELS = {"sessions": "Sessions run", "attendances": "Attendances", "people": "
 md_escape = partial(escape_markdown, one_line=True)
 
 
+THEME_WORDS = {"getting-started": "Getting started together", "wellbeing": "Wellbeing",
+               "self-esteem": "Self-esteem", "relationships": "Relationships",
+               "personal-development": "Personal development",
+               "co-production": "Co-production in action"}
+
+
+def theme_words(theme: str) -> str:
+    return THEME_WORDS.get(theme) or theme.replace("-", " ").capitalize()
+
+
 def group_label(dimension: str, label: str) -> str:
-    return ROLE_WORDS.get(label, label) if dimension == "by_role" else label
+    """A role or theme as words, not its id; a service as it was typed."""
+    if dimension == "by_role":
+        return ROLE_WORDS.get(label, label)
+    return theme_words(label) if dimension == "by_theme" else label
 
 
 def fmt(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return f"{value:,.1f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     return str(value)
 
 
@@ -52,12 +68,23 @@ def rows(report: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
                     f"{group_label(dimension, group)}", label, figures[key]
     co = report["coproduction"]
     yield "coproduction", "all", "Sessions run", co["sessions"]
-    yield "coproduction", "all", "Sessions co-facilitated by a person using services", \
+    yield "coproduction", "all", "Sessions co-facilitated by someone with lived experience", \
         co["co_facilitated"]
+    yield "coproduction", "all", "Sessions at co-design or co-production", co["co_designed"]
+    for level, count in co["by_level"].items():
+        yield "coproduction", "sessions by level on the Ladder of co-production", level, count
     yield "coproduction", "all", "People who moved from attendee to co-facilitator", \
         co["moved_to_co_facilitator"]
     for answer, count in co["would_help"].items():
-        yield "coproduction", "would like to help run a session", answer, count
+        yield "coproduction", "would like to help run a session (people)", answer, count
+    trend = report.get("trend") or {}
+    for span in ("quarter", "year"):
+        for key, figures in (trend.get(span) or {}).items():
+            for name, label in (("sessions", "Sessions run"), ("attendances", "Attendances"),
+                                ("people", "Unique people"),
+                                ("co_facilitated", "Sessions co-facilitated"),
+                                ("rating_mean", "Mean rating")):
+                yield "trend", f"by {span}: {key}", label, figures[name]
     exp = report["experience"]
     yield "experience", "all", "Feedback forms", exp["forms"]
     for q in exp["questions"].values():
@@ -67,30 +94,64 @@ def rows(report: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
             word = q["labels"].get(point, "")
             yield "experience", q["text"], f"{point} {word}".strip(), count
     for measure in report["outcomes"].values():
+        yield "outcomes", measure["title"], "people with a first and latest answer", \
+            measure["people"]
+        yield "outcomes", measure["title"], "mean weeks between first and latest", \
+            measure["mean_gap_weeks"]
         for item in measure["items"].values():
             group = f"{measure['title']}: {item['text']}"
-            yield "outcomes", group, "pairs (n)", item["n"]
-            yield "outcomes", group, "mean before", item["before_mean"]
-            yield "outcomes", group, "mean after", item["after_mean"]
+            yield "outcomes", group, "people (n)", item["n"]
+            yield "outcomes", group, "mean first", item["before_mean"]
+            yield "outcomes", group, "mean latest", item["after_mean"]
             for shift, count in item["band_shift"].items():
-                yield "outcomes", group, f"band {shift}", count
+                yield "outcomes", group, f"people whose band was {shift}", count
+        scored = measure["score"]
+        if scored is not None:
+            group = f"{measure['title']}: score"
+            yield "outcomes", group, "people (n)", scored["n"]
+            yield "outcomes", group, "mean first score", scored["first_mean"]
+            yield "outcomes", group, "mean latest score", scored["latest_mean"]
+            yield "outcomes", group, "mean change", scored["mean_change"]
+            for shift, words in (("better", "people up 3 or more points"),
+                                 ("same", "people within 3 points"),
+                                 ("worse", "people down 3 or more points")):
+                yield "outcomes", group, words, scored["band_shift"][shift]
     voices = report["voices"]
     for key, title in (("went_well", "What went well"), ("even_better", "What could be better")):
         for comment in voices[key]:
             yield "voices", title, "comment", comment
 
 
+SCHEMA_VERSION = 2
+"""The version of the JSON shape (data/schema/report.json); raised when a key changes."""
+
+
 def to_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False)
+    """Numbers stay numbers: a hidden figure is null, and ``suppressed`` lists each one with
+    why ("small": from fewer than ``suppressed_below`` people; "secondary": hidden so that
+    another could not be worked out)."""
+    plain = {"schema": "coprod-effectiveness-report", "schema_version": SCHEMA_VERSION,
+             **to_plain(report), "suppressed_below": report.get("suppressed_below"),
+             "suppressed": suppressed_list(report)}
+    return json.dumps(plain, indent=2, ensure_ascii=False)
 
 
 def to_csv(report: dict[str, Any]) -> str:
+    """One row a figure; ``section`` names the table it belongs to. ``value`` holds only
+    numbers (or a comment's text); a hidden figure has an empty value and says why in
+    ``suppressed``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["section", "group", "measure", "value"])
-    for row in rows(report):
-        writer.writerow([csv_safe(cell if not isinstance(cell, float) else fmt(cell))
-                         for cell in row])
+    writer.writerow(["section", "group", "measure", "value", "suppressed"])
+    for section, group, measure, value in rows(report):
+        note = ""
+        if isinstance(value, Hidden):
+            value, note = "", str(value)
+        elif value is None:
+            value = ""
+        writer.writerow([csv_safe(section), csv_safe(group), csv_safe(measure),
+                         value if isinstance(value, int | float) else csv_safe(str(value)),
+                         note])
     return buffer.getvalue()
 
 
@@ -115,6 +176,9 @@ def to_markdown(report: dict[str, Any], *, organisation: str = "") -> str:
     period = report["period"]
     out.append(f"Covering {md_escape(describe_filters(report))}; sessions from "
                f"{period['first'] or '-'} to {period['last'] or '-'}.")
+    from coprod_cli.evaluation.report_print import headline
+
+    out += ["", "## At a glance", "", *headline(report)]
     section = None
     table_open = None
     for sec, group, measure, value in rows(report):
@@ -127,9 +191,10 @@ def to_markdown(report: dict[str, Any], *, organisation: str = "") -> str:
                 for m in report["outcomes"].values():
                     if m["caution"]:
                         out.append("")
-                        out.append(f"Caution: {fmt(m['pairs'])} people answered "
-                                   f"{md_escape(m['title'])} before and after. Changes from "
-                                   "fewer than 30 people can easily be chance.")
+                        out.append(f"Caution: {fmt(m['people'])} people answered "
+                                   f"{md_escape(m['title'])} at least {m['min_gap_weeks']} "
+                                   "weeks apart. Changes from fewer than 30 people can "
+                                   "easily be chance.")
         if sec == "voices":
             if table_open != group:
                 table_open = group
@@ -150,121 +215,20 @@ def to_markdown(report: dict[str, Any], *, organisation: str = "") -> str:
         out.append("")
         out.append("## Voices")
         out.append("")
-        out.append(report["voices"].get("withheld", "No comments in this period."))
+        out.append(report["voices"].get("withheld") or "No comments in this period.")
     out.append("")
     out.append("## How these figures were made")
     out.append("")
     out.append("Attendance, feedback and wellbeing answers were recorded with coprod during or "
                "after each session. Ratings are shown as means with the number of answers (n). "
-               "Wellbeing changes compare the same person's answers at the start and end of the "
-               "same session; the four ONS questions are never added together.")
+               "Wellbeing changes compare each person's first answer in the period with their "
+               "latest, by session date, when the two are at least the minimum gap apart; the "
+               "four ONS questions are never added together.")
     threshold = report.get("suppressed_below")
     if threshold:
         out.append("")
         out.append(f"To protect people's privacy, any figure drawn from fewer than {threshold} "
-                   f"people is shown as \"fewer than {threshold}\", and where that could be "
-                   "worked out from a total, one more figure is hidden too. Names in comments are "
-                   "replaced by the person's role.")
+                   f"people is shown as \"fewer than {threshold}\". Where it could be worked "
+                   "out from a total or a mean, more figures are shown as \"hidden\" too. "
+                   "Names in comments are replaced by the person's role.")
     return "\n".join(out) + "\n"
-
-
-def _num(value: Any) -> float | int | str:
-    """A figure for a chart bar: numbers stay numbers; hidden ones stay their words."""
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
-
-
-def to_report_markdown(report: dict[str, Any], *, organisation: str = "", service: str = "",
-                       prepared: str = "") -> str:
-    """The printable report: a title page, then each section as charts with their numbers
-    beside them, tables, voices, and a note on method and suppression (for PDF and HTML)."""
-    from coprod_cli.render.markdown import chart_block
-
-    out: list[str] = ["# How co-production is working", ""]
-    period = report["period"]
-    facts = [("Organisation", organisation), ("Service", report["filters"]["service"] or service),
-             ("Covering", describe_filters(report)),
-             ("Sessions from", f"{period['first'] or '-'} to {period['last'] or '-'}"),
-             ("Prepared", prepared)]
-    for label, value in facts:
-        if value:
-            out += [f"**{label}:** {md_escape(value)}", ""]
-    threshold = report.get("suppressed_below")
-    if threshold:
-        out += [f"This report can be shared. Any figure drawn from fewer than {threshold} "
-                f"people is shown as \"fewer than {threshold}\".", ""]
-    out += ["[pagebreak]", "", "## Reach", ""]
-    reach = report["reach"]
-    out += [f"{fmt(reach['sessions'])} sessions were run, with {fmt(reach['attendances'])} "
-            f"attendances by {fmt(reach['people'])} different people. "
-            f"{fmt(reach['returning'])} people came to two or more sessions.", ""]
-    for dimension, title in (("by_role", "role"), ("by_theme", "theme"),
-                             ("by_service", "service")):
-        table = reach[dimension]
-        if dimension == "by_service" and len(table) < 2:
-            continue
-        out += [chart_block(f"Attendances by {title}",
-                            [(group_label(dimension, label), _num(row["attendances"]))
-                             for label, row in table.items()]), ""]
-        out += [f"| {title.capitalize()} | Sessions | Times attended | People | Returning |",
-                "| --- | --- | --- | --- | --- |"]
-        for label, row in table.items():
-            out.append(f"| {md_escape(group_label(dimension, label))} | "
-                       + " | ".join(md_escape(fmt(row[k])) for k in
-                                    ("sessions", "attendances", "people", "returning")) + " |")
-        out.append("")
-    co = report["coproduction"]
-    out += ["## Co-production", ""]
-    bars: list[tuple[str, Any]] = [("Co-facilitated by a person using services",
-                                    _num(co["co_facilitated"]))]
-    if isinstance(co["co_facilitated"], int) and isinstance(co["sessions"], int):
-        bars.append(("Led by staff or volunteers only", co["sessions"] - co["co_facilitated"]))
-    out += [chart_block("Sessions", bars), ""]
-    out += [f"{fmt(co['moved_to_co_facilitator'])} people who first came as participants "
-            "went on to co-facilitate a session.", ""]
-    if co["would_help"]:
-        out += [chart_block("Would you like to help run a session?",
-                            [(k, _num(v)) for k, v in co["would_help"].items()]), ""]
-    exp = report["experience"]
-    out += ["## Experience", "", f"Feedback forms: {md_escape(fmt(exp['forms']))}.", ""]
-    for q in exp["questions"].values():
-        labels = q["labels"]
-        out += [chart_block(q["text"], [(f"{point} {labels.get(point, '')}".strip(), _num(n))
-                                        for point, n in q["distribution"].items()]), ""]
-        out += [f"Mean {md_escape(fmt(q['mean']))} out of 5, from {md_escape(fmt(q['n']))} "
-                "answers.", ""]
-    out += ["## Outcomes", ""]
-    for measure in report["outcomes"].values():
-        out += [f"### {md_escape(measure['title'])}", ""]
-        if measure["caution"]:
-            out += [f"Caution: {md_escape(fmt(measure['pairs']))} people answered before and "
-                    "after. Changes from fewer than 30 people can easily be chance.", ""]
-        out += ["| Question | People | Mean before | Mean after | Better | Same | Worse |",
-                "| --- | --- | --- | --- | --- | --- | --- |"]
-        for item in measure["items"].values():
-            shift = item["band_shift"]
-            out.append("| " + " | ".join(md_escape(fmt(v)) for v in (
-                item["short"], item["n"], item["before_mean"], item["after_mean"],
-                shift["better"], shift["same"], shift["worse"])) + " |")
-        out += ["", "The questions, as asked:", ""] + [
-            f"- {md_escape(i['short'])}: {md_escape(i['text'])}"
-            for i in measure["items"].values()] + ["",
-            "Better, same and worse count people whose ONS band moved between the "
-                "start and end of a session (for anxiety, a lower band is better). The four "
-                "questions are never added together.", ""]
-    voices = report["voices"]
-    out += ["## Voices", ""]
-    if voices.get("withheld"):
-        out += [md_escape(voices["withheld"]), ""]
-    for key, title in (("went_well", "What went well"), ("even_better", "What could be better")):
-        if voices[key]:
-            out += [f"### {title}", ""] + [f"- {md_escape(c)}" for c in voices[key][-30:]] + [""]
-    out += ["## How these figures were made", "",
-            "Attendance, feedback and wellbeing answers were recorded with coprod during or "
-            "after each session. Ratings are means with the number of answers. Wellbeing "
-            "changes compare the same person's answers at the start and end of the same "
-            "session. Names in comments are replaced by the person's role.", ""]
-    if threshold:
-        out += [f"To protect people's privacy, any figure from fewer than {threshold} people is "
-                f"shown as \"fewer than {threshold}\", and where it could be worked out from a "
-                "total, one more figure is hidden too.", ""]
-    return "\n".join(out)

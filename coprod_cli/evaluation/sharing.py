@@ -16,7 +16,7 @@ from coprod_cli.evaluation.suppression import suppress
 #: Shown only on the facilitator's own screen, with every number.
 PRIVATE_FORMATS: tuple[str, ...] = ("table",)
 #: Written to a file or stdout to be shared: small numbers hidden.
-SHAREABLE_FORMATS: tuple[str, ...] = ("md", "csv", "json", "pdf")
+SHAREABLE_FORMATS: tuple[str, ...] = ("md", "csv", "json", "pdf", "html")
 #: How a private view is marked, at its top, wherever it is shown.
 NOT_FOR_SHARING = "Not for sharing: this view shows small numbers."
 
@@ -32,6 +32,6 @@ def figures_for(report: dict[str, Any], fmt: str, threshold: int) -> dict[str, A
 
 
 def shareable_formats_text() -> str:
-    """``"md, csv, json or pdf"``: the shareable formats as a front end would list them."""
+    """``"md, csv, json, pdf or html"``: the shareable formats as a front end would list them."""
     *rest, last = SHAREABLE_FORMATS
     return f"{', '.join(rest)} or {last}" if rest else last

@@ -3,7 +3,7 @@
 Recording checks every answer against the form before anything is saved, so a batch of paper
 forms lands whole or not at all. Summarising reads the records once and computes plain numbers
 (reach, co-production, experience, outcomes, voices); hiding small numbers is a separate step
-(``disclosure.py``) so the facilitator's own view and shareable reports come from one source.
+(``suppression.py``) so the facilitator's own view and shareable reports come from one source.
 """
 
 from __future__ import annotations
@@ -16,17 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from coprod_cli.errors import ValidationError
+from coprod_cli.evaluation.outcomes import SMALL_SAMPLE, OutcomeTally
 from coprod_cli.people import register as people
 from coprod_cli.people.privacy import REMOVED_TEXT
-from coprod_cli.sessions.forms import Form, Measure, parse_answer
+from coprod_cli.sessions.forms import Conversion, Form, Measure, parse_answer
+from coprod_cli.sessions.library import LADDER
 from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS, find_run, partition_of
 from coprod_cli.store.database import Store
 
 PERSON_COLUMN = "person"
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-SMALL_SAMPLE = 30
-"""Below this many paired answers, outcome changes are shown with a caution (Warwick's advice
-for SWEMWBS; a sensible floor for ONS4 too)."""
+__all__ = ["SMALL_SAMPLE", "Filters", "read_forms_csv", "record_forms", "summarise"]
 
 
 # -- recording paper forms ------------------------------------------------------------------
@@ -113,8 +113,20 @@ class Filters:
                 and (self.date_to is None or day <= self.date_to)
                 and (self.service is None
                      or people.name_key(run["service"]) == people.name_key(self.service))
-                and (self.theme is None or run["theme"] == self.theme)
+                and (self.theme is None
+                     or run["theme"].casefold() == self.theme.strip().casefold())
                 and (self.session is None or run["session_id"] == self.session))
+
+
+def _period() -> dict[str, Any]:
+    return {"sessions": 0, "co_facilitated": 0, "attendances": 0, "people": set(),
+            "rating_sum": 0, "ratings": 0, "raters": set()}
+
+
+def _periods(started_at: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """("quarter", "2026 Q1") and ("year", "2026") for a run's start."""
+    year, month = started_at[:4], int(started_at[5:7])
+    return ("quarter", f"{year} Q{(month - 1) // 3 + 1}"), ("year", year)
 
 
 def _mean(values: list[float]) -> float | None:
@@ -130,8 +142,16 @@ class _Tally:
     """Running totals, fed one year's partition at a time so memory stays flat with history:
     only per-person and per-group counters are kept, never every record."""
 
-    def __init__(self, filters: Filters, form: Form, measures: dict[str, Measure]) -> None:
+    def __init__(self, filters: Filters, form: Form, measures: dict[str, Measure],
+                 conversions: dict[str, Conversion | None], min_gap_weeks: int,
+                 levels: dict[str, str | None]) -> None:
         self.filters, self.form, self.measures = filters, form, measures
+        self.levels = levels
+        self.by_level: Counter[str] = Counter()
+        # the trend: per quarter and per year, what a funder asks "is it growing?" about
+        self.trend: dict[str, dict[str, dict[str, Any]]] = {
+            "quarter": defaultdict(_period), "year": defaultdict(_period)}
+        self.rated = next((q.id for q in form.questions if q.type == "scale"), None)
         self.runs: dict[str, str] = {}  # run id -> started_at, for the runs kept
         self.co_facilitated = 0
         self.co_facilitators: list[tuple[str, str]] = []  # (person, run started_at)
@@ -143,15 +163,13 @@ class _Tally:
             for d in ("role", "theme", "service")}
         self.forms = 0
         self.ratings = {q.id: Counter[int]() for q in form.questions if q.type == "scale"}
-        self.help_answers: dict[str, str] = {}
+        # who gave each rating: distinct people (an anonymous form counts as its own person)
+        self.raters: dict[str, dict[int, set[str]]] = {qid: defaultdict(set)
+                                                       for qid in self.ratings}
+        self.form_people: set[str] = set()
+        self.help_answers: dict[str, tuple[str, str, str]] = {}  # person -> (date, at, answer)
         self.comments: dict[str, list[str]] = {"went_well": [], "even_better": []}
-        self.band_position = {(m, i.id): {v: n for n, band in enumerate(i.bands)
-                                          for v in range(band.min, band.max + 1)}
-                              for m, measure in measures.items() for i in measure.items}
-        self.outcomes: dict[str, dict[str, dict[str, Any]]] = {
-            m: {i.id: {"before": 0.0, "after": 0.0, "n": 0, "shift": Counter[str]()}
-                for i in measure.items}
-            for m, measure in measures.items()}
+        self.outcomes = OutcomeTally(measures, conversions, min_gap_weeks)
 
     def add_runs(self, runs: list[dict[str, Any]]) -> None:
         for run in runs:
@@ -159,8 +177,15 @@ class _Tally:
                 continue
             self.runs[run["id"]] = run["started_at"]
             co = [f for f in run["facilitators"] if f["as"] == "co-facilitator"]
-            if any(f["lived_experience"] for f in co):
+            # for the report, any facilitator with lived experience counts (lead or co)
+            if any(f["lived_experience"] for f in run["facilitators"]):
                 self.co_facilitated += 1
+            self.by_level[self.levels.get(run["session_id"]) or "not recorded"] += 1
+            for span, key in _periods(run["started_at"]):
+                period = self.trend[span][key]
+                period["sessions"] += 1
+                period["co_facilitated"] += any(f["lived_experience"]
+                                                for f in run["facilitators"])
             self.co_facilitators += [(f["person_id"], run["started_at"]) for f in co]
 
     def add_attendance(self, rows: list[dict[str, Any]]) -> None:
@@ -172,6 +197,10 @@ class _Tally:
             person, arrived = row["person_id"], row["arrived_at"]
             self.attendances += 1
             per_person[person] += 1
+            for span, key in _periods(runs[row["run_id"]]):
+                period = self.trend[span][key]
+                period["attendances"] += 1
+                period["people"].add(person)
             if person not in first or arrived < first[person]:
                 first[person] = arrived
             for dimension, groups in dimensions:
@@ -187,13 +216,25 @@ class _Tally:
                 continue
             self.forms += 1
             answers = form["answers"]
+            who = form["person_id"] or f"form:{form['id']}"
+            self.form_people.add(who)
             for qid, counter in ratings:
                 value = answers.get(qid)
                 if isinstance(value, int) and not isinstance(value, bool):
                     counter[value] += 1
+                    self.raters[qid][value].add(who)
+                    if qid == self.rated:
+                        for span, key in _periods(runs[form["run_id"]]):
+                            period = self.trend[span][key]
+                            period["rating_sum"] += value
+                            period["ratings"] += 1
+                            period["raters"].add(who)
             answer = answers.get("help_run")
             if isinstance(answer, str):
-                self.help_answers[form["person_id"] or form["id"]] = answer
+                # each person's latest answer by the session's date, not by when typed in
+                seen = (runs[form["run_id"]], form["at"], answer)
+                if who not in self.help_answers or seen[:2] >= self.help_answers[who][:2]:
+                    self.help_answers[who] = seen
             for key, kept in self.comments.items():
                 text = answers.get(key)
                 if isinstance(text, str) and text.strip() and text != REMOVED_TEXT:
@@ -202,25 +243,7 @@ class _Tally:
                         del kept[:-VOICES_SHOWN]
 
     def add_measures(self, rows: list[dict[str, Any]]) -> None:
-        runs = self.runs
-        pairs: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
-        for m in rows:  # a pair is one person's answers at one run: always one partition
-            if m["run_id"] in runs and m["person_id"] and m["measure"] in self.measures:
-                pairs[(m["measure"], m["run_id"], m["person_id"])][m["when"]] = m["answers"]
-        for (measure_id, _, _), pair in pairs.items():
-            before_answers, after_answers = pair.get("before") or {}, pair.get("after") or {}
-            for item in self.measures[measure_id].items:
-                b, a = before_answers.get(item.id), after_answers.get(item.id)
-                if not isinstance(b, int) or not isinstance(a, int):
-                    continue
-                tally = self.outcomes[measure_id][item.id]
-                tally["before"] += b
-                tally["after"] += a
-                tally["n"] += 1
-                position = self.band_position[(measure_id, item.id)]
-                move = position.get(a, 0) - position.get(b, 0)
-                better = -move if item.reversed else move
-                tally["shift"]["better" if better > 0 else "worse" if better < 0 else "same"] += 1
+        self.outcomes.add(rows, self.runs)
 
     def reach(self) -> dict[str, Any]:
         def breakdown(groups: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
@@ -240,8 +263,11 @@ class _Tally:
         moved = {person for person, started in self.co_facilitators
                  if person in self.first_attended and self.first_attended[person] < started}
         return {"sessions": len(self.runs), "co_facilitated": self.co_facilitated,
+                "co_designed": self.by_level["co-design"] + self.by_level["co-production"],
+                "by_level": {level: self.by_level[level] for level in (*LADDER, "not recorded")},
                 "moved_to_co_facilitator": len(moved),
-                "would_help": dict(sorted(Counter(self.help_answers.values()).items()))}
+                "would_help": dict(sorted(Counter(
+                    answer for _, _, answer in self.help_answers.values()).items()))}
 
     def experience(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -255,36 +281,38 @@ class _Tally:
                          "mean": round(sum(k * v for k, v in counts.items()) / n, 2) if n
                          else None,
                          "distribution": {str(k): counts.get(k, 0) for k in range(low, high + 1)},
-                         "labels": {str(k): v for k, v in q.labels.items()}}
-        return {"forms": self.forms, "questions": out}
+                         "labels": {str(k): v for k, v in q.labels.items()},
+                         "people": len(set().union(*self.raters[q.id].values())),
+                         "cell_people": {str(k): len(self.raters[q.id].get(k, ()))
+                                         for k in range(low, high + 1)}}
+        return {"forms": self.forms, "people": len(self.form_people), "questions": out}
+
+    def trend_report(self) -> dict[str, Any]:
+        def finish(p: dict[str, Any]) -> dict[str, Any]:
+            return {"sessions": p["sessions"], "attendances": p["attendances"],
+                    "people": len(p["people"]), "co_facilitated": p["co_facilitated"],
+                    "ratings": p["ratings"], "raters": len(p["raters"]),
+                    "rating_mean": round(p["rating_sum"] / p["ratings"], 2) if p["ratings"]
+                    else None}
+
+        return {"rated_question": self.rated,
+                **{span: {key: finish(p) for key, p in sorted(periods.items())}
+                   for span, periods in self.trend.items()}}
 
     def outcome_report(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for measure_id, measure in self.measures.items():
-            items = {}
-            for item in measure.items:
-                t = self.outcomes[measure_id][item.id]
-                n = t["n"]
-                items[item.id] = {"text": item.text, "short": item.short or item.text, "n": n,
-                                  "before_mean": round(t["before"] / n, 2) if n else None,
-                                  "after_mean": round(t["after"] / n, 2) if n else None,
-                                  "reversed": item.reversed,
-                                  "band_shift": {k: t["shift"].get(k, 0)
-                                                 for k in ("better", "same", "worse")}}
-            pairs = max((i["n"] for i in items.values()), default=0)
-            out[measure_id] = {"title": measure.title, "pairs": pairs, "items": items,
-                               "caution": pairs < SMALL_SAMPLE}
-        return out
+        return self.outcomes.report()
 
 
-def summarise(store: Store, filters: Filters, form: Form,
-              measures: dict[str, Measure]) -> dict[str, Any]:
+def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Measure],
+              conversions: dict[str, Conversion | None] | None = None,
+              min_gap_weeks: int = 4, levels: dict[str, str | None] | None = None
+              ) -> dict[str, Any]:
     """Every figure of the effectiveness report, unsuppressed.
 
     Reads each file once, a year at a time (runs, then that year's attendance, feedback and
     measures, which always sit in their run's year), keeping only running totals.
     """
-    tally = _Tally(filters, form, measures)
+    tally = _Tally(filters, form, measures, conversions or {}, min_gap_weeks, levels or {})
     years = store.partitions(RUNS)
     if filters.date_from:
         years = [y for y in years if y >= filters.date_from[:4]]
@@ -308,7 +336,8 @@ def summarise(store: Store, filters: Filters, form: Form,
         "coproduction": tally.coproduction(),
         "experience": tally.experience(),
         "outcomes": tally.outcome_report(),
-        "voices": _voices(tally.comments, tally.forms, registry),
+        "trend": tally.trend_report(),
+        "voices": {**_voices(tally.comments, tally.forms, registry), "withheld": None},
     }
 
 

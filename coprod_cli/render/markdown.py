@@ -100,6 +100,13 @@ def chart_block(title: str, bars: list[tuple[str, float | int | str | None]],
     return f"```chart\n{body}\n```"
 
 
+def _figure(value: float) -> str:
+    """A bar's number as people read it: thousands separated, no needless decimals."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0")
+
+
 def _chart(content: str, line: int) -> Chart:
     import json
 
@@ -110,7 +117,7 @@ def _chart(content: str, line: int) -> Chart:
             if isinstance(value, bool) or not isinstance(value, int | float | str | None):
                 raise ValueError("a value must be a number or text")
             number = float(value) if isinstance(value, int | float) else None
-            text = (f"{value:g}" if isinstance(value, int | float) else str(value or "-"))
+            text = (_figure(value) if isinstance(value, int | float) else str(value or "-"))
             bars.append((str(label), number, text))
         maximum = data.get("max")
         return Chart(str(data.get("title") or ""), bars,

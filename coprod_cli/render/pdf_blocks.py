@@ -54,6 +54,14 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
                 lead.insert(0, out.pop())
             made = [_together(lead + made + _flowable(follower, st, s, width))]
             i += 1
+        elif isinstance(block, md.Chart) or (isinstance(block, md.Table)
+                                             and len(block.rows) <= KEEP_TABLE_ROWS):
+            # a chart or a short table is never split across a page, nor parted from the
+            # heading above it
+            lead = []
+            while out and _keeps_with_next(out[-1]):
+                lead.insert(0, out.pop())
+            made = [_together(lead + made)]
         elif isinstance(block, md.Para) and md.plain_text(block.spans).endswith(":"):
             for flowable in made:  # "Say:" stays with what is to be said
                 flowable.keepWithNext = 1
@@ -80,6 +88,10 @@ def _together(items: list[Any]) -> Any:
     for item in items:
         flat.extend(item._content if isinstance(item, KeepTogether) else [item])
     return KeepTogether(flat)
+
+
+KEEP_TABLE_ROWS = 25
+"""Tables up to this many rows stay on one page; longer ones split, repeating the header."""
 
 
 def _keeps_with_next(flowable: Any) -> bool:

@@ -72,6 +72,13 @@ class Step(_Strict):
     handouts: list[Slug] = Field(default_factory=list)
 
 
+LADDER = ("coercion", "educating", "informing", "consultation", "engagement", "co-design",
+          "co-production")
+"""The Ladder of co-production's rungs, lowest first."""
+LadderLevel = Literal["coercion", "educating", "informing", "consultation", "engagement",
+                      "co-design", "co-production"]
+
+
 class Session(_Strict):
     """One group session, run step by step. ``duration`` is the plan, in minutes."""
 
@@ -92,6 +99,9 @@ class Session(_Strict):
     #: The session is written for people who use easy read: ``session check`` then warns
     #: about sentences longer than 15 words in what facilitators say and in the aims.
     easy_read: StrictBool = False
+    #: Where the session sits on the Ladder of co-production (Think Local Act Personal), from
+    #: coercion up to co-production; the report shows the share run at co-design or above.
+    coproduction_level: LadderLevel | None = None
 
     @property
     def planned_minutes(self) -> int:

@@ -1,0 +1,124 @@
+"""Wellbeing outcomes over a period: each person's first answers against their latest.
+
+Two ONS4 questions ask about *yesterday*, so a check-in and check-out of one session measure
+nothing. A person counts once per question: their earliest answer in the period is paired
+with their latest, by session date, if the two are at least ``min_gap_weeks`` apart. Scored
+measures (SWEMWBS, with the items an organisation supplies) pair the person's first and
+latest complete score the same way and report the mean change and how many moved by 3 or
+more points (Warwick's meaningful change).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from coprod_cli.sessions.forms import Conversion, Measure, score
+
+SMALL_SAMPLE = 30
+"""Below this many paired people, outcome changes are shown with a caution (Warwick's advice
+for SWEMWBS; a sensible floor for ONS4 too)."""
+MEANINGFUL_CHANGE = 3.0
+"""A SWEMWBS metric change of 3 or more points is one a person would notice."""
+
+Key = tuple[str, str, int]
+"""(session start, answer time, 0 at check-in or 1 at check-out): answers in time order."""
+
+
+def _weeks(first: Key, latest: Key) -> float:
+    start, end = date.fromisoformat(first[0][:10]), date.fromisoformat(latest[0][:10])
+    return (end - start).days / 7
+
+
+class OutcomeTally:
+    """First and latest answers per person, fed one partition at a time."""
+
+    def __init__(self, measures: dict[str, Measure], conversions: dict[str, Conversion | None],
+                 min_gap_weeks: int) -> None:
+        self.measures, self.conversions, self.min_gap = measures, conversions, min_gap_weeks
+        # (measure, item or "score", person) -> [(key, value) first, (key, value) latest]
+        self.ends: dict[tuple[str, str, str], list[tuple[Key, float]]] = {}
+
+    def _see(self, slot: tuple[str, str, str], key: Key, value: float) -> None:
+        ends = self.ends.get(slot)
+        if ends is None:
+            self.ends[slot] = [(key, value), (key, value)]
+            return
+        if key < ends[0][0]:
+            ends[0] = (key, value)
+        if key > ends[1][0]:
+            ends[1] = (key, value)
+
+    def add(self, rows: list[dict[str, Any]], run_started: dict[str, str]) -> None:
+        for m in rows:
+            measure = self.measures.get(m["measure"])
+            started = run_started.get(m["run_id"])
+            if measure is None or started is None or not m["person_id"]:
+                continue
+            key: Key = (started, m["at"], 1 if m["when"] == "after" else 0)
+            answers = m["answers"]
+            for item in measure.items:
+                value = answers.get(item.id)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    self._see((measure.id, item.id, m["person_id"]), key, value)
+            if measure.score is not None:
+                total = score(measure, answers, self.conversions.get(measure.id))
+                if total is not None:
+                    self._see((measure.id, "score", m["person_id"]), key, total)
+
+    def _pairs(self, measure_id: str, item_id: str) -> list[tuple[float, float, float]]:
+        """(first, latest, weeks apart) for each person far enough apart."""
+        out = []
+        for (mid, iid, _), (first, latest) in self.ends.items():
+            if mid == measure_id and iid == item_id and first[0] != latest[0]:
+                weeks = _weeks(first[0], latest[0])
+                if weeks >= self.min_gap and weeks > 0:
+                    out.append((first[1], latest[1], weeks))
+        return out
+
+    def report(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for measure_id, measure in self.measures.items():
+            items: dict[str, Any] = {}
+            gaps: list[float] = []
+            for item in measure.items if measure.score is None else []:
+                pairs = self._pairs(measure_id, item.id)
+                position = {v: n for n, band in enumerate(item.bands)
+                            for v in range(band.min, band.max + 1)}
+                shift = {"better": 0, "same": 0, "worse": 0}
+                for first, latest, _ in pairs:
+                    move = position.get(int(latest), 0) - position.get(int(first), 0)
+                    better = -move if item.reversed else move
+                    shift["better" if better > 0 else "worse" if better < 0 else "same"] += 1
+                gaps += [g for _, _, g in pairs]
+                n = len(pairs)
+                items[item.id] = {
+                    "text": item.text, "short": item.short or item.text, "n": n,
+                    "before_mean": round(sum(p[0] for p in pairs) / n, 2) if n else None,
+                    "after_mean": round(sum(p[1] for p in pairs) / n, 2) if n else None,
+                    "reversed": item.reversed, "band_shift": shift}
+            scored = None
+            if measure.score is not None:
+                pairs = self._pairs(measure_id, "score")
+                gaps += [g for _, _, g in pairs]
+                n = len(pairs)
+                changes = [latest - first for first, latest, _ in pairs]
+                scored = {
+                    "n": n,
+                    "first_mean": round(sum(p[0] for p in pairs) / n, 2) if n else None,
+                    "latest_mean": round(sum(p[1] for p in pairs) / n, 2) if n else None,
+                    "mean_change": round(sum(changes) / n, 2) if n else None,
+                    "band_shift": {
+                        "better": sum(1 for c in changes if c >= MEANINGFUL_CHANGE),
+                        "same": sum(1 for c in changes if -MEANINGFUL_CHANGE < c
+                                    < MEANINGFUL_CHANGE),
+                        "worse": sum(1 for c in changes if c <= -MEANINGFUL_CHANGE)}}
+            people = len({person for (mid, _, person), (first, latest) in self.ends.items()
+                          if mid == measure_id and first[0] != latest[0]
+                          and _weeks(first[0], latest[0]) >= max(self.min_gap, 1e-9)})
+            out[measure_id] = {
+                "title": measure.title, "people": people, "pairs": people,
+                "min_gap_weeks": self.min_gap,
+                "mean_gap_weeks": round(sum(gaps) / len(gaps), 1) if gaps else None,
+                "caution": people < SMALL_SAMPLE, "items": items, "score": scored}
+        return out
