@@ -85,11 +85,16 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     records.backup(backup_src, base / "backup.zip", service="Beech", organisation="")
     paths = {"old": base / "old" / "store", "merge": base / "other.zip",
              "restore": base / "backup.zip"}
-    for mode in ("merge", "restore"):  # how long each change takes here, uninterrupted
-        trial = base / f"time-{mode}" / "store"
-        shutil.copytree(paths["old"], trial)
-        paths[f"{mode}-seconds"] = seconds_to_finish(  # type: ignore[assignment]
-            mode, trial, [str(paths[mode])])
+    for mode in ("merge", "restore"):
+        # How long each change takes here, uninterrupted, four at once as the trials run:
+        # timed alone, a busy machine made every trial's kill land before the swap.
+        def timed(n: int, mode: str = mode) -> float:
+            trial = base / f"time-{mode}-{n}" / "store"
+            shutil.copytree(paths["old"], trial)
+            return seconds_to_finish(mode, trial, [str(paths[mode])])
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            paths[f"{mode}-seconds"] = max(pool.map(timed, range(4)))  # type: ignore[assignment]
     return paths
 
 
