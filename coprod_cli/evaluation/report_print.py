@@ -2,8 +2,8 @@
 
 So the first page says the headline messages in words and figures; then each section has its
 chart (with the numbers beside it, and as a table in HTML), percentages beside counts, a trend
-over time when the period spans more than one quarter, voices grouped with how many said
-each, what did not work, and the method. Built from a (suppressed) report dictionary only.
+over time when the period spans more than one quarter, voices grouped into themes with how
+many said each, what did not work, and the method. Built from a (suppressed) report dictionary only.
 """
 
 from __future__ import annotations
@@ -155,9 +155,18 @@ def grouped(comments: list[str]) -> list[tuple[str, int]]:
 
 
 def _voices(voices: dict[str, Any], key: str) -> list[str]:
-    out = []
-    for text, n in grouped(voices[key])[:VOICES_LISTED]:
-        out.append(f"- {md_escape(text)}" + (f" (said {n} times)" if n > 1 else ""))
+    """Comments by theme, the theme most talked about first, each with how many comments it
+    holds; under it the comments, identical ones counted once ("said 7 times")."""
+    from coprod_cli.evaluation.voice_themes import by_theme
+
+    out: list[str] = []
+    for theme, comments in by_theme(voices[key]):
+        n = len(comments)
+        # a heading, so a theme never ends a page without its comments under it
+        out += [f"### {md_escape(theme)} ({n} comment{'' if n == 1 else 's'})", ""]
+        for text, times in grouped(comments)[:VOICES_LISTED]:
+            out.append(f"- {md_escape(text)}" + (f" (said {times} times)" if times > 1 else ""))
+        out.append("")
     return out
 
 
