@@ -47,7 +47,11 @@ Date = Annotated[str, StringConstraints(pattern=DATE_PATTERN), DateText()]
 #: A display name, as ``people.clean_name`` lets one in: something other than spaces, not
 #: too long, and no line breaks or other control characters (a pattern, so no Python runs).
 _PLAIN = r"[^\x00-\x1f\x7f-\x9f]"
-NAME_PATTERN = rf"^{_PLAIN}*[^\s\x00-\x1f\x7f-\x9f]{_PLAIN}*$"
+#: A name also holds no bidi override or zero-width character (``escape.UNSAFE_FORMAT``),
+#: the rule ``clean_name`` applies, so a merged bundle cannot bring one in either.
+_HIDDEN = r"\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\u2060\ufeff\u180e"
+_NAMECH = rf"[^\x00-\x1f\x7f-\x9f{_HIDDEN}]"
+NAME_PATTERN = rf"^{_NAMECH}*[^\s\x00-\x1f\x7f-\x9f{_HIDDEN}]{_NAMECH}*$"
 Name = Annotated[str, StringConstraints(max_length=MAX_NAME, pattern=NAME_PATTERN),
                  NameText()]
 RunId = Annotated[str, Ref(RUNS, "run")]
