@@ -37,6 +37,7 @@ def test_terminal_safe_leaves_nothing_a_terminal_acts_on(text: str) -> None:
 def test_people_add_refuses_invisible_and_override_names(cli, coprod_home: Path,
                                                          name: str) -> None:  # noqa: ANN001
     _init(cli)
+    cli("people", "add", "Ana", "--role", "volunteer")
     before = _snapshot(coprod_home)
     result = cli("people", "add", name, "--role", "volunteer", code=2)
     assert "A name cannot contain line breaks or control characters" in result.text
