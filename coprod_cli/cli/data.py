@@ -81,8 +81,17 @@ def restore(
                                flag="--yes"):
         console.print("Nothing was changed.", markup=False)
         raise typer.Exit(1)
-    records.restore(store, bundle)
+    again = records.restore(store, bundle, home=state().home)
     console.print("Restored. The records from before are in the backups folder.", markup=False)
+    console.print(_reapplied(again), markup=False)
+
+
+def _reapplied(count: int) -> str:
+    """The erasure ledger's line: a person forgotten before stays forgotten."""
+    if not count:
+        return "Erasures re-applied: 0 (nobody who was forgotten came back with it)."
+    return (f"Erasures re-applied: {count} (forgotten {'person' if count == 1 else 'people'} "
+            "in it were forgotten again, from the erasure ledger).")
 
 
 @app.command("export")
@@ -117,7 +126,7 @@ def merge(
     """
     from coprod_cli.store import backups as records
 
-    result = records.merge(state().store(), files)
+    result = records.merge(state().store(), files, home=state().home)
     console = state().console()
     if not result.changed:
         console.print(f"Nothing new: all {result.unchanged} records were already here.",
@@ -126,6 +135,7 @@ def merge(
         added = ", ".join(f"{n} {t}" for t, n in sorted(result.added.items()) if n)
         console.print(f"Merged {len(files)} file{'s' * (len(files) != 1)}: added {added}; "
                       f"{result.unchanged} already here.", markup=False)
+        console.print(_reapplied(result.reapplied), markup=False)
     if result.conflicts:
         console.print(f"{len(result.conflicts)} records differ from the ones already here and "
                       "were left as they are:", markup=False)

@@ -253,13 +253,29 @@ def forget(
                                default=False, flag="--yes"):
         say("Nothing was changed.", markup=False)
         raise typer.Exit(1)
-    record = privacy.forget(store, plan.person["id"])
+    home = state().home
+    record = privacy.forget(store, plan.person["id"], home=home)
     total = sum(n for t, n in record["counts"].items() if t != people.TABLE)
+    beside = record.get("beside", {})
     say(f"{name} has been forgotten: {total} records changed, {record['texts_removed']} "
-        f"notes or comments removed. The erasure record ({record['id'][:8]}) keeps only "
-        "these counts.", markup=False)
-    say("The backup taken just before still holds their records until old backups are "
-        "cleared; do not restore it unless you forget them again.", markup=False)
+        f"notes or comments removed, {beside.get('receipts', 0)} receipt copies and "
+        f"{beside.get('credits', 0)} toolkit credits cleared. The erasure record "
+        f"({record['id'][:8]}) keeps only these counts.", markup=False)
+    keep = state().settings().backup_keep_days
+    backups = Path(getattr(store.backend, "backups_dir", home / "backups"))
+    say(f"Backups: the backups in {backups} still hold their records "
+        f"until they expire ({keep} days, the backup_keep_days setting). They are kept "
+        "beyond use: every 'data restore' and 'data merge' forgets them again "
+        "automatically (the erasure ledger keeps a keyed hash of their id, never their "
+        "name).", markup=False)
+    from coprod_cli.people.traces import still_named
+
+    left = still_named(home, name, skip=(backups,))
+    if left:
+        say(f"Files under {home} that still hold their name (coprod did not make them, "
+            "so it has not changed them; delete or edit them):", markup=False)
+        for path in left[:20]:
+            say(f"  {path}", markup=False)
 
 
 @app.command("review")

@@ -172,3 +172,31 @@ def credit_words(credit: dict[str, Any]) -> str:
     phrase = {"staff": "a member of staff", "other": "a contributor", "": "a contributor"}.get(
         role, f"an {role}" if role[:1] in "aeiou" else f"a {role}")
     return ", ".join(p for p in (phrase, credit.get("service")) if p)
+
+
+def forget_credits(root: Path, person: dict[str, Any], group: FileGroup) -> int:
+    """Credits that name a forgotten person become unnamed ("a volunteer, Beech House"),
+    as if they had never consented to be named. Which field is a credit's name is read
+    from the declared schema (``toolkit_contributions``, the ``Text`` marker), and the list
+    is written owner-only through ``group``. Returns how many credits changed."""
+    from coprod_cli.people.privacy import REMOVED_TEXT, _scrub, name_pattern
+
+    records = load_contributions(root)
+    pattern = name_pattern(person.get("name") or "")
+    if not records or pattern is None:
+        return 0
+    spec = schema.table(schema.TOOLKIT_CONTRIBUTIONS)
+    changed = 0
+    for index, record in enumerate(records):
+        scrubbed, removed = _scrub(spec, record, person, "", pattern)
+        if not removed:
+            continue
+        changed += removed
+        for credit in scrubbed.get("credits", []):
+            if credit.get("name") == REMOVED_TEXT:
+                credit["name"] = None
+        records[index] = scrubbed
+    if changed:
+        group.write_text(root / CONTRIBUTIONS,
+                         json.dumps(records, indent=2, ensure_ascii=False), mode=0o600)
+    return changed

@@ -24,7 +24,7 @@ from coprod_cli.grants.funds import FUNDS as FUNDS_TABLE
 from coprod_cli.grants.scheme import TABLE as GRANTS_TABLE
 from coprod_cli.grants.scheme import Status as GrantStatus
 from coprod_cli.money import format_money
-from coprod_cli.people import privacy
+from coprod_cli.people import ledger, privacy
 from coprod_cli.people.register import MAX_NAME, Role
 from coprod_cli.people.register import TABLE as PEOPLE_TABLE
 from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS, Phase
@@ -193,6 +193,16 @@ class Erasure(Record):
     at: Date
     counts: dict[str, int]
     texts_removed: int
+
+
+@with_config(ConfigDict(extra="forbid"))
+class LedgerEntry(TypedDict):
+    """One erasure in the ledger ``people forget`` keeps beside the store and every restore
+    and merge re-applies: a keyed hash of the forgotten person's id (the key is in the home
+    folder, owner-only) and the day. It names no one and holds no id."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    at: Date
 
 
 # -- small grants -------------------------------------------------------------------------
@@ -426,6 +436,9 @@ register(Table(FUNDS_TABLE, Fund, ("funds-raised entry", "funds-raised entries")
                export_as="funds_added", export_heading="Funds they added"))
 register(Table(ERASURES, Erasure, ("erasure record", "erasure records"),
                closed_reason="it should keep counts only, never personal data"))
+register(Table(ledger.TABLE, LedgerEntry, ("erasure ledger entry", "erasure ledger entries"),
+               closed_reason="it holds keyed hashes only, never a name or an id",
+               kept_in=ledger.LEDGER_FILE))
 register(Table(TOOLKIT_CONTRIBUTIONS, Contribution, ("toolkit contribution",
                                                      "toolkit contributions"),
                kept_in="toolkit/contributions.json"))
