@@ -71,10 +71,11 @@ class AppState:
 
     def console(self, stderr: bool = False) -> Console:
         """A Rich console honouring ``--plain`` and ``NO_COLOR`` (Rich reads it itself)."""
-        return _safe_console()(stderr=stderr, highlight=False, emoji=False,
-                       no_color=self.plain or None,
-                       force_terminal=False if self.plain else None,
-                       soft_wrap=self.plain or not _stdout_is_terminal())
+        console: Console = _safe_console()(
+            stderr=stderr, highlight=False, emoji=False, no_color=self.plain or None,
+            force_terminal=False if self.plain else None,
+            soft_wrap=self.plain or not _stdout_is_terminal())
+        return console
 
 
 _SAFE_CONSOLE: Any = None
