@@ -32,8 +32,9 @@ class AppState:
     _library: Library | None = field(default=None, repr=False)
     _settings: Settings | None = field(default=None, repr=False)
 
-    def store(self) -> Store:
-        """The records, opened on first use (commands that only read sessions never open it)."""
+    def store(self, *, for_restore: bool = False) -> Store:
+        """The records, opened on first use (commands that only read sessions never open it).
+        ``for_restore``: a damaged meta.json does not stop ``data restore`` replacing them."""
         if self._store is None:
             from coprod_cli.store.database import Store
 
@@ -41,7 +42,8 @@ class AppState:
             timeout = float(os.environ.get("COPROD_LOCK_TIMEOUT", "5"))
             # Old backups are pruned when the store makes a new daily one, not on opening.
             self._store = Store.open(config.store_dir(self.home), lock_timeout=timeout,
-                                     backup_keep_days=self.settings().backup_keep_days)
+                                     backup_keep_days=self.settings().backup_keep_days,
+                                     migrate=not for_restore)
             self._store.audit_command = _command_path()
         return self._store
 

@@ -66,12 +66,18 @@ def restore(
 
     Example: coprod data restore coprod-backup-2026-11-01.zip
     """
+    from coprod_cli.errors import StoreCorruptError
     from coprod_cli.store import backups as records
     from coprod_cli.store.bundles import read_bundle
 
     bundle = read_bundle(file)
-    store = state().store()
     console = state().console()
+    try:
+        store = state().store()
+    except StoreCorruptError as exc:  # the records cannot be opened: a restore still can
+        store = state().store(for_restore=True)
+        console.print(f"The records cannot be opened as they are ({exc.message}) Restoring "
+                      "replaces them whole.", markup=False)
     console.print(f"Backup from {bundle.manifest.get('created_at', '?')[:16]}"
                   f"{' of ' + bundle.service if bundle.service else ''}. Records now and "
                   "after restoring:", markup=False)
