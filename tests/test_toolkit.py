@@ -508,3 +508,27 @@ def test_a_users_own_template_bomb_is_stopped_at_render(cli, coprod_home: Path, 
     result = cli("handouts", "print", "mine", "--out", str(out), code=1)
     assert "was stopped because it took longer than 1 seconds to fill in" in result.text
     assert card.name in result.text and not out.exists()
+
+
+def test_permissions_are_true_to_the_readme(cli, bundle, monkeypatch, tmp_path: Path) -> None:  # noqa: ANN001
+    """Records and anything naming people are owner-only; what is made to publish (the
+    toolkit website and document, a blank handouts pack) can be read by others."""
+    assert stat.S_IMODE(bundle.stat().st_mode) == 0o600  # the shared bundle names Ana
+    home = _other_home(monkeypatch, tmp_path, cli)
+    cli("toolkit", "add", str(bundle))
+    toolkit = home / "toolkit"
+    modes = {p.relative_to(toolkit).as_posix(): stat.S_IMODE(p.stat().st_mode)
+             for p in [toolkit, *toolkit.rglob("*")]}
+    assert modes["contributions.json"] == 0o600
+    assert {m for p, m in modes.items() if (toolkit / p).is_dir() or p == "."} == {0o700}
+    assert {m for p, m in modes.items() if (toolkit / p).is_file()} == {0o600}, modes
+    site = tmp_path / "site"
+    cli("toolkit", "build", "--format", "html", "--out", str(site))
+    assert stat.S_IMODE(site.stat().st_mode) == 0o755
+    assert {stat.S_IMODE(p.stat().st_mode) for p in site.rglob("*") if p.is_file()} == {0o644}
+    pdf = tmp_path / "toolkit.pdf"
+    cli("toolkit", "build", "--out", str(pdf))
+    assert stat.S_IMODE(pdf.stat().st_mode) == 0o644
+    blank = tmp_path / "blank.pdf"
+    cli("handouts", "print", "wellbeing-five-ways", "--out", str(blank))
+    assert stat.S_IMODE(blank.stat().st_mode) == 0o644
