@@ -58,3 +58,53 @@ def test_a_hand_edited_name_is_shown_without_its_escape_sequence(cli,
     listed = cli("people", "list")
     assert "FAKE PROMPT>Zed" in listed.output
     assert "\x1b" not in listed.output and "\u202e" not in listed.output
+
+
+@pytest.mark.parametrize("name", ["\x1b[2J\x1b[HFAKE PROMPT>", "Ana\u202eniL",
+                                  "\u200b\u200b", "\x1b]0;pwned\x07"])
+def test_a_merged_name_that_would_reach_the_terminal_raw_is_refused(
+        cli, coprod_home: Path, tmp_path: Path, name: str) -> None:  # noqa: ANN001
+    from tests.test_bundle_checks import doctor, make_bundle, person_with
+
+    _init(cli)
+    cli("people", "add", "Cy", "--role", "staff")
+    good, ana = make_bundle(tmp_path / "beech", "export")
+    bad = doctor(good, tmp_path / "bad.zip", "records/people/all.json",
+                 person_with(ana, {"name": name}))
+    before = _snapshot(coprod_home)
+    result = cli("data", "merge", str(bad), code=1)
+    assert "bad.zip" in result.output and "'name'" in result.output
+    for ch in ("\x1b", "\u202e", "\u200b", "\x07"):
+        assert ch not in result.output
+    assert _snapshot(coprod_home) == before
+    listed = cli("people", "list").output
+    assert "FAKE PROMPT" not in listed and "\x1b" not in listed
+
+
+def test_toolkit_add_of_a_bundle_with_an_escape_in_its_service_name(
+        cli, coprod_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import json
+    import zipfile
+
+    other = tmp_path / "other"
+    monkeypatch.setenv("COPROD_HOME", str(other))
+    _init(cli)
+    shared = tmp_path / "s.zip"
+    cli("toolkit", "share", "wellbeing-five-ways", "--out", str(shared))
+    with zipfile.ZipFile(shared) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    manifest = json.loads(members["manifest.json"])
+    manifest["service"] = "\x1b]0;pwned\x07Oak"
+    members["manifest.json"] = json.dumps(manifest).encode()
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        for n, d in members.items():
+            zf.writestr(n, d)
+    monkeypatch.setenv("COPROD_HOME", str(coprod_home))
+    _init(cli)
+    before = _snapshot(coprod_home)
+    result = cli("toolkit", "add", str(bad), code=1)
+    assert "bad.zip" in result.output and "\x1b" not in result.output
+    assert "services' names" in result.output or "service" in result.output
+    assert _snapshot(coprod_home) == before
+    assert "\x1b" not in cli("toolkit", "list").output
