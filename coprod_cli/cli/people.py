@@ -228,8 +228,13 @@ def forget(
 
     Their register entry is deleted. Their attendance and answers stay only as anonymous
     counts under a random id that nothing links back to them, so reports still add up.
-    Notes and comments that use their name are removed. A record of the erasure, with no
-    personal data in it, is kept. This cannot be undone.
+    Notes and comments that use their name are removed, and so are their name in toolkit
+    credits and receipt copies. A record of the erasure, with no personal data in it, is
+    kept. This cannot be undone.
+
+    Backups are not rewritten: they are kept beyond use until they expire (backup_keep_days,
+    30 by default). Every 'data restore' and 'data merge' forgets them again automatically,
+    from an erasure ledger that holds a keyed hash of their id, never their name.
 
     Example: coprod people forget Ceri --yes
     """

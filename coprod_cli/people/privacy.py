@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-from coprod_cli.errors import ValidationError
+from coprod_cli.errors import NotFoundError, ValidationError
 from coprod_cli.grants.scheme import TABLE as GRANTS
 from coprod_cli.people import register as people
 from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS
@@ -386,7 +386,7 @@ def erase_in(tx: Any, person_id: str, *, at: str | None = None,
     changes first (``extra(tx, plan, person)``: receipt copies renamed)."""
     try:
         person = people.find_person(tx, person_id)
-    except Exception:  # noqa: BLE001 - not on the register: ids only, no name to search
+    except NotFoundError:  # not on the register: ids only, no name to search for
         person = {"id": person_id, "name": ""}
     plan = plan_erasure(tx, person, new_pseudonym())
     if extra is not None:
