@@ -79,8 +79,11 @@ def escape_markdown(text: str, *, one_line: bool = False) -> str:
 
 #: What a terminal may act on instead of show: ESC sequences (CSI ``ESC [ ... final``, OSC
 #: ``ESC ] ... BEL/ST``, and two-character ``ESC x``), then any remaining C0/C1 control.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-                      r"|\x9b[0-?]*[ -/]*[@-~]?|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+#: An OSC with no terminator (Rich may already have dropped its BEL) loses only its
+#: introducer and numbers, so the visible text after it is not swallowed.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+                      r"|\x1b\][0-9;]*|\x9b[0-?]*[ -/]*[@-~]?"
+                      r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)|\x9d[0-9;]*"
                       r"|\x1b[\x20-\x7e]?")
 #: Bidirectional overrides, isolates and marks (U+202A-U+202E, U+2066-U+2069, U+200E/F,
 #: U+061C), which can make text read backwards, and zero-width characters (U+200B, U+2060,

@@ -108,3 +108,11 @@ def test_toolkit_add_of_a_bundle_with_an_escape_in_its_service_name(
     assert "services' names" in result.output or "service" in result.output
     assert _snapshot(coprod_home) == before
     assert "\x1b" not in cli("toolkit", "list").output
+
+
+def test_an_unterminated_title_sequence_keeps_the_text_after_it() -> None:
+    """Rich drops BEL itself, so an OSC may arrive without its end: only the introducer
+    goes, never the visible name after it."""
+    assert terminal_safe("\x1b]0;pwnedAna") == "pwnedAna"
+    assert terminal_safe("\x1b]0;title\x07Ana") == "Ana"
+    assert terminal_safe("a\tb\nc", one_line=True) == "a b c"

@@ -104,6 +104,9 @@ def _safe_console() -> Any:
                 super().print(*(terminal_safe(o) if isinstance(o, str) else o
                                 for o in objects), **kwargs)
 
+            def render_str(self, text: str, *args: Any, **kwargs: Any) -> Any:
+                return super().render_str(terminal_safe(text), *args, **kwargs)
+
             def render(self, renderable: Any, options: Any = None) -> Any:
                 for segment in super().render(renderable, options):
                     if segment.control or not segment.text:
