@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from coprod_cli import config
-
 NAME = "Zebedee Quixotic"
 TRACES = [b"zebedee", b"quixotic"]
 
@@ -72,9 +70,13 @@ def test_forget_leaves_no_byte_of_the_name_anywhere_under_the_home(
     result = cli("people", "forget", NAME, "--yes")
     assert f"{NAME} has been forgotten" in result.text
     assert "1 receipt copies and 1 toolkit credits cleared" in result.text
-    assert "kept beyond use" in result.text and "30 days, the backup_keep_days" in result.text
-    # backups are kept beyond use (see README): everything else holds no byte of the name
-    assert _files_naming(coprod_home, skip=("backups/",)) == []
+    text = " ".join(result.text.split())
+    assert "Backups: they were removed from the " in text and "the one taken just before " \
+        "included" in text and "forgets them again automatically" in text
+    assert "still hold their name" not in text
+    assert any(p.startswith("backups/") for p in before), before
+    # every file under the home, backups and lock owner files included: no byte of the name
+    assert _files_naming(coprod_home) == []
     owners = list(coprod_home.glob("*.lock.owner"))
     assert {p.name for p in owners} >= {"store.lock.owner", "store.incoming.lock.owner"}
     for owner in owners:  # process id, account and command name: never the arguments
@@ -110,7 +112,7 @@ def test_restoring_an_old_backup_does_not_bring_a_forgotten_person_back(
     assert "Erasures re-applied: 1" in result.text
     listed = cli("people", "list").text
     assert "Bo" in listed and "Zebedee" not in listed
-    assert _files_naming(config.store_dir(coprod_home)) == []
+    assert _files_naming(coprod_home) == []  # backups included
 
 
 def test_merging_a_stale_export_does_not_bring_a_forgotten_person_back(
@@ -123,6 +125,6 @@ def test_merging_a_stale_export_does_not_bring_a_forgotten_person_back(
     result = cli("data", "merge", str(stale))
     assert "Erasures re-applied: 1" in result.text
     assert "Zebedee" not in cli("people", "list").text
-    assert _files_naming(config.store_dir(coprod_home)) == []
+    assert _files_naming(coprod_home) == []  # backups included
     again = cli("data", "merge", str(stale))  # and the same every time
     assert "Zebedee" not in cli("people", "list").text, again.text

@@ -232,9 +232,10 @@ def forget(
     credits and receipt copies. A record of the erasure, with no personal data in it, is
     kept. This cannot be undone.
 
-    Backups are not rewritten: they are kept beyond use until they expire (backup_keep_days,
-    30 by default). Every 'data restore' and 'data merge' forgets them again automatically,
-    from an erasure ledger that holds a keyed hash of their id, never their name.
+    The backups in the home folder are rewritten without them, the one taken just before
+    included. Every 'data restore' and 'data merge' forgets them again automatically (for a
+    backup file kept elsewhere, or a service's export), from an erasure ledger that holds a
+    keyed hash of their id, never their name.
 
     Example: coprod people forget Ceri --yes
     """
@@ -266,16 +267,19 @@ def forget(
         f"notes or comments removed, {beside.get('receipts', 0)} receipt copies and "
         f"{beside.get('credits', 0)} toolkit credits cleared. The erasure record "
         f"({record['id'][:8]}) keeps only these counts.", markup=False)
-    keep = state().settings().backup_keep_days
     backups = Path(getattr(store.backend, "backups_dir", home / "backups"))
-    say(f"Backups: the backups in {backups} still hold their records "
-        f"until they expire ({keep} days, the backup_keep_days setting). They are kept "
-        "beyond use: every 'data restore' and 'data merge' forgets them again "
-        "automatically (the erasure ledger keeps a keyed hash of their id, never their "
-        "name).", markup=False)
+    failed = beside.get("backups_failed") or []
+    say(f"Backups: they were removed from the {beside.get('backups', 0)} backups in {backups} "
+        "that held them, the one taken just before included, so that copy cannot undo "
+        "this. A backup file kept elsewhere ('data backup --out') or another service's "
+        "export still holds them, but every 'data restore' and 'data merge' forgets them "
+        "again automatically (the erasure ledger keeps a keyed hash of their id, never "
+        "their name).", markup=False)
+    for problem in failed:
+        say(f"  Could not rewrite the backup {problem}: delete it by hand.", markup=False)
     from coprod_cli.people.traces import still_named
 
-    left = still_named(home, name, skip=(backups,))
+    left = still_named(home, name)
     if left:
         say(f"Files under {home} that still hold their name (coprod did not make them, "
             "so it has not changed them; delete or edit them):", markup=False)

@@ -377,20 +377,24 @@ def preview_forget(store: Records, ref: str) -> Erasure:
     return plan_erasure(store, person, new_pseudonym())
 
 
-def erase_in(tx: Any, person_id: str, *, at: str | None = None,
-             extra: Any = None) -> dict[str, Any]:
+def erase_in(tx: Any, person_id: str, *, at: str | None = None, extra: Any = None,
+             known: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """Erase one person inside the transaction ``tx`` (a staged copy's): the register entry
     goes and every declared place is scrubbed; returns the erasure record (counts only).
     An id with no register entry left (a merged record of someone forgotten) still has
     every place that holds it swapped for a pseudonym. ``extra`` may add
-    changes first (``extra(tx, plan, person)``: receipt copies renamed)."""
+    changes first (``extra(tx, plan, person)``: receipt copies renamed). ``known`` is the
+    person as last seen (their name, for a backup made before they were added); with it,
+    nothing to change returns None and writes nothing."""
     try:
         person = people.find_person(tx, person_id)
-    except NotFoundError:  # not on the register: ids only, no name to search for
-        person = {"id": person_id, "name": ""}
+    except NotFoundError:  # not on the register: ids only, unless their name is known
+        person = known or {"id": person_id, "name": ""}
     plan = plan_erasure(tx, person, new_pseudonym())
     if extra is not None:
         extra(tx, plan, person)
+    if known is not None and not plan.updates:
+        return None
     for table, part, rid, changes in plan.updates:
         if table == people.TABLE:
             tx.delete(table, rid, partition=part)
@@ -420,11 +424,13 @@ def forget(store: Store, person_id: str, *, at: str | None = None,
             beside = traces.Beside(home, group) if home is not None else None
             record = erase_in(tx, person["id"], at=at,
                               extra=beside.plan if beside is not None else None)
+            assert record is not None  # without ``known`` there is always a record
             if beside is not None:
                 beside.finish(person, record["at"])
     if beside is not None:
         beside.tidy()
-        record["beside"] = beside.summary
+        beside.rewrite_backups(person, getattr(store.backend, "backups_dir", None))
+        record["beside"] = {**beside.summary, "backups_failed": beside.backups_failed}
     return record
 
 

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from coprod_cli.errors import CoprodError
 from coprod_cli.files import FileGroup
 
 #: Files too large to be coprod's own (a video someone saved in the folder) are not read.
@@ -38,7 +39,10 @@ class Beside:
     def __init__(self, home: Path, group: FileGroup) -> None:
         self.home, self.group = home, group
         self.stale: list[Path] = []
-        self.summary: dict[str, int] = {"receipts": 0, "credits": 0}
+        self.summary: dict[str, int] = {"receipts": 0, "credits": 0, "backups": 0}
+        #: Receipt copies renamed: old file -> the new receipt entry, for the backups.
+        self.renamed: dict[str, dict[str, Any]] = {}
+        self.backups_failed: list[str] = []
 
     def plan(self, tx: Any, plan: Any, person: dict[str, Any]) -> None:
         from coprod_cli.grants.receipts import redact_receipts
@@ -58,6 +62,11 @@ class Beside:
                 continue
             self.stale += renamed
             self.summary["receipts"] += count
+            for old, line in zip(spending or [], new, strict=False):
+                before = (old or {}).get("receipt") if isinstance(old, dict) else None
+                after = line.get("receipt") if isinstance(line, dict) else None
+                if isinstance(before, dict) and isinstance(after, dict) and before != after:
+                    self.renamed[str(before.get("file"))] = after
             if changes is not None:
                 changes["spending"] = new
             else:
@@ -72,10 +81,70 @@ class Beside:
                                                  self.group)
         ledger.add(self.home, person["id"], at, self.group)
 
+    def rewrite_backups(self, person: dict[str, Any], backups_dir: Path | None) -> None:
+        """Forget them in every backup folder too (the one taken just before included), so
+        no copy under the home folder holds them. Each file is replaced atomically; a
+        backup that cannot be rewritten is named in ``backups_failed``, not hidden."""
+        if backups_dir is None or not backups_dir.is_dir():
+            return
+        for folder in sorted(backups_dir.iterdir()):
+            if not folder.is_dir() or folder.name.startswith("."):
+                continue
+            try:
+                if _rewrite_backup(folder, person, self._rename_receipts):
+                    self.summary["backups"] += 1
+            except (OSError, ValueError, CoprodError) as exc:
+                self.backups_failed.append(f"{folder.name} ({exc})")
+
+    def _rename_receipts(self, tx: Any, plan: Any, _: dict[str, Any]) -> None:
+        """In a backup: the spend lines point at the receipt copies' new names."""
+        from coprod_cli.grants.scheme import TABLE as GRANTS
+        from coprod_cli.people.privacy import rows
+
+        if not self.renamed:
+            return
+        updates = {(t, rid): changes for t, _, rid, changes in plan.updates}
+        for part, grant in rows(tx, GRANTS):
+            changes = updates.get((GRANTS, grant["id"]))
+            spending = (changes or {}).get("spending", grant.get("spending"))
+            if not isinstance(spending, list):
+                continue
+            new = [{**line, "receipt": self.renamed[line["receipt"]["file"]]}
+                   if isinstance(line, dict) and isinstance(line.get("receipt"), dict)
+                   and line["receipt"].get("file") in self.renamed else line
+                   for line in spending]
+            if new != spending:
+                if changes is not None:
+                    changes["spending"] = new
+                else:
+                    plan.changed(GRANTS, part, grant["id"], {"spending": new})
+
     def tidy(self) -> None:
         """Remove the old copies of renamed receipts, once the change has landed."""
         for path in self.stale:
             path.unlink(missing_ok=True)
+
+
+def _rewrite_backup(folder: Path, person: dict[str, Any], extra: Any) -> bool:
+    """Forget ``person`` in one backup folder, in memory, then write back what changed."""
+    from coprod_cli.files import atomic_write_bytes
+    from coprod_cli.people import privacy
+    from coprod_cli.store.backends import MemoryBackend
+    from coprod_cli.store.database import Store
+
+    paths = [p for p in [folder / "meta.json", *sorted(folder.glob("*/[!.]*.json"))]
+             if p.is_file()]
+    original = {p.relative_to(folder).as_posix(): p.read_bytes() for p in paths}
+    memory = MemoryBackend()
+    memory.replace_all(original)
+    store = Store(memory, migrate=False)
+    with store.transaction() as tx:
+        if privacy.erase_in(tx, person["id"], extra=extra, known=person) is None:
+            return False
+    changed = {n: d for n, d in memory.read_all().items() if original.get(n) != d}
+    for name, data in changed.items():
+        atomic_write_bytes(folder / name, data, mode=0o600)
+    return bool(changed)
 
 
 def still_named(home: Path, name: str, *, skip: tuple[Path, ...] = ()) -> list[Path]:
