@@ -96,8 +96,10 @@ def _reapplied(count: int) -> str:
     """The erasure ledger's line: a person forgotten before stays forgotten."""
     if not count:
         return "Erasures re-applied: 0 (nobody who was forgotten came back with it)."
-    return (f"Erasures re-applied: {count} (forgotten {'person' if count == 1 else 'people'} "
-            "in it were forgotten again, from the erasure ledger).")
+    who = "1 person forgotten before was" if count == 1 else \
+        f"{count} people forgotten before were"
+    return (f"Erasures re-applied: {count} ({who} forgotten again, from the erasure "
+            "ledger).")
 
 
 @app.command("export")
