@@ -113,3 +113,69 @@ def save_settings(home: Path, settings: Settings) -> Path:
     path = home / CONFIG_FILE
     atomic_write_text(path, text)
     return path
+
+
+# -- where the records folder must not be ---------------------------------------------------
+
+#: Folder names sync tools create; a records folder anywhere inside one is synced.
+SYNCED_FOLDERS = (("onedrive", "OneDrive"), ("dropbox", "Dropbox"),
+                  ("google drive", "Google Drive"), ("googledrive", "Google Drive"),
+                  ("my drive", "Google Drive"), ("sharepoint", "SharePoint"),
+                  ("cloudstorage", "a cloud storage provider"), ("icloud drive", "iCloud Drive"))
+#: File systems that are a network mount (Linux ``/proc/mounts`` names).
+NETWORK_FS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afpfs", "davfs",
+              "fuse.sshfs", "fuse.rclone", "9p", "ncpfs", "glusterfs", "ceph", "fuse.s3fs"}
+MOUNTS_FILE = Path("/proc/mounts")
+
+
+def _synced_by(path: Path) -> str | None:
+    for part in path.parts:
+        name = part.casefold()
+        for marker, tool in SYNCED_FOLDERS:
+            if name == marker or name.startswith((marker + " -", marker + "-",
+                                                  marker + " (", marker + ".")):
+                return tool
+    return None
+
+
+def _network_mount(path: Path) -> str | None:
+    if str(path).startswith(("\\\\", "//")):
+        return "a network share"
+    try:
+        lines = MOUNTS_FILE.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None  # no /proc (macOS, Windows): the folder names are still checked
+    best: tuple[int, str] | None = None
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = Path(fields[1].replace("\\040", " "))
+        if (path == point or point in path.parents) and (
+                best is None or len(point.parts) > best[0]):
+            best = (len(point.parts), fields[2])
+    if best is not None and best[1].casefold() in NETWORK_FS:
+        return f"a network mount ({best[1]})"
+    return None
+
+
+def unsafe_location(home: Path) -> str | None:
+    """Why the records folder is somewhere locks and renames are not safe, or None.
+
+    File-based stores are known to corrupt inside synced folders (the sync tool copies
+    files while they are being replaced and ignores locks) and on network mounts (locks and
+    atomic renames are not reliable there)."""
+    try:
+        path = home.expanduser().resolve()
+    except OSError:
+        path = home.expanduser().absolute()
+    tool = _synced_by(path)
+    where = f"inside a {tool}-synced folder" if tool else None
+    mount = _network_mount(path)
+    where = where or (f"on {mount}" if mount else None)
+    if where is None:
+        return None
+    return (f"The records folder {home} is {where}. Sync tools and network drives copy "
+            "files while coprod is replacing them and do not honour its locks, so records "
+            "can be lost or damaged there. Keep the records folder on this computer's own "
+            "disk (--home or COPROD_HOME) and share records with 'coprod data export'.")

@@ -75,3 +75,39 @@ def escape_markdown(text: str, *, one_line: bool = False) -> str:
             line = "\\" + line
         out.append(line)
     return "\\\n".join(out)
+
+
+#: What a terminal may act on instead of show: ESC sequences (CSI ``ESC [ ... final``, OSC
+#: ``ESC ] ... BEL/ST``, and two-character ``ESC x``), then any remaining C0/C1 control.
+#: An OSC with no terminator (Rich may already have dropped its BEL) loses only its
+#: introducer and numbers, so the visible text after it is not swallowed.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+                      r"|\x1b\][0-9;]*|\x9b[0-?]*[ -/]*[@-~]?"
+                      r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)|\x9d[0-9;]*"
+                      r"|\x1b[\x20-\x7e]?")
+#: Bidirectional overrides, isolates and marks (U+202A-U+202E, U+2066-U+2069, U+200E/F,
+#: U+061C), which can make text read backwards, and zero-width characters (U+200B, U+2060,
+#: U+FEFF, U+180E), which can hide or split words. The zero-width joiner and non-joiner
+#: (U+200C/D) stay: Persian and Indic names and emoji need them to be spelled right.
+UNSAFE_FORMAT = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e"
+                          "\u200f\u061c\u200b\u2060\ufeff\u180e")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(UNSAFE_FORMAT)) + "]")
+_UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(UNSAFE_FORMAT)) + "]")
+
+
+def terminal_safe(text: Any, *, one_line: bool = False) -> str:
+    """Stored or bundled text as a terminal shows it, never acts on it: escape sequences
+    (a window title, a cleared screen, a fake prompt) go whole, and every other C0/C1
+    control, bidi override and zero-width character is dropped. Line breaks and tabs stay
+    unless ``one_line``, where they become spaces. Rich strips BEL, CR and BS itself but not
+    ESC, so every console coprod prints through applies this (``cli.context``)."""
+    text = _ESCAPES.sub("", str(text))
+    if one_line:
+        text = re.sub(r"[\n\t\r]", " ", text)
+        return _UNSAFE_ONE_LINE.sub("", text)
+    return _UNSAFE.sub("", text)
+
+
+def is_terminal_unsafe(text: str) -> bool:
+    """Whether ``text`` holds anything :func:`terminal_safe` would drop (line breaks aside)."""
+    return terminal_safe(text) != text

@@ -41,7 +41,12 @@ def parse_money(text: str, *, what: str = "amount") -> int:
                                   "point; money is kept to the penny.")
         raise ValidationError(f"'{cleaned}' is not an amount of money; give the {what} "
                               f"{EXAMPLES}.")
-    pounds = int(match["pounds"].replace(",", ""))
+    digits = match["pounds"].replace(",", "").lstrip("0")
+    if len(digits) > 12:  # checked as text: int() of thousands of digits is itself refused
+        raise ValidationError(f"The {what} ({len(digits)} digits) is out of range: the most "
+                              f"coprod accepts is {format_money(MAX_PENCE)}; check for an "
+                              "extra digit.")
+    pounds = int(digits or "0")
     pence = int((match["pence"] or "0").ljust(2, "0"))
     total = pounds * 100 + pence
     if total == 0:

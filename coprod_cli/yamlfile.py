@@ -33,10 +33,11 @@ class UniqueKeyLoader(_BaseLoader):  # type: ignore[misc]  # base chosen at run 
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, yaml.Mark] = {}
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
             key = self.construct_object(key_node, deep=deep)
+            _refuse_huge_number(value_node, f"'{key}'")
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None,
@@ -46,6 +47,29 @@ class UniqueKeyLoader(_BaseLoader):  # type: ignore[misc]  # base chosen at run 
             seen[key] = key_node.start_mark
         mapping: dict[Any, Any] = super().construct_mapping(node, deep)
         return mapping
+
+
+#: More digits than any number a session, form or setting holds; Python's own int() refuses
+#: text of over 4,300 digits with a bare ValueError, which would read as a crash.
+MAX_NUMBER_DIGITS = 30
+
+
+def _refuse_huge_number(node: yaml.Node, field: str) -> None:
+    if node.tag != "tag:yaml.org,2002:int" or not isinstance(node.value, str):
+        return
+    digits = sum(ch.isdigit() for ch in node.value)
+    if digits > MAX_NUMBER_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{field} is out of range (a number of {digits:,} digits)",
+            node.start_mark)
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> Any:
+    _refuse_huge_number(node, "a number")  # in a list, where no field name is at hand
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,18 @@ def doctor(bundle: Path, out: Path, member: str,
                                "records": len(data["records"])}
     if manifest_change:
         manifest_change(manifest)
-    contents["manifest.json"] = json.dumps(manifest).encode()
+    contents["manifest.json"] = json.dumps(reseal(manifest)).encode()
     with zipfile.ZipFile(out, "w") as zout:
         for filename, raw in contents.items():
             zout.writestr(filename, raw)
     return out
+
+
+def reseal(manifest: dict[str, Any]) -> dict[str, Any]:
+    """A deliberate tool recomputes the manifest's own checksum too (see test_manifest_*)."""
+    from coprod_cli.store.bundles import manifest_checksum
+
+    return {**manifest, "manifest_sha256": manifest_checksum(manifest)}
 
 
 def home_files(home: Path) -> dict[str, bytes]:
@@ -149,7 +156,7 @@ def test_a_table_this_coprod_does_not_have_is_refused(cli, home: Path,
     manifest = json.loads(contents["manifest.json"])
     manifest["files"]["visits/all.json"] = {"sha256": hashlib.sha256(raw).hexdigest(),
                                             "records": 1}
-    contents["manifest.json"] = json.dumps(manifest).encode()
+    contents["manifest.json"] = json.dumps(reseal(manifest)).encode()
     bad = tmp_path / "bad.zip"
     with zipfile.ZipFile(bad, "w") as zout:
         for name, data in contents.items():

@@ -190,8 +190,8 @@ def test_forget_command_with_yes(cli, coprod_home: Path) -> None:
     assert ("replace their id with an anonymous one, or remove their name, in: 1 attendance "
             "record, 2 feedback forms, 2 wellbeing answers, 2 session runs, 1 grant record"
             ) in result.text
-    assert "Ana has been forgotten: 8 records changed, 4 notes or comments removed." \
-        in result.text
+    assert "Ana has been forgotten: 8 records changed, 4 notes or comments removed, 0 " \
+        "receipt copies and 0 toolkit credits cleared." in result.text
     assert "nobody called 'Ana'" in cli("people", "show", "Ana", code=1).text
     backups = [p.name for p in (coprod_home / "backups").iterdir()]
     assert any(name.endswith("-before-forget") for name in backups), backups

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import stat
+import time
 import zipfile
 from pathlib import Path
 
@@ -453,3 +454,81 @@ def test_toolkit_add_refuses_credits_that_break_their_declared_shape(
     assert "Traceback" not in result.text and "\x1b" not in result.text
     assert _snapshot(home) == before
     assert cli("toolkit", "list").text.count("five-ways-outdoors") == 0
+
+
+# -- contributed templates are bounded (issue 13) -------------------------------------------
+
+CARD = "templates/five-ways-outdoors/handouts/five-ways-card.md.j2"
+BOMBS = {
+    "nested loops": (b"{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
+                     b"{% endfor %}", "took longer than 1 seconds to fill in"),
+    "two gigabytes": (b"{{ 'x' * 2000000000 }}",
+                      "would make more than 2,000,000 characters of output"),
+    "self-calling macro": (b"{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(1) }}",
+                           "calls itself too many times"),
+    "endless output": (b"{% for i in range(100000) %}{{ 'y' * 100 }}{% endfor %}",
+                       "made more than 2,000,000 characters of output"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BOMBS))
+def test_toolkit_add_stops_a_template_bomb_naming_the_template(
+        case: str, cli, bundle, monkeypatch, tmp_path: Path) -> None:  # noqa: ANN001
+    from coprod_cli.render import bounds
+
+    monkeypatch.setattr(bounds, "MAX_SECONDS", 1.0)
+    bomb, words = BOMBS[case]
+    home = _other_home(monkeypatch, tmp_path, cli)
+    path = _rebuild(bundle, tmp_path / "bomb.zip", {CARD: lambda s: s + b"\n" + bomb})
+    before = _snapshot(home)
+    started = time.monotonic()
+    result = cli("toolkit", "add", str(path), code=1)
+    text = " ".join(result.text.split())
+    assert time.monotonic() - started < 10
+    assert "its handout template contrib/five-ways-outdoors/v1/five-ways-outdoors/handouts/" \
+           "five-ways-card.md.j2 cannot " \
+           "be filled in" in text
+    assert "The template 'contrib/five-ways-outdoors/v1/five-ways-outdoors/handouts/" \
+           f"five-ways-card.md.j2' was stopped because it {words}" in text, text
+    assert "Traceback" not in result.text and "MemoryError" not in result.text
+    assert _snapshot(home) == before
+
+
+def test_a_users_own_template_bomb_is_stopped_at_render(cli, coprod_home: Path, tmp_path: Path,
+                                                        monkeypatch) -> None:  # noqa: ANN001
+    from coprod_cli.render import bounds
+
+    monkeypatch.setattr(bounds, "MAX_SECONDS", 1.0)
+    cli("init", "--organisation", "Hestia", "--service", "Beech House", "--grant-cap", "150",
+        "--small-numbers", "5", "--style", "standard")
+    cli("session", "fork", "wellbeing-five-ways", "--as", "mine")
+    card = next((coprod_home / "templates").rglob("*.md.j2"))
+    card.write_text(card.read_text() + "\n" + BOMBS["nested loops"][0].decode())
+    out = tmp_path / "h.pdf"
+    result = cli("handouts", "print", "mine", "--out", str(out), code=1)
+    assert "was stopped because it took longer than 1 seconds to fill in" in result.text
+    assert card.name in result.text and not out.exists()
+
+
+def test_permissions_are_true_to_the_readme(cli, bundle, monkeypatch, tmp_path: Path) -> None:  # noqa: ANN001
+    """Records and anything naming people are owner-only; what is made to publish (the
+    toolkit website and document, a blank handouts pack) can be read by others."""
+    assert stat.S_IMODE(bundle.stat().st_mode) == 0o600  # the shared bundle names Ana
+    home = _other_home(monkeypatch, tmp_path, cli)
+    cli("toolkit", "add", str(bundle))
+    toolkit = home / "toolkit"
+    modes = {p.relative_to(toolkit).as_posix(): stat.S_IMODE(p.stat().st_mode)
+             for p in [toolkit, *toolkit.rglob("*")]}
+    assert modes["contributions.json"] == 0o600
+    assert {m for p, m in modes.items() if (toolkit / p).is_dir() or p == "."} == {0o700}
+    assert {m for p, m in modes.items() if (toolkit / p).is_file()} == {0o600}, modes
+    site = tmp_path / "site"
+    cli("toolkit", "build", "--format", "html", "--out", str(site))
+    assert stat.S_IMODE(site.stat().st_mode) == 0o755
+    assert {stat.S_IMODE(p.stat().st_mode) for p in site.rglob("*") if p.is_file()} == {0o644}
+    pdf = tmp_path / "toolkit.pdf"
+    cli("toolkit", "build", "--out", str(pdf))
+    assert stat.S_IMODE(pdf.stat().st_mode) == 0o644
+    blank = tmp_path / "blank.pdf"
+    cli("handouts", "print", "wellbeing-five-ways", "--out", str(blank))
+    assert stat.S_IMODE(blank.stat().st_mode) == 0o644

@@ -32,8 +32,9 @@ class AppState:
     _library: Library | None = field(default=None, repr=False)
     _settings: Settings | None = field(default=None, repr=False)
 
-    def store(self) -> Store:
-        """The records, opened on first use (commands that only read sessions never open it)."""
+    def store(self, *, for_restore: bool = False) -> Store:
+        """The records, opened on first use (commands that only read sessions never open it).
+        ``for_restore``: a damaged meta.json does not stop ``data restore`` replacing them."""
         if self._store is None:
             from coprod_cli.store.database import Store
 
@@ -41,7 +42,8 @@ class AppState:
             timeout = float(os.environ.get("COPROD_LOCK_TIMEOUT", "5"))
             # Old backups are pruned when the store makes a new daily one, not on opening.
             self._store = Store.open(config.store_dir(self.home), lock_timeout=timeout,
-                                     backup_keep_days=self.settings().backup_keep_days)
+                                     backup_keep_days=self.settings().backup_keep_days,
+                                     migrate=not for_restore)
             self._store.audit_command = _command_path()
         return self._store
 
@@ -72,12 +74,49 @@ class AppState:
 
     def console(self, stderr: bool = False) -> Console:
         """A Rich console honouring ``--plain`` and ``NO_COLOR`` (Rich reads it itself)."""
-        from rich.console import Console
+        console: Console = _safe_console()(
+            stderr=stderr, highlight=False, emoji=False, no_color=self.plain or None,
+            force_terminal=False if self.plain else None,
+            soft_wrap=self.plain or not _stdout_is_terminal())
+        return console
 
-        return Console(stderr=stderr, highlight=False, emoji=False,
-                       no_color=self.plain or None,
-                       force_terminal=False if self.plain else None,
-                       soft_wrap=self.plain or not _stdout_is_terminal())
+
+_SAFE_CONSOLE: Any = None
+
+
+def _safe_console() -> Any:
+    """A Rich ``Console`` whose every piece of text passes :func:`escape.terminal_safe`.
+
+    Rich drops BEL, CR and BS but prints ESC as it is, so a service name or a credit from a
+    bundle could retitle the window or draw a fake prompt. Plain strings are cleaned before
+    Rich measures them, and every rendered segment of anything else (tables, panels, Text)
+    is cleaned again on its way out; Rich's own colours are added after this, from styles,
+    so they are untouched.
+    """
+    global _SAFE_CONSOLE
+    if _SAFE_CONSOLE is None:
+        from rich.console import Console
+        from rich.segment import Segment
+
+        from coprod_cli.escape import terminal_safe
+
+        class SafeConsole(Console):
+            def print(self, *objects: Any, **kwargs: Any) -> None:
+                super().print(*(terminal_safe(o) if isinstance(o, str) else o
+                                for o in objects), **kwargs)
+
+            def render_str(self, text: str, *args: Any, **kwargs: Any) -> Any:
+                return super().render_str(terminal_safe(text), *args, **kwargs)
+
+            def render(self, renderable: Any, options: Any = None) -> Any:
+                for segment in super().render(renderable, options):
+                    if segment.control or not segment.text:
+                        yield segment
+                    else:
+                        yield Segment(terminal_safe(segment.text), segment.style)
+
+        _SAFE_CONSOLE = SafeConsole
+    return _SAFE_CONSOLE
 
 
 _STATE = AppState(home=config.home_dir())

@@ -66,12 +66,18 @@ def restore(
 
     Example: coprod data restore coprod-backup-2026-11-01.zip
     """
+    from coprod_cli.errors import StoreCorruptError
     from coprod_cli.store import backups as records
     from coprod_cli.store.bundles import read_bundle
 
     bundle = read_bundle(file)
-    store = state().store()
     console = state().console()
+    try:
+        store = state().store()
+    except StoreCorruptError as exc:  # the records cannot be opened: a restore still can
+        store = state().store(for_restore=True)
+        console.print(f"The records cannot be opened as they are ({exc.message}) Restoring "
+                      "replaces them whole.", markup=False)
     console.print(f"Backup from {bundle.manifest.get('created_at', '?')[:16]}"
                   f"{' of ' + bundle.service if bundle.service else ''}. Records now and "
                   "after restoring:", markup=False)
@@ -81,8 +87,19 @@ def restore(
                                flag="--yes"):
         console.print("Nothing was changed.", markup=False)
         raise typer.Exit(1)
-    records.restore(store, bundle)
+    again = records.restore(store, bundle, home=state().home)
     console.print("Restored. The records from before are in the backups folder.", markup=False)
+    console.print(_reapplied(again), markup=False)
+
+
+def _reapplied(count: int) -> str:
+    """The erasure ledger's line: a person forgotten before stays forgotten."""
+    if not count:
+        return "Erasures re-applied: 0 (nobody who was forgotten came back with it)."
+    who = "1 person forgotten before was" if count == 1 else \
+        f"{count} people forgotten before were"
+    return (f"Erasures re-applied: {count} ({who} forgotten again, from the erasure "
+            "ledger).")
 
 
 @app.command("export")
@@ -117,7 +134,7 @@ def merge(
     """
     from coprod_cli.store import backups as records
 
-    result = records.merge(state().store(), files)
+    result = records.merge(state().store(), files, home=state().home)
     console = state().console()
     if not result.changed:
         console.print(f"Nothing new: all {result.unchanged} records were already here.",
@@ -126,6 +143,7 @@ def merge(
         added = ", ".join(f"{n} {t}" for t, n in sorted(result.added.items()) if n)
         console.print(f"Merged {len(files)} file{'s' * (len(files) != 1)}: added {added}; "
                       f"{result.unchanged} already here.", markup=False)
+        console.print(_reapplied(result.reapplied), markup=False)
     if result.conflicts:
         console.print(f"{len(result.conflicts)} records differ from the ones already here and "
                       "were left as they are:", markup=False)

@@ -40,10 +40,14 @@ def check(
 
     Example: coprod data check
     """
+    from coprod_cli import config
     from coprod_cli.store import check as integrity
 
     store = state().store()
     say = state().console().print
+    warning = config.unsafe_location(state().home)
+    if warning:
+        state().console(stderr=True).print(f"Warning: {warning}", markup=False)
     if fix:
         fixed, report = integrity.fix(store)
         if fixed:

@@ -47,6 +47,11 @@ def _receipts_dir() -> Path:
     return state().home / "receipts"
 
 
+#: "-3" is an amount someone typed, not an option: let it reach parse_money, which says it
+#: is negative, instead of Click's "No such option: -3".
+NEGATIVE_AMOUNTS = {"ignore_unknown_options": True}
+
+
 @app.command("apply")
 def apply_cmd(
     service: Annotated[str | None, typer.Option(
@@ -135,7 +140,7 @@ def submit_cmd(
         f"{format_money(grant['amount_pence'])}.")
 
 
-@app.command("decide")
+@app.command("decide", context_settings=NEGATIVE_AMOUNTS)
 def decide_cmd(
     grant_id: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
     amount: Annotated[str | None, typer.Argument(
@@ -208,7 +213,7 @@ def _outcome(text: str) -> bool:
     raise UsageError("Please answer approve or reject.")
 
 
-@app.command("spend")
+@app.command("spend", context_settings=NEGATIVE_AMOUNTS)
 def spend_cmd(
     grant_id: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
     amount: Annotated[str | None, typer.Argument(
@@ -367,7 +372,7 @@ def report_cmd(
     show_report(grants.all_grants(store), totals, fmt, out)
 
 
-@fund_app.command("add")
+@fund_app.command("add", context_settings=NEGATIVE_AMOUNTS)
 def fund_add(
     amount: Annotated[str | None, typer.Argument(
         metavar="AMOUNT", help="How much was raised, e.g. 42.50.", show_default=False)] = None,

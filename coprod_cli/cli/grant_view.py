@@ -34,8 +34,10 @@ def emit(data: Any, fmt: Format, out: Path | None) -> None:
     """JSON (from data) or text (CSV) to the screen, or to ``out`` when given."""
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt is Format.json \
         else data
-    if out is None:
-        typer.echo(text, nl=False)
+    if out is None:  # shown, not saved: stored text must not reach the terminal raw
+        from coprod_cli.escape import terminal_safe
+
+        typer.echo(terminal_safe(text), nl=False)
         return
     from coprod_cli.files import atomic_write_text
 

@@ -113,6 +113,10 @@ def print_pack(
             task = bar.add_task("pack", total=len(parts))
             render_parts(parts, progress=lambda done, total: bar.update(
                 task, completed=done, total=total), **kwargs)
+    if not request.attendees and not request.facilitators and target.is_file():
+        # A blank pack names no one: made to print or share, so ordinary permissions. A
+        # pack with names filled in stays owner-only, like the records.
+        target.chmod(0o644)
     console.print(f"Saved {handouts.describe(documents)} to {target}.", markup=False)
 
 

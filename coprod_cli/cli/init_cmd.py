@@ -77,3 +77,6 @@ def init(
                          ) from None
     saved = config.save_settings(home, settings)
     state().console().print(f"Saved your settings to {saved}.", markup=False)
+    warning = config.unsafe_location(home)
+    if warning:
+        state().console(stderr=True).print(f"Warning: {warning}", markup=False)

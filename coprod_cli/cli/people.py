@@ -228,8 +228,14 @@ def forget(
 
     Their register entry is deleted. Their attendance and answers stay only as anonymous
     counts under a random id that nothing links back to them, so reports still add up.
-    Notes and comments that use their name are removed. A record of the erasure, with no
-    personal data in it, is kept. This cannot be undone.
+    Notes and comments that use their name are removed, and so are their name in toolkit
+    credits and receipt copies. A record of the erasure, with no personal data in it, is
+    kept. This cannot be undone.
+
+    The backups in the home folder are rewritten without them, the one taken just before
+    included. Every 'data restore' and 'data merge' forgets them again automatically (for a
+    backup file kept elsewhere, or a service's export), from an erasure ledger that holds a
+    keyed hash of their id, never their name.
 
     Example: coprod people forget Ceri --yes
     """
@@ -253,13 +259,32 @@ def forget(
                                default=False, flag="--yes"):
         say("Nothing was changed.", markup=False)
         raise typer.Exit(1)
-    record = privacy.forget(store, plan.person["id"])
+    home = state().home
+    record = privacy.forget(store, plan.person["id"], home=home)
     total = sum(n for t, n in record["counts"].items() if t != people.TABLE)
+    beside = record.get("beside", {})
     say(f"{name} has been forgotten: {total} records changed, {record['texts_removed']} "
-        f"notes or comments removed. The erasure record ({record['id'][:8]}) keeps only "
-        "these counts.", markup=False)
-    say("The backup taken just before still holds their records until old backups are "
-        "cleared; do not restore it unless you forget them again.", markup=False)
+        f"notes or comments removed, {beside.get('receipts', 0)} receipt copies and "
+        f"{beside.get('credits', 0)} toolkit credits cleared. The erasure record "
+        f"({record['id'][:8]}) keeps only these counts.", markup=False)
+    backups = Path(getattr(store.backend, "backups_dir", home / "backups"))
+    failed = beside.get("backups_failed") or []
+    say(f"Backups: they were removed from the {beside.get('backups', 0)} backups in {backups} "
+        "that held them, the one taken just before included, so that copy cannot undo "
+        "this. A backup file kept elsewhere ('data backup --out') or another service's "
+        "export still holds them, but every 'data restore' and 'data merge' forgets them "
+        "again automatically (the erasure ledger keeps a keyed hash of their id, never "
+        "their name).", markup=False)
+    for problem in failed:
+        say(f"  Could not rewrite the backup {problem}: delete it by hand.", markup=False)
+    from coprod_cli.people.traces import still_named
+
+    left = still_named(home, name)
+    if left:
+        say(f"Files under {home} that still hold their name (coprod did not make them, "
+            "so it has not changed them; delete or edit them):", markup=False)
+        for path in left[:20]:
+            say(f"  {path}", markup=False)
 
 
 @app.command("review")

@@ -49,6 +49,9 @@ def parse_date(text: str, what: str = "date") -> date:
 
 def parse_count(text: str, what: str, *, minimum: int = 0) -> int:
     value = text.strip()
+    if value.isascii() and value.isdigit() and len(value.lstrip("0")) > 6:
+        raise UsageError(f"'{value[:12]}...' ({len(value)} digits) is out of range for "
+                         f"{what}: the most is 100,000.")
     if not (value.isascii() and value.isdigit()) or not minimum <= int(value) <= 100_000:
         raise UsageError(f"'{text}' is not a whole number for {what}"
                          f"{' (at least 1)' if minimum else ''}.")

@@ -80,3 +80,47 @@ def verify_receipts(grant: dict[str, Any], receipts_dir: Path) -> list[str]:
         elif hashlib.sha256(path.read_bytes()).hexdigest() != receipt["sha256"]:
             problems.append(f"{receipt['file']}: changed since it was entered")
     return problems
+
+
+def redact_receipts(receipts_dir: Path, grant_id: str, spending: Any, pattern: Any,
+                    group: Any) -> tuple[Any, list[Path], int]:
+    """Spend lines with every receipt copy that names a forgotten person made safe: a copy
+    whose file name or original name holds the name is renamed ``<line>-receipt.<ext>``, and
+    every occurrence of it inside a copy is overwritten with ``X`` of the same length (a PDF
+    stays readable, a photo holds no text to find). Files are written through ``group``, so
+    they are put back if the erasure fails. Returns the new lines, the old paths of renamed
+    copies (removed once the erasure has landed) and how many copies changed."""
+    if not isinstance(spending, list):
+        return spending, [], 0
+    lines: list[Any] = []
+    old_paths: list[Path] = []
+    count = 0
+    for line in spending:
+        receipt = line.get("receipt") if isinstance(line, dict) else None
+        if not isinstance(receipt, dict) or receipt.get("kind") != "file" \
+                or not isinstance(receipt.get("file"), str):
+            lines.append(line)
+            continue
+        path = receipts_dir / receipt["file"]
+        data = path.read_bytes() if path.is_file() else b""
+        in_name = bool(pattern.search(receipt["file"].encode("utf-8"))) or bool(
+            pattern.search(str(receipt.get("original_name", "")).encode("utf-8")))
+        in_data = bool(pattern.search(data))
+        if not (in_name or in_data):
+            lines.append(line)
+            continue
+        if in_data:
+            data = pattern.sub(lambda m: b"X" * len(m.group(0)), data)
+        suffix = _safe_name("x" + Path(receipt["file"]).suffix)[1:]
+        new_file = f"{grant_id}/{line['id']}-receipt{suffix}" if in_name else receipt["file"]
+        if path.is_file():
+            group.write_bytes(receipts_dir / new_file, data, mode=0o600)
+        new_receipt = {**receipt, "file": new_file,
+                       "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        if in_name:
+            new_receipt["original_name"] = Path(new_file).name
+        lines.append({**line, "receipt": new_receipt})
+        count += 1
+        if new_file != receipt["file"]:
+            old_paths.append(path)
+    return lines, old_paths, count

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-from coprod_cli.errors import ValidationError
+from coprod_cli.errors import NotFoundError, ValidationError
 from coprod_cli.grants.scheme import TABLE as GRANTS
 from coprod_cli.people import register as people
 from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS
@@ -377,23 +377,60 @@ def preview_forget(store: Records, ref: str) -> Erasure:
     return plan_erasure(store, person, new_pseudonym())
 
 
-def forget(store: Store, person_id: str, *, at: str | None = None) -> dict[str, Any]:
+def erase_in(tx: Any, person_id: str, *, at: str | None = None, extra: Any = None,
+             known: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """Erase one person inside the transaction ``tx`` (a staged copy's): the register entry
+    goes and every declared place is scrubbed; returns the erasure record (counts only).
+    An id with no register entry left (a merged record of someone forgotten) still has
+    every place that holds it swapped for a pseudonym. ``extra`` may add
+    changes first (``extra(tx, plan, person)``: receipt copies renamed). ``known`` is the
+    person as last seen (their name, for a backup made before they were added); with it,
+    nothing to change returns None and writes nothing."""
+    try:
+        person = people.find_person(tx, person_id)
+    except NotFoundError:  # not on the register: ids only, unless their name is known
+        person = known or {"id": person_id, "name": ""}
+    plan = plan_erasure(tx, person, new_pseudonym())
+    if extra is not None:
+        extra(tx, plan, person)
+    if known is not None and not plan.updates:
+        return None
+    for table, part, rid, changes in plan.updates:
+        if table == people.TABLE:
+            tx.delete(table, rid, partition=part)
+        else:
+            tx.update(table, rid, changes, partition=part)
+    record = {"id": uuid.uuid4().hex, "at": at or _now(),
+              "counts": dict(plan.counts), "texts_removed": plan.texts_removed}
+    tx.insert(ERASURES, record, partition="all")
+    return record
+
+
+def forget(store: Store, person_id: str, *, at: str | None = None,
+           home: Path | None = None) -> dict[str, Any]:
     """Erase one person in a single bulk change; returns the erasure record (counts only).
 
     Reads and writes happen on the staged copy, so the plan is worked out again there: a
     record added since the preview is included, and a failure anywhere changes nothing.
+    With ``home``, what lies beside the records is covered in the same all-or-nothing step
+    (``people.traces``): receipt copies, toolkit credits and the erasure ledger.
     """
-    with store.bulk_change("forget") as staged, staged.transaction() as tx:
-        person = people.find_person(tx, person_id)  # type: ignore[arg-type]
-        plan = plan_erasure(tx, person, new_pseudonym())
-        for table, part, rid, changes in plan.updates:
-            if table == people.TABLE:
-                tx.delete(table, rid, partition=part)
-            else:
-                tx.update(table, rid, changes, partition=part)
-        record = {"id": uuid.uuid4().hex, "at": at or _now(),
-                  "counts": dict(plan.counts), "texts_removed": plan.texts_removed}
-        tx.insert(ERASURES, record, partition="all")
+    from coprod_cli.files import FileGroup
+    from coprod_cli.people import traces
+
+    with FileGroup() as group:
+        with store.bulk_change("forget") as staged, staged.transaction() as tx:
+            person = people.find_person(tx, person_id)  # type: ignore[arg-type]
+            beside = traces.Beside(home, group) if home is not None else None
+            record = erase_in(tx, person["id"], at=at,
+                              extra=beside.plan if beside is not None else None)
+            assert record is not None  # without ``known`` there is always a record
+            if beside is not None:
+                beside.finish(person, record["at"])
+    if beside is not None:
+        beside.tidy()
+        beside.rewrite_backups(person, getattr(store.backend, "backups_dir", None))
+        record["beside"] = {**beside.summary, "backups_failed": beside.backups_failed}
     return record
 
 

@@ -75,6 +75,14 @@ def clean_name(name: str) -> str:
                          hint="Initials or a shorter chosen name are fine.")
     if any(unicodedata.category(ch) == "Cc" for ch in stripped):
         raise UsageError("A name cannot contain line breaks or control characters.")
+    from coprod_cli.escape import UNSAFE_FORMAT
+
+    # Bidi overrides make a name read backwards on screen, and a name of zero-width
+    # characters looks empty: refused like a line break, with the same words.
+    if any(ch in UNSAFE_FORMAT for ch in stripped):
+        raise UsageError("A name cannot contain line breaks or control characters "
+                         "(including invisible or right-to-left override characters).",
+                         hint="Type the name again in plain letters.")
     return stripped
 
 

@@ -7,8 +7,9 @@ Three rules keep templates safe with any user text:
   as typed. A template that really means to insert Markdown marks it ``{{ text|markdown }}``;
 - an unknown variable is an error (``StrictUndefined``) that names the template and line,
   never a silent blank on a printed form;
-- templates a user wrote (their own sessions and templates folder) run in Jinja's immutable
-  sandbox, so they cannot reach Python internals.
+- templates a user wrote (their own sessions and templates folder) or a service contributed
+  run in Jinja's immutable sandbox, so they cannot reach Python internals, and within the
+  time, output and memory bounds of ``render.bounds``.
 """
 
 from __future__ import annotations
@@ -63,7 +64,10 @@ def environment(template_dirs: list[Path], sandboxed: bool = False) -> Any:
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    cls = ImmutableSandboxedEnvironment if sandboxed else jinja2.Environment
+    from coprod_cli.render.bounds import bounded_environment
+
+    cls = bounded_environment(ImmutableSandboxedEnvironment) if sandboxed \
+        else jinja2.Environment
     env = cls(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
               undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
               finalize=_finalize, auto_reload=False)
@@ -71,13 +75,27 @@ def environment(template_dirs: list[Path], sandboxed: bool = False) -> Any:
     env.filters["md_escape"] = escape_markdown
     env.filters["minutes"] = _minutes
     env.filters["clock"] = _clock
+    if sandboxed:
+        env.globals["range"] = getattr(cls, "watched_range")  # noqa: B009 - made at run time
     _ENVIRONMENTS[key] = env
     return env
 
 
 def render_template(template: str, context: dict[str, Any], *, template_dirs: list[Path],
                     sandboxed: bool = False) -> str:
-    """Fill in ``template`` (a path inside one of ``template_dirs``) and return Markdown."""
+    """Fill in ``template`` (a path inside one of ``template_dirs``) and return Markdown.
+    A sandboxed template (one that did not ship with coprod) is bounded in time, output
+    and memory (``render.bounds``)."""
+    if not sandboxed:
+        return _render(template, context, template_dirs, sandboxed=False)
+    from coprod_cli.render import bounds
+
+    return bounds.run_bounded(template, lambda: _render(template, context, template_dirs,
+                                                        sandboxed=True))
+
+
+def _render(template: str, context: dict[str, Any], template_dirs: list[Path], *,
+            sandboxed: bool) -> str:
     import jinja2
     from jinja2.exceptions import SecurityError
 
@@ -94,7 +112,12 @@ def render_template(template: str, context: dict[str, Any], *, template_dirs: li
             problems=[f"{exc.filename or template}:{exc.lineno}: {exc.message}"],
             hint="Check the {{ }} and {% %} on that line.") from None
     try:
-        return str(loaded.render(**context))
+        if not sandboxed:
+            return str(loaded.render(**context))
+        from coprod_cli.render.bounds import MAX_SECONDS, Deadline, collect
+
+        deadline = type(env).deadline = Deadline(MAX_SECONDS)
+        return collect(loaded.generate(**context), deadline)
     except jinja2.UndefinedError as exc:
         line = _template_line(exc, loaded.filename)
         raise ValidationError(

@@ -82,6 +82,20 @@ class Backend(ABC):
         return None
 
 
+def lock_owner() -> str:
+    """Who holds the lock, for the next user's time-out message: process id, account and
+    the command's name only. Never its arguments: ``people forget NAME`` would otherwise
+    leave the name of someone forgotten in this file."""
+    import getpass
+
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container): the number will do
+        account = str(os.getuid()) if hasattr(os, "getuid") else "?"
+    command = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "coprod"
+    return f"{os.getpid()}\n{account[:64]}\n{command[:64]}"
+
+
 class FileBackend(Backend):
     """Files on local disk; the lock is a sidecar ``store.lock`` (``os.replace`` swaps the
     data files' inodes, so locking them directly would lock nothing)."""
@@ -111,16 +125,18 @@ class FileBackend(Backend):
             lock.acquire()
         except filelock.Timeout:
             try:
-                pid, _, command = self._owner.read_text(encoding="utf-8").partition("\n")
-                holder = f" (process {pid}: {command})"
+                from coprod_cli.escape import terminal_safe
+
+                pid, account, command = [*self._owner.read_text(
+                    encoding="utf-8").split("\n", 2), "", ""][:3]
+                holder = terminal_safe(f" (process {pid}, account {account or '?'}: "
+                                       f"{command or '?'})", one_line=True)
             except OSError:
                 holder = ""
             raise StoreLockedError(f"The records are in use by another coprod{holder}. "
                                    "Wait for it to finish, or close it.") from None
         try:
-            command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else "?"
-            command = command if len(command) <= 80 else command[:77] + "..."
-            files.atomic_write_text(self._owner, f"{os.getpid()}\n{command}", durable=False)
+            files.atomic_write_text(self._owner, lock_owner(), durable=False)
             # Whoever holds the lock sees every decided change in place (a writer killed
             # between the files of a commit leaves its journal for the next one to finish).
             journal.finish_commit(self.root, durable=not self.staged)

@@ -53,8 +53,10 @@ def restore_plan(store: Store, bundle: Bundle) -> list[tuple[str, int, int]]:
     return [(t, now.get(t, 0), after.get(t, 0)) for t in sorted(set(now) | set(after))]
 
 
-def restore(store: Store, bundle: Bundle) -> None:
-    """Replace every record with the bundle's, after a backup; all or nothing."""
+def restore(store: Store, bundle: Bundle, *, home: Path | None = None) -> int:
+    """Replace every record with the bundle's, after a backup; all or nothing. With
+    ``home``, everyone the erasure ledger says was forgotten is forgotten again in the
+    same change, so an old backup cannot bring them back; returns how many."""
     if bundle.manifest.get("kind") != "backup":
         raise ValidationError("That file is a service export, not a backup.",
                               hint="Use 'coprod data merge' to add an export's records.")
@@ -62,8 +64,11 @@ def restore(store: Store, bundle: Bundle) -> None:
                                                                           start=1)}})
              for name, records in bundle.files.items()}
     files["meta.json"] = orjson.dumps({"schema_version": bundle.manifest["schema_version"]})
+    from coprod_cli.people import ledger
+
     with store.bulk_change("restore") as staged:
         staged.replace_all(files)
+        return ledger.reapply(staged, home)
 
 
 @dataclass
@@ -71,6 +76,7 @@ class MergeResult:
     added: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0
     conflicts: list[tuple[str, str]] = field(default_factory=list)
+    reapplied: int = 0  # people the erasure ledger says were forgotten, forgotten again
 
     @property
     def changed(self) -> bool:
@@ -88,25 +94,26 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
         {k: v for k, v in b.items() if k != ORIGIN}
 
 
-def merge(store: Store, paths: list[Path]) -> MergeResult:
+def merge(store: Store, paths: list[Path], *, home: Path | None = None) -> MergeResult:
     """Add the records of each bundle; nothing is overwritten, merging twice adds nothing.
 
     Works one file (a table's year) at a time across all bundles, so each file of the
     store is read and written once however many services are merged, and memory holds one
     file's records. Every bundle's manifest is checked before anything starts, and every
     file against its checksum as it is read; any failure leaves the records as they were.
+    With ``home``, the erasure ledger is re-applied to the merged records in the same change.
     """
     readers: list[BundleReader] = []
     try:
         for path in paths:
             readers.append(BundleReader(path))
-        return _merge_files(store, readers)
+        return _merge_files(store, readers, home)
     finally:
         for reader in readers:
             reader.close()
 
 
-def _merge_files(store: Store, readers: list[BundleReader]) -> MergeResult:
+def _merge_files(store: Store, readers: list[BundleReader], home: Path | None) -> MergeResult:
     result = MergeResult()
     names = sorted({n for r in readers for n in r.names if not n.startswith(AUDIT_TABLE + "/")})
     present = [set(r.names) for r in readers]
@@ -143,6 +150,9 @@ def _merge_files(store: Store, readers: list[BundleReader]) -> MergeResult:
                     result.added[table] += len(new)
             if not result.changed:
                 raise _NothingToDo
+            from coprod_cli.people import ledger
+
+            result.reapplied = ledger.reapply(staged, home)
     except _NothingToDo:
         pass
     return result

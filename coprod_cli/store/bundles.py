@@ -56,6 +56,18 @@ class Bundle:
         return totals
 
 
+def manifest_checksum(manifest: dict[str, Any]) -> str:
+    """SHA-256 of the manifest's own fields (all but this one), as canonical JSON: the
+    checksums of the files are only as good as the manifest that lists them."""
+    body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False,
+                                     separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def _sealed(manifest: dict[str, Any]) -> dict[str, Any]:
+    return {**manifest, "manifest_sha256": manifest_checksum(manifest)}
+
+
 def _manifest(kind: str, service: str, organisation: str,
               files: dict[str, Any]) -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "kind": kind, "service": service,
@@ -78,7 +90,7 @@ def write_bundle(store: Store, out: Path, *, kind: str, service: str, organisati
             records = orjson.loads(data or b"{}").get(TABLE, {})
             files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "records": len(records)}
             zf.writestr(f"records/{name}", data)
-        manifest = _manifest(kind, service, organisation, files)
+        manifest = _sealed(_manifest(kind, service, organisation, files))
         zf.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     atomic_write_bytes(out, buffer.getvalue())
     return manifest
@@ -95,7 +107,7 @@ def write_tables_bundle(tables: dict[tuple[str, str], list[dict[str, Any]]], out
             data = orjson.dumps({TABLE: {str(i): r for i, r in enumerate(rows, start=1)}})
             files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "records": len(rows)}
             zf.writestr(f"records/{name}", data)
-        manifest = _manifest("export", service, organisation, files)
+        manifest = _sealed(_manifest("export", service, organisation, files))
         zf.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     atomic_write_bytes(out, buffer.getvalue())
     return manifest
@@ -108,7 +120,7 @@ def schema_version_problem(version: Any) -> str | None:
     version, or of an older one that every migration since can bring up to date.
     """
     current = database.SCHEMA_VERSION  # looked up now, like the store's own migrations
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         return f"its schema version {version!r} is not one coprod has ever written"
     if version > current:
         return (f"it was made by a newer coprod (schema {version}; this one knows up to "
@@ -157,6 +169,12 @@ class BundleReader:
         problem = schema_version_problem(manifest.get("schema_version"))
         if problem:
             raise _refuse(path, problem)
+        sealed = manifest.get("manifest_sha256")
+        # Bundles from before the manifest was sealed have no checksum of it; any that has
+        # one must match, so a changed kind, service or file list is caught here.
+        if sealed is not None and sealed != manifest_checksum(manifest):
+            raise _refuse(path, "its manifest.json does not match its own checksum "
+                                "(damaged or changed)")
         listed = manifest.get("files")
         if not isinstance(listed, dict):
             raise _refuse(path, "its manifest lists no files")

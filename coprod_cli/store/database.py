@@ -260,22 +260,26 @@ class Store:
     """The records. Each convenience method is one transaction; reads take no lock (only
     if they find a change decided but not yet wholly in place do they wait to finish it)."""
 
-    def __init__(self, backend: Backend, *, lock_timeout: float = 5.0) -> None:
+    def __init__(self, backend: Backend, *, lock_timeout: float = 5.0,
+                 migrate: bool = True) -> None:
         self.backend = backend
         self.lock_timeout = lock_timeout
         #: Set by the CLI to the command being run ("people add"); None records no trail.
         self.audit_command: str | None = None
         with self.backend.lock(self.lock_timeout):
             self.backend.recover()
-            self._migrate()
+            if migrate:  # off only to restore over a damaged meta.json (data restore)
+                self._migrate()
 
     @classmethod
     def open(cls, root: Path, *, lock_timeout: float = 5.0, backups_dir: Path | None = None,
-             backup_keep_days: int | None = None) -> Store:
+             backup_keep_days: int | None = None, migrate: bool = True) -> Store:
         """The store in folder ``root``. ``backup_keep_days`` (the user's setting) prunes
-        older dated backups each time a new daily one is made; None keeps them all."""
+        older dated backups each time a new daily one is made; None keeps them all.
+        ``migrate=False`` opens records whose meta.json is damaged, only so that ``data
+        restore`` can replace them whole: a restore must always be able to get back."""
         return cls(FileBackend(root, backups_dir, keep_days=backup_keep_days),
-                   lock_timeout=lock_timeout)
+                   lock_timeout=lock_timeout, migrate=migrate)
 
     @classmethod
     def memory(cls) -> Store:
@@ -341,8 +345,8 @@ class Store:
             if isinstance(backend, FileBackend):
                 staged_root = backend.stage()
                 try:
-                    staged = Store(FileBackend(staged_root, staged=True),
-                                   lock_timeout=self.lock_timeout)
+                    staged = Store(FileBackend(staged_root, staged=True),  # a copy of
+                                   lock_timeout=self.lock_timeout, migrate=False)  # this
                     staged.audit_command = self.audit_command
                     yield staged
                     backend.backup(_unique_backup_name(backend, f"{_today()}-before-{reason}"))
@@ -353,7 +357,7 @@ class Store:
             elif isinstance(backend, MemoryBackend):
                 memory = MemoryBackend()
                 memory.files = dict(backend.files)
-                staged = Store(memory, lock_timeout=self.lock_timeout)
+                staged = Store(memory, lock_timeout=self.lock_timeout, migrate=False)
                 yield staged
                 backend.files.clear()
                 backend.files.update(memory.files)

@@ -40,6 +40,12 @@ TEMPLATES = {"cover": "toolkit/cover.md.j2", "contents": "toolkit/contents.md.j2
              "introduction": "toolkit/introduction.md.j2", "credits": "toolkit/credits.md.j2"}
 _PAGE = re.compile(rb"/Type /Page\b(?!s)")
 
+#: The toolkit document and website are made to publish (a web server or a shared drive
+#: must read them) and name only people who consented to be credited: ordinary permissions,
+#: unlike the records and everything else under the home folder, which stay owner-only.
+PUBLISHED_DIR = 0o755
+PUBLISHED_FILE = 0o644
+
 
 def theme_words(theme: str) -> str:
     return THEME_WORDS.get(theme) or theme.replace("-", " ").capitalize()
@@ -228,6 +234,7 @@ def build(toolkit_root: Path, records: list[dict[str, Any]], out: Path, *, fmt: 
                 author=organisation,
                 subject="Sessions to plan and run together, contributed by services",
                 running_numbers=True)
+    os.chmod(out, PUBLISHED_FILE)  # made to publish: names only of those who consented
     return Built(path=Path(out), sessions=len(entries),
                  contributed=int(context["contributed"]), pages=pages,
                  contents={e.loaded.id: e.page for e in entries})
@@ -258,7 +265,9 @@ def _write_site(site: Path, front: list[tuple[str, str]], credits: tuple[str, st
                         subject=f"{session.title}: plan and handouts")
         render_pack([credits], out=building / "credits.html", fmt="html", style=style,
                     title=f"{title}: credits", author=author, subject="Credits")
-        os.chmod(building, 0o755)
+        for path in building.rglob("*"):
+            os.chmod(path, PUBLISHED_DIR if path.is_dir() else PUBLISHED_FILE)
+        os.chmod(building, PUBLISHED_DIR)
         with FileGroup() as files:  # the old site comes back if the new one cannot go in
             files.replace_folder(site, building)
     finally:

@@ -36,6 +36,17 @@ def templates_folder(root: Path) -> Path:
     return root / "templates"
 
 
+def owner_only(root: Path) -> None:
+    """The toolkit folder as the README says of the home folder: folders 0700, files 0600.
+    It sits inside the records' home and its list of contributions names people; only
+    what ``toolkit build`` makes to publish gets ordinary permissions. Earlier coprods made
+    it 0755/0644, so each add puts that right."""
+    for path in [root, *root.rglob("*")]:
+        if path.is_symlink():
+            continue
+        path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 def load_contributions(root: Path) -> list[dict[str, Any]]:
     path = root / CONTRIBUTIONS
     if not path.exists():
@@ -70,10 +81,12 @@ def add(bundle_path: Path, root: Path, library: Library, *, as_id: str | None = 
     from coprod_cli.sessions.scaffold import check_slug
 
     bundle = read_bundle(bundle_path)
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
-        with FileLock(str(root / ".lock"), timeout=10):
-            return _add_locked(bundle, root, library, as_id, added_by, check_slug)
+        with FileLock(str(root / ".lock"), timeout=10, mode=0o600):
+            added = _add_locked(bundle, root, library, as_id, added_by, check_slug)
+            owner_only(root)
+            return added
     except Timeout:
         raise CoprodError("Someone else is adding to the toolkit right now.",
                           hint="Try again in a minute.") from None
@@ -119,13 +132,13 @@ def _add_locked(bundle: ToolkitBundle, root: Path, library: Library, as_id: str 
             if out.exists():
                 raise UsageError(f"The toolkit already has files at {out.parent}.",
                                  hint="Add it with another id: --as NEW_ID.")
-            files.write_text(out, bundle.templates[old], mode=0o644)
+            files.write_text(out, bundle.templates[old], mode=0o600)
         if target.exists():
             old_text = target.read_text(encoding="utf-8")
             replaced = _version_of(old_text)
             files.write_text(root / "archive" / f"{session_id}@{replaced}.yaml", old_text,
-                             mode=0o644)
-        files.write_text(target, text, mode=0o644)
+                             mode=0o600)
+        files.write_text(target, text, mode=0o600)
         for record in records:
             if record.get("session_id") == session_id and record.get("status") == IN_TOOLKIT:
                 record["status"] = f"replaced by version {version}"
@@ -148,7 +161,7 @@ def _add_locked(bundle: ToolkitBundle, root: Path, library: Library, as_id: str 
                              "share the session again.")
         records.append(record)
         files.write_text(root / CONTRIBUTIONS,
-                         json.dumps(records, indent=2, ensure_ascii=False), mode=0o644)
+                         json.dumps(records, indent=2, ensure_ascii=False), mode=0o600)
     return Added(record=record, path=target, replaced=replaced)
 
 
@@ -172,3 +185,31 @@ def credit_words(credit: dict[str, Any]) -> str:
     phrase = {"staff": "a member of staff", "other": "a contributor", "": "a contributor"}.get(
         role, f"an {role}" if role[:1] in "aeiou" else f"a {role}")
     return ", ".join(p for p in (phrase, credit.get("service")) if p)
+
+
+def forget_credits(root: Path, person: dict[str, Any], group: FileGroup) -> int:
+    """Credits that name a forgotten person become unnamed ("a volunteer, Beech House"),
+    as if they had never consented to be named. Which field is a credit's name is read
+    from the declared schema (``toolkit_contributions``, the ``Text`` marker), and the list
+    is written owner-only through ``group``. Returns how many credits changed."""
+    from coprod_cli.people.privacy import REMOVED_TEXT, _scrub, name_pattern
+
+    records = load_contributions(root)
+    pattern = name_pattern(person.get("name") or "")
+    if not records or pattern is None:
+        return 0
+    spec = schema.table(schema.TOOLKIT_CONTRIBUTIONS)
+    changed = 0
+    for index, record in enumerate(records):
+        scrubbed, removed = _scrub(spec, record, person, "", pattern)
+        if not removed:
+            continue
+        changed += removed
+        for credit in scrubbed.get("credits", []):
+            if credit.get("name") == REMOVED_TEXT:
+                credit["name"] = None
+        records[index] = scrubbed
+    if changed:
+        group.write_text(root / CONTRIBUTIONS,
+                         json.dumps(records, indent=2, ensure_ascii=False), mode=0o600)
+    return changed

@@ -120,7 +120,9 @@ def share(loaded: LoadedSession, template_dirs: list[Path], out: Path, *,
         zf.writestr("manifest.json", _json_bytes(manifest))
         for name, data in sorted(members.items()):
             zf.writestr(name, data)
-    atomic_write_bytes(out, buffer.getvalue(), mode=0o644)
+    # It holds the names of those credited by name: owner-only, like the records, until
+    # the person sending it chooses who gets it.
+    atomic_write_bytes(out, buffer.getvalue(), mode=0o600)
     return manifest
 
 

@@ -24,7 +24,7 @@ from coprod_cli.grants.funds import FUNDS as FUNDS_TABLE
 from coprod_cli.grants.scheme import TABLE as GRANTS_TABLE
 from coprod_cli.grants.scheme import Status as GrantStatus
 from coprod_cli.money import format_money
-from coprod_cli.people import privacy
+from coprod_cli.people import ledger, privacy
 from coprod_cli.people.register import MAX_NAME, Role
 from coprod_cli.people.register import TABLE as PEOPLE_TABLE
 from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS, Phase
@@ -47,7 +47,11 @@ Date = Annotated[str, StringConstraints(pattern=DATE_PATTERN), DateText()]
 #: A display name, as ``people.clean_name`` lets one in: something other than spaces, not
 #: too long, and no line breaks or other control characters (a pattern, so no Python runs).
 _PLAIN = r"[^\x00-\x1f\x7f-\x9f]"
-NAME_PATTERN = rf"^{_PLAIN}*[^\s\x00-\x1f\x7f-\x9f]{_PLAIN}*$"
+#: A name also holds no bidi override or zero-width character (``escape.UNSAFE_FORMAT``),
+#: the rule ``clean_name`` applies, so a merged bundle cannot bring one in either.
+_HIDDEN = r"\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\u2060\ufeff\u180e"
+_NAMECH = rf"[^\x00-\x1f\x7f-\x9f{_HIDDEN}]"
+NAME_PATTERN = rf"^{_NAMECH}*[^\s\x00-\x1f\x7f-\x9f{_HIDDEN}]{_NAMECH}*$"
 Name = Annotated[str, StringConstraints(max_length=MAX_NAME, pattern=NAME_PATTERN),
                  NameText()]
 RunId = Annotated[str, Ref(RUNS, "run")]
@@ -189,6 +193,16 @@ class Erasure(Record):
     at: Date
     counts: dict[str, int]
     texts_removed: int
+
+
+@with_config(ConfigDict(extra="forbid"))
+class LedgerEntry(TypedDict):
+    """One erasure in the ledger ``people forget`` keeps beside the store and every restore
+    and merge re-applies: a keyed hash of the forgotten person's id (the key is in the home
+    folder, owner-only) and the day. It names no one and holds no id."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    at: Date
 
 
 # -- small grants -------------------------------------------------------------------------
@@ -422,6 +436,9 @@ register(Table(FUNDS_TABLE, Fund, ("funds-raised entry", "funds-raised entries")
                export_as="funds_added", export_heading="Funds they added"))
 register(Table(ERASURES, Erasure, ("erasure record", "erasure records"),
                closed_reason="it should keep counts only, never personal data"))
+register(Table(ledger.TABLE, LedgerEntry, ("erasure ledger entry", "erasure ledger entries"),
+               closed_reason="it holds keyed hashes only, never a name or an id",
+               kept_in=ledger.LEDGER_FILE))
 register(Table(TOOLKIT_CONTRIBUTIONS, Contribution, ("toolkit contribution",
                                                      "toolkit contributions"),
                kept_in="toolkit/contributions.json"))
