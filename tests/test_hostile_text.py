@@ -116,3 +116,24 @@ def test_an_unterminated_title_sequence_keeps_the_text_after_it() -> None:
     assert terminal_safe("\x1b]0;pwnedAna") == "pwnedAna"
     assert terminal_safe("\x1b]0;title\x07Ana") == "Ana"
     assert terminal_safe("a\tb\nc", one_line=True) == "a b c"
+
+
+def test_a_comment_with_an_escape_sequence_is_shown_safely_by_eval_summarise(
+        cli, coprod_home: Path) -> None:
+    """`eval summarise --format md` printed to the screen goes through the same sanitiser as
+    every other stored text; saved to a file it keeps the (already escaped) report."""
+    from coprod_cli import config
+    from coprod_cli.store.database import Store
+    from tests.sample_records import build_org
+
+    cli("init", "--organisation", "Hestia", "--service", "Beech House", "--grant-cap", "150",
+        "--small-numbers", "2", "--style", "standard")
+    store = Store.open(config.store_dir(coprod_home))
+    build_org(store)
+    form = store.all("feedback")[0]
+    store.update("feedback", form["id"], {"answers": {**form["answers"],
+                                                     "went_well": "ok\x1b]0;pwned\x07 \u202egood"}},
+                 partition=form["run_id"][:4])
+    shown = cli("eval", "summarise", "--format", "md").output
+    assert "good" in shown  # the comment is there (not hidden), cleaned
+    assert "\x1b" not in shown and "\u202e" not in shown

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from coprod_cli import clock
 from coprod_cli.cli import new_app
 from coprod_cli.cli.context import state
 from coprod_cli.cli.prompts import ask, ask_valid, confirm
@@ -145,7 +146,7 @@ def summarise(
         target = out or Path(f"coprod-report.{fmt.value}")
         markdown = to_report_markdown(
             figures, organisation=settings.organisation, service=settings.service,
-            prepared=date.today().strftime("%-d %B %Y"))
+            prepared=clock.today().strftime("%-d %B %Y"))
         render_document(markdown, out=target, fmt=fmt.value, style=settings.handout_style,
                         title="How co-production is working", author=settings.organisation,
                         subject="Effectiveness report")
@@ -155,8 +156,10 @@ def summarise(
                 figures, organisation=settings.organisation),
             ReportFormat.csv: lambda: eval_output.to_csv(figures),
             ReportFormat.json: lambda: eval_output.to_json(figures)}[fmt]()
-    if out is None:
-        typer.echo(text, nl=False)
+    if out is None:  # shown, not saved: stored comments must not reach the terminal raw
+        from coprod_cli.escape import terminal_safe
+
+        typer.echo(terminal_safe(text), nl=False)
         return
     from coprod_cli.files import atomic_write_text
 
