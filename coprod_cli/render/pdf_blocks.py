@@ -54,9 +54,17 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
                 lead.insert(0, out.pop())
             made = [_together(lead + made + _flowable(follower, st, s, width))]
             i += 1
-        elif isinstance(block, md.Para) and md.plain_text(block.spans).endswith(":"):
+        elif isinstance(block, md.Para) and (md.plain_text(block.spans).endswith(":") or (
+                _short_lead(blocks, i))):
             for flowable in made:  # "Say:" stays with what is to be said
                 flowable.keepWithNext = 1
+        elif isinstance(block, md.ListBlock | md.Quote) and out and _keeps_with_next(out[-1]):
+            # ReportLab will not keep a heading or "Accessibility tips:" with a list or a
+            # quote by keepWithNext alone: hold them together explicitly
+            lead = []
+            while out and _keeps_with_next(out[-1]):
+                lead.insert(0, out.pop())
+            made = [_together(lead + made)]
         if isinstance(block, md.PageBreak) and out:
             out[-1].keepWithNext = 0  # a heading kept "with" a page break makes a blank page
         if follower is None and isinstance(block, md.Para) and out and len(
@@ -69,6 +77,15 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
         out.extend(made)
         i += 1
     return out
+
+
+def _short_lead(blocks: list[md.Block], i: int) -> bool:
+    """A short line straight under a heading ("10:00 to 10:15, led by ...") and before more
+    content stays with what follows, so the heading is never left with only that line."""
+    block = blocks[i]
+    return (i > 0 and isinstance(blocks[i - 1], md.Heading) and i + 1 < len(blocks)
+            and isinstance(block, md.Para) and len(md.plain_text(block.spans)) <= 200
+            and not isinstance(blocks[i + 1], md.Heading | md.PageBreak))
 
 
 def _together(items: list[Any]) -> Any:
@@ -101,7 +118,12 @@ def _flowable(block: md.Block, st: Style, s: dict[str, Any], width: float) -> li
         level = min(block.level, 3)
         return [Paragraph(markup(block.spans), s[f"h{level}"])]
     if isinstance(block, md.Para):
-        return [Paragraph(markup(line), s["body"]) for line in lines_for(block.spans, st)]
+        lines = lines_for(block.spans, st)
+        made = [Paragraph(markup(line), s["body"]) for line in lines]
+        for line, paragraph in zip(lines[:-1], made, strict=False):
+            if md.plain_text(line).endswith(":"):  # "...ask the group:" keeps its next line
+                paragraph.keepWithNext = 1
+        return made
     if isinstance(block, md.ListBlock):
         items = []
         for item in block.items:
@@ -175,8 +197,18 @@ def _table(block: md.Table, st: Style, s: dict[str, Any], width: float) -> Any:
         ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), st.body)]
     if block.header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), s["soft"]))
+    offset = 1 if block.header else 0
+    for r, row in enumerate(block.rows[:-1]):
+        if _section_row(row):  # "Theme: ..." never alone at the foot of a page
+            commands.append(("NOSPLIT", (0, r + offset), (-1, r + offset + 1)))
     table.setStyle(table_style(commands))
     return table
+
+
+def _section_row(row: list[md.Inline]) -> bool:
+    """A row that heads the rows under it: bold words in the first cell, the rest blank."""
+    return (len(row) > 1 and bool(row[0]) and all(span.bold for span in row[0])
+            and not any(md.plain_text(cell) for cell in row[1:]))
 
 
 def _chart(block: md.Chart, st: Style, s: dict[str, Any], width: float) -> Any:
