@@ -379,3 +379,32 @@ def test_fonts_ship_inside_the_package() -> None:
     for filename in fonts.FILES.values():
         assert (fonts.FONT_DIR / filename).stat().st_size > 500_000
     assert "Bitstream Vera" in (fonts.FONT_DIR / "LICENSE-DejaVu.txt").read_text("utf-8")
+
+
+def test_every_idea_in_every_built_in_handout_has_a_picture() -> None:
+    from coprod_cli import resources
+    from coprod_cli.sessions.lint import ideas_without_pictures
+
+    handouts = sorted((resources.templates_dir() / "handouts").glob("*.md.j2"))
+    assert len(handouts) >= 10
+    for path in handouts:
+        assert ideas_without_pictures(path.read_text(encoding="utf-8")) == [], path.name
+
+
+def test_session_check_warns_about_an_easy_read_idea_with_no_picture(cli, coprod_home,
+                                                                     tmp_path) -> None:
+    import shutil
+
+    from coprod_cli import resources
+
+    handouts = coprod_home / "templates" / "handouts"
+    handouts.mkdir(parents=True)
+    card = handouts / "five-ways-card.md.j2"
+    shutil.copy(resources.templates_dir() / "handouts" / card.name, card)
+    card.write_text(card.read_text(encoding="utf-8").replace(
+        "[picture people] Spend time", "Spend time"), encoding="utf-8")
+    session = tmp_path / "wellbeing-five-ways.yaml"
+    shutil.copy(resources.sessions_dir() / session.name, session)
+    result = cli("session", "check", str(session), code=None)
+    assert "an easy-read idea with no picture" in result.text
+    assert "five-ways-card.md.j2" in result.text

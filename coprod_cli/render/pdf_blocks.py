@@ -148,7 +148,7 @@ def _flowable(block: md.Block, st: Style, s: dict[str, Any], width: float) -> li
     if isinstance(block, md.Ticks):
         return [tick_boxes(block, st, s, width)]
     if isinstance(block, md.Scale):
-        return [rating_scale(block, st, s, width), Spacer(1, st.space_after)]
+        return [rating_scale(block, st, s, width), Spacer(1, st.space_after * 0.5)]
     if isinstance(block, md.Picture):
         return [picture_row(block, st, s, width)]
     if isinstance(block, md.Fill):

@@ -78,7 +78,7 @@ def tick_boxes(block: md.Ticks, st: Style, s: dict[str, Any], width: float) -> A
     box = st.body * 1.35
     gap = st.body * 0.7
     texts = [md.plain_text(item) for item in block.items]
-    if not st.split_sentences and 1 < len(texts) <= 5 and max(map(len, texts)) <= 14:
+    if 1 < len(texts) <= 5 and max(map(len, texts)) <= 14:
         # short choices ("Yes", "Maybe", "No") sit side by side on one line
         cell = width / len(texts)
         row: list[Any] = []
@@ -103,13 +103,22 @@ def rating_scale(block: md.Scale, st: Style, s: dict[str, Any], width: float) ->
 
     values = list(range(block.low, block.high + 1))
     col = width / len(values)
-    box = min(st.body * 2.1, col * 0.8)
+    box = min(st.body * 1.8, col * 0.8)
     numbers = [_square(box, str(v), st.body) for v in values]
     commands: list[tuple[Any, ...]] = [
         ("ALIGN", (0, 0), (-1, 0), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
     rows: list[list[Any]] = [numbers]
+    if st.split_sentences and len(block.labels) == len(values) and len(values) > 1:
+        # easy read: a face from sad to happy above each number, with its word below
+        from coprod_cli.render.icons import drawing, face
+
+        size = min(st.picture_mm * MM * 0.6, col * 0.8)
+        faces = [drawing("face", size, REGULAR, face(n / (len(values) - 1)))
+                 for n in range(len(values))]
+        rows.insert(0, faces)
+        commands.append(("ALIGN", (0, 0), (-1, 1), "CENTER"))
     if len(block.labels) == len(values):
         from reportlab.lib.styles import ParagraphStyle
         from reportlab.pdfbase.pdfmetrics import stringWidth
