@@ -271,3 +271,20 @@ def test_handouts_help_does_not_import_reportlab() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_sign_in_sheet_passed_round_shows_no_role_and_room_for_walk_ins(
+        cli, tmp_path: Path) -> None:
+    cli("people", "add", "Ann Jones", "--role", "person-using-services")
+    out = tmp_path / "sign-in.pdf"
+    cli("handouts", "print", "wellbeing-five-ways", "--only", "sign-in", "--attendee",
+        "Ann Jones", "--out", str(out))
+    text = pdf_text(out)
+    assert "Ann Jones" in text
+    assert "person using services" not in text.lower() and "Role" not in text
+    markdown = tmp_path / "sign-in.md"
+    cli("handouts", "print", "wellbeing-five-ways", "--only", "sign-in", "--attendee",
+        "Ann Jones", "--format", "md", "--out", str(markdown))
+    blank_rows = [line for line in markdown.read_text(encoding="utf-8").splitlines()
+                  if line.replace(" ", "") == "|||"]
+    assert len(blank_rows) >= 10

@@ -24,7 +24,7 @@ SIGN_IN_TEMPLATE = "pack/sign-in.md.j2"
 EVALUATION_TEMPLATE = "pack/peer-evaluation.md.j2"
 EVALUATION_FORM = "peer-evaluation"
 BLANK_SIGN_IN_ROWS = {"standard": 13, "dyslexia": 11}
-LATE_ARRIVAL_ROWS = 3
+LATE_ARRIVAL_ROWS = 4
 MAX_COPIES = 200
 
 Kind = Literal["plan", "handout", "sign-in", "evaluation"]
@@ -207,9 +207,13 @@ def _context_for(item: PackItem, request: PackRequest, form: Any, style: str) ->
                                  for f in request.facilitators]}
     if item.kind == "sign-in":
         everyone = [*request.facilitators, *request.attendees]
-        rows = [{"name": p.name, "role": p.role} for p in everyone]
-        # a blank sheet fills one page: fewer, taller rows in the larger styles
-        blank = LATE_ARRIVAL_ROWS if rows else BLANK_SIGN_IN_ROWS.get(style, 9)
+        # the sheet is passed round the room: names only, never a role (a role beside a
+        # name would tell everyone who uses the service)
+        rows = [{"name": p.name} for p in everyone]
+        # blank rows fill the rest of the page for walk-ins (at least LATE_ARRIVAL_ROWS);
+        # fewer, taller rows fit a page in the larger styles
+        page = BLANK_SIGN_IN_ROWS.get(style, 9)
+        blank = max(LATE_ARRIVAL_ROWS, page - len(rows) % page) if rows else page
         return {"people": rows, "blank_rows": blank}
     if item.kind == "evaluation":
         return {"form": form, "easy_read": style.startswith("easy-read")}
