@@ -88,7 +88,8 @@ def test_default_name_copies_and_formats(cli, tmp_path: Path, monkeypatch) -> No
     monkeypatch.chdir(tmp_path)
     cli("handouts", "print", "self-esteem-strengths", "--copies", "3", "--format", "md")
     text = (tmp_path / "self-esteem-strengths-handouts.md").read_text("utf-8")
-    assert text.count("# Peer evaluation") == 3 and text.count("[pagebreak]") == 6
+    # 6 breaks between the 7 documents, and 1 after the plan's one-page run sheet
+    assert text.count("# Peer evaluation") == 3 and text.count("[pagebreak]") == 7
     assert "[ ] Kind" in text and "[scale 1-5: Not at all | A little" in text
     cli("handouts", "print", "self-esteem-strengths", "--only", "strengths-list", "--format",
         "html", "--out", str(tmp_path))
@@ -288,3 +289,56 @@ def test_the_sign_in_sheet_passed_round_shows_no_role_and_room_for_walk_ins(
     blank_rows = [line for line in markdown.read_text(encoding="utf-8").splitlines()
                   if line.replace(" ", "") == "|||"]
     assert len(blank_rows) >= 10
+
+
+@pytest.mark.parametrize("style", ["standard", "dyslexia"])
+def test_run_sheet_is_one_page_of_clock_times_at_the_front_of_the_plan(cli, tmp_path: Path,
+                                                                        style: str) -> None:
+    out = tmp_path / "plan.pdf"
+    cli("handouts", "print", "planning-a-coproduced-project", "--only", "plan", "--start",
+        "10:00", "--style", style, "--out", str(out))
+    first = " ".join(PdfReader(str(out)).pages[0].extract_text().split())
+    session = library().get("planning-a-coproduced-project").session
+    clock = 10 * 60
+    assert "Run sheet" in first and "Notes" in first and "Who leads" in first
+    for number, step in enumerate(session.steps, start=1):
+        assert f"{clock // 60:02d}:{clock % 60:02d} ({step.minutes} min)" in first
+        assert f"{number}. " in first
+        clock += step.minutes
+    assert f"{clock // 60:02d}:{clock % 60:02d}" in first and "End" in first
+    assert "Our small-grant idea" in first  # a step's materials: the handout it uses
+    assert "Do: 1. " in " ".join(pdf_text(out).split())
+
+
+def test_run_sheet_names_who_leads_and_numbers_do_steps() -> None:
+    loaded = library().get("relationships-trust")
+    team = [handouts.Attendee("Sam Lee", facilitating="lead"),
+            handouts.Attendee("Ceri Ann", facilitating="co-facilitator")]
+    request = handouts.PackRequest(loaded=loaded, start=handouts.parse_start("9:30"),
+                                   only=["plan"], facilitators=team)
+    from coprod_cli.sessions.forms import load_form
+
+    docs = handouts.build_documents(request, template_dirs=[resources.templates_dir()],
+                                    user_template_dir=None,
+                                    form=load_form("peer-evaluation", [resources.data_dir()]))
+    plan = docs[0].markdown
+    sheet = plan.split("[pagebreak]")[0]
+    assert "| 09:30 (" in sheet
+    leads = {s.lead for s in loaded.session.steps}
+    if "lead" in leads:
+        assert "| Sam Lee |" in sheet
+    if "both" in leads:
+        assert "| Sam Lee and Ceri Ann |" in sheet
+    # a numbered scenario read out stays inside the action that introduces it, and the
+    # action after the scenarios is numbered on from it
+    assert "2. Read out each scenario card" in plan
+    action = plan.split("2. Read out each scenario card")[1].split("\n3. ")[0]
+    assert '1\\. "A friend asks' in action and '4\\. "A neighbour' in action
+    assert "\n3. Write good phrases" in plan
+
+
+def test_a_start_that_is_not_a_time_is_a_usage_error(cli) -> None:
+    result = cli("handouts", "print", "wellbeing-five-ways", "--only", "plan", "--start",
+                 "25:00", code=2)
+    assert "'25:00' is not a time of day." in result.text
+    assert "--start 10:00" in result.text

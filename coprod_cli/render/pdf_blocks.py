@@ -109,10 +109,10 @@ def _flowable(block: md.Block, st: Style, s: dict[str, Any], width: float) -> li
         HRFlowable,
         ListFlowable,
         ListItem,
-        PageBreak,
         Paragraph,
         Spacer,
     )
+    from reportlab.platypus.flowables import PageBreakIfNotEmpty
 
     if isinstance(block, md.Heading):
         level = min(block.level, 3)
@@ -142,7 +142,8 @@ def _flowable(block: md.Block, st: Style, s: dict[str, Any], width: float) -> li
         return [HRFlowable(width="100%", thickness=1, color=s["accent"],
                            spaceBefore=st.space_after, spaceAfter=st.space_after)]
     if isinstance(block, md.PageBreak):
-        return [PageBreak()]
+        # a page already begun empty is not turned again (no blank page after a full one)
+        return [PageBreakIfNotEmpty()]
     if isinstance(block, md.WriteBox):
         return [write_box(block.lines, st), Spacer(1, st.space_after)]
     if isinstance(block, md.Ticks):
@@ -271,11 +272,11 @@ def _column_widths(block: md.Table, columns: int, st: Style, width: float) -> li
                 continue
             natural[c] = max(natural[c], stringWidth(text, font, st.body) + pad)
             longest = max(stringWidth(word, font, st.body) for word in text.split())
-            minimum[c] = max(minimum[c], min(longest + pad, width / columns))
+            minimum[c] = max(minimum[c], longest + pad)
     if sum(natural) <= width:
         return [n * width / sum(natural) for n in natural]
     spare = width - sum(minimum)
-    if spare <= 0:
-        return [width / columns] * columns
+    if spare <= 0:  # even the longest words do not fit: share out in their proportion
+        return [m * width / sum(minimum) for m in minimum]
     extra = [n - m for n, m in zip(natural, minimum, strict=True)]
     return [m + spare * e / (sum(extra) or 1) for m, e in zip(minimum, extra, strict=True)]
