@@ -226,7 +226,7 @@ def test_hostile_session_text_prints_literally(cli, coprod_home: Path, tmp_path:
     cli("handouts", "print", "my-hostile", "--out", str(out))
     text = pdf_text(out)
     flat = text.replace("\n", "")
-    assert "Tea & <b>talk</b> </para> {{ 7*7 }} {% if x %}" in text
+    assert "Tea & <b>talk</b> </para> {{ 7*7 }} {% if x %}" in " ".join(text.split())
     assert "Summary with [write 3] and # not a heading" in flat
     assert "Pneumonoultramicroscopicsilicovolcanoconiosis" * 4 in flat
     assert "Lead {{ 6*7 }}" in text and "Step <one>" in text and "{% raw %}" in text
@@ -342,3 +342,31 @@ def test_a_start_that_is_not_a_time_is_a_usage_error(cli) -> None:
                  "25:00", code=2)
     assert "'25:00' is not a time of day." in result.text
     assert "--start 10:00" in result.text
+
+
+@pytest.mark.parametrize(("style", "most"), [("standard", 1), ("dyslexia", 1),
+                                             ("easy-read", 2), ("large-print", 2)])
+def test_one_evaluation_form_keeps_to_its_pages_and_the_last_question_is_not_alone(
+        cli, tmp_path: Path, style: str, most: int) -> None:
+    out = tmp_path / "form.pdf"
+    cli("handouts", "print", "wellbeing-five-ways", "--only", "evaluation", "--style", style,
+        "--out", str(out))
+    pages = PdfReader(str(out)).pages
+    assert len(pages) <= most
+    last = " ".join((pages[-1].extract_text() or "").split())
+    assert "help run a session" in last
+    assert "What could" in last  # the recruitment question shares a page with the form
+
+
+@pytest.mark.parametrize(("style", "size"), [("large-print", 18.0), ("easy-read", 16.0)])
+def test_rating_scale_words_stay_at_the_style_size(cli, tmp_path: Path, style: str,
+                                                   size: float) -> None:
+    from tests.page_ends import page_lines
+
+    out = tmp_path / "form.pdf"
+    cli("handouts", "print", "wellbeing-five-ways", "--only", "evaluation", "--style", style,
+        "--out", str(out))
+    lines = [line for page in PdfReader(str(out)).pages for line in page_lines(page)]
+    for word in ("Completely", "Quite a lot", "Not at all"):
+        sizes = {round(line.size, 1) for line in lines if line.text == word}
+        assert sizes == {size}, (word, sizes)

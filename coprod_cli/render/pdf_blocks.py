@@ -52,6 +52,8 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
             lead: list[Any] = []
             while out and _keeps_with_next(out[-1]):
                 lead.insert(0, out.pop())
+            if isinstance(block, md.Para) and made:
+                made[-1].style = s["question"]  # a question sits close to its answer space
             made = [_together(lead + made + _flowable(follower, st, s, width))]
             i += 1
         elif isinstance(block, md.Para) and (md.plain_text(block.spans).endswith(":") or (
@@ -65,8 +67,12 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
             while out and _keeps_with_next(out[-1]):
                 lead.insert(0, out.pop())
             made = [_together(lead + made)]
-        if isinstance(block, md.PageBreak) and out:
-            out[-1].keepWithNext = 0  # a heading kept "with" a page break makes a blank page
+        if isinstance(block, md.PageBreak):
+            # space before a page break would spill onto a page of its own: a blank page
+            while out and type(out[-1]).__name__ == "Spacer":
+                out.pop()
+            if out:
+                out[-1].keepWithNext = 0  # kept "with" a page break makes a blank page
         if follower is None and isinstance(block, md.Para) and out and len(
                 md.plain_text(block.spans)) < 60 and not isinstance(blocks[i - 1],
                                                                    md.PageBreak):

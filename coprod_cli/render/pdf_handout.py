@@ -104,11 +104,12 @@ def rating_scale(block: md.Scale, st: Style, s: dict[str, Any], width: float) ->
     values = list(range(block.low, block.high + 1))
     col = width / len(values)
     box = min(st.body * 1.8, col * 0.8)
+    widths = [col] * len(values)
     numbers = [_square(box, str(v), st.body) for v in values]
     commands: list[tuple[Any, ...]] = [
         ("ALIGN", (0, 0), (-1, 0), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
     rows: list[list[Any]] = [numbers]
     if st.split_sentences and len(block.labels) == len(values) and len(values) > 1:
         # easy read: a face from sad to happy above each number, with its word below
@@ -124,10 +125,19 @@ def rating_scale(block: md.Scale, st: Style, s: dict[str, Any], width: float) ->
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         size = s["label"].fontSize
-        words = [w for label in block.labels for w in label.split()] or [""]
-        widest = max(stringWidth(w, REGULAR, size) for w in words)
-        if widest > col - 6:  # shrink a little rather than break a word in two
-            size = max(12.0, size * (col - 6) / widest)
+        # a column as wide as its longest word, the spare shared out: the words stay at the
+        # style's size ("Completely" in large print) and never break in two
+        labels = [block.label_for(v) for v in values]
+        needed = [max(stringWidth(label, REGULAR, size) + 6, box + 6) for label in labels]
+        if sum(needed) > width:  # too wide on one line each: words may wrap, not break
+            needed = [max([stringWidth(w, REGULAR, size) + 6 for w in label.split()]
+                          + [box + 6]) for label in labels]
+        if sum(needed) <= width:
+            spare = (width - sum(needed)) / len(values)
+            widths = [n + spare for n in needed]
+        else:  # only when even that will not fit: shrink a little rather than break words
+            size = max(12.0, size * width / sum(needed))
+            widths = [width * n / sum(needed) for n in needed]
         fitted = ParagraphStyle("fit", parent=s["label"], fontSize=size, leading=size * 1.2)
         rows.append([Paragraph(xml_escape(block.label_for(v)), fitted) for v in values])
     elif block.labels:
@@ -142,7 +152,7 @@ def rating_scale(block: md.Scale, st: Style, s: dict[str, Any], width: float) ->
         row[-half] = Paragraph(xml_escape(block.labels[1]), right)
         rows.append(row)
         commands += [("SPAN", (0, 1), (half - 1, 1)), ("SPAN", (-half, 1), (-1, 1))]
-    table = Table(rows, colWidths=[col] * len(values), hAlign="LEFT")
+    table = Table(rows, colWidths=widths, hAlign="LEFT")
     table.setStyle(table_style(commands))
     return table
 
