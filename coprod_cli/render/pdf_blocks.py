@@ -205,6 +205,8 @@ def _table(block: md.Table, st: Style, s: dict[str, Any], width: float) -> Any:
     if block.header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), s["soft"]))
     offset = 1 if block.header else 0
+    if len(block.rows) >= 2:  # never a page of only the header and one row
+        commands.append(("NOSPLIT", (0, len(rows) - 2), (-1, len(rows) - 1)))
     for r, row in enumerate(block.rows[:-1]):
         if _section_row(row):  # "Theme: ..." never alone at the foot of a page
             commands.append(("NOSPLIT", (0, r + offset), (-1, r + offset + 1)))

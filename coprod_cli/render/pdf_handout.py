@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape as xml_escape
 from coprod_cli.render import markdown as md
 from coprod_cli.render.fonts import BOLD, REGULAR
 from coprod_cli.render.pdf_layout import MM, lines_for, markup, table_style
-from coprod_cli.render.styles import ACCENT, INK, Style
+from coprod_cli.render.styles import ACCENT, INK, RULED, Style
 
 
 @cache
@@ -43,8 +43,8 @@ def _write_box_class() -> Any:
             canv.setStrokeColor(HexColor(ACCENT))
             canv.setLineWidth(1.2)
             canv.roundRect(0, 0, self.width, self.height, 6, stroke=1, fill=1)
-            canv.setStrokeColor(HexColor("#b8c4d0"))
-            canv.setLineWidth(0.6)
+            canv.setStrokeColor(HexColor(RULED))
+            canv.setLineWidth(0.7)
             for n in range(1, self.lines):
                 y = n * self.line_h
                 canv.line(8, y, self.width - 8, y)
