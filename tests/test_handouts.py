@@ -370,3 +370,24 @@ def test_rating_scale_words_stay_at_the_style_size(cli, tmp_path: Path, style: s
     for word in ("Completely", "Quite a lot", "Not at all"):
         sizes = {round(line.size, 1) for line in lines if line.text == word}
         assert sizes == {size}, (word, sizes)
+
+
+def test_html_pack_headings_choices_skip_link_and_table_headers(cli, tmp_path: Path) -> None:
+    import re
+
+    out = tmp_path / "pack.html"
+    cli("handouts", "print", "wellbeing-five-ways", "--format", "html", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    body = html.split("<body", 1)[1]
+    assert re.search(r"<h[1-6]", body).group(0) == "<h1"  # h1 before any other heading
+    skip = re.search(r'<a class="skip-link" href="#([a-z-]+)">', body)
+    assert skip and body.index("skip-link") < body.index("<h1")
+    assert f'id="{skip.group(1)}"' in body
+    for label in ("Say:", "Do:", "Accessibility tips:", "Tips for the co-facilitator:"):
+        assert f'<h3 class="label"><strong>{label}</strong></h3>' in html, label
+    forms = [m for m in re.finditer(r'<fieldset class="choices"><legend[^>]*>([^<]*)</legend>'
+                                    r"(.*?)</fieldset>", html, re.S)
+             if "Would you like to help run" in m.group(1)]
+    assert forms  # Yes / Maybe / No are one group, named by their question
+    assert all(word in forms[0].group(2) for word in ("Yes", "Maybe", "No"))
+    assert "th{overflow-wrap:normal;word-break:normal" in html
