@@ -54,6 +54,8 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
                 lead.insert(0, out.pop())
             if isinstance(block, md.Para) and made:
                 made[-1].style = s["question"]  # a question sits close to its answer space
+            elif isinstance(block, md.Picture) and made:
+                made[-1].spaceAfter = st.space_after * 0.4
             made = [_together(lead + made + _flowable(follower, st, s, width))]
             i += 1
         elif isinstance(block, md.Para) and (md.plain_text(block.spans).endswith(":") or (
@@ -184,7 +186,9 @@ def _table(block: md.Table, st: Style, s: dict[str, Any], width: float) -> Any:
 
     columns = max([len(block.header), *(len(r) for r in block.rows)] or [1])
     head_style = ParagraphStyle("th", parent=s["cell"], fontName=BOLD)
-    pad = max(3.0, (st.write_line_mm * MM - st.line) / 2)
+    # a row is as tall as a line of handwriting (13 mm at most: a run sheet or a sign-in
+    # sheet of names still fits its page in the larger styles)
+    pad = max(3.0, (min(st.write_line_mm, 13.0) * MM - st.line) / 2)
 
     def cell(spans: md.Inline, style: Any) -> Any:
         return Paragraph(markup(spans), style) if md.plain_text(spans) else Spacer(1, st.line)

@@ -115,7 +115,7 @@ def rating_scale(block: md.Scale, st: Style, s: dict[str, Any], width: float) ->
         # easy read: a face from sad to happy above each number, with its word below
         from coprod_cli.render.icons import drawing, face
 
-        size = min(st.picture_mm * MM * 0.6, col * 0.8)
+        size = min(st.picture_mm * MM * 0.5, col * 0.8)
         faces = [drawing("face", size, REGULAR, face(n / (len(values) - 1)))
                  for n in range(len(values))]
         rows.insert(0, faces)
