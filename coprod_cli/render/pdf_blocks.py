@@ -56,8 +56,13 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
                 made[-1].style = s["question"]  # a question sits close to its answer space
             elif isinstance(block, md.Picture) and made:
                 made[-1].spaceAfter = st.space_after * 0.4
-            made = [_together(lead + made + _flowable(follower, st, s, width))]
+            made = lead + made + _flowable(follower, st, s, width)
             i += 1
+            while isinstance(follower, md.Fill) and i + 1 < len(blocks) and isinstance(
+                    blocks[i + 1], md.Fill):  # lines to fill in stay together (signatures)
+                i += 1
+                made += _flowable(blocks[i], st, s, width)
+            made = [_together(made)]
         elif isinstance(block, md.Para) and (md.plain_text(block.spans).endswith(":") or (
                 _short_lead(blocks, i))):
             for flowable in made:  # "Say:" stays with what is to be said
@@ -277,11 +282,13 @@ def _column_widths(block: md.Table, columns: int, st: Style, width: float) -> li
             natural[c] = width / columns
     minimum = [30.0] * columns
     for r, row in enumerate([block.header, *block.rows]):
-        font = BOLD if r == 0 and block.header else REGULAR
         for c, spans in enumerate(row[:columns]):
             text = md.plain_text(spans)
             if not text:
                 continue
+            # bold is wider: a bold total ("£0.00") measured in regular would break in two
+            font = BOLD if (r == 0 and block.header) or all(
+                span.bold for span in spans if span.text.strip()) else REGULAR
             natural[c] = max(natural[c], stringWidth(text, font, st.body) + pad)
             longest = max(stringWidth(word, font, st.body) for word in text.split())
             minimum[c] = max(minimum[c], longest + pad)
