@@ -222,6 +222,7 @@ def test_check_reports_every_kind_of_advice(cli, write_file, tmp_path: Path,
         f"{path}:32:9: steps[2].do: 'service user' may need explaining",
         f"{card}:5:1: handouts[1] (card): a sentence of 19 words",
         f"{card}:7:1: handouts[1] (card): 'keyworker' may need explaining",
+        f"{card}:7:1: handouts[1] (card): an easy-read idea with no picture",
     ]
     missing = [line for line in expected if line not in text]
     assert not missing, text

@@ -350,3 +350,37 @@ def test_show_list_and_report_pdfs_carry_the_figures(cli, coprod_home: Path,
     for expected in ("Small grants 2026", "Budget", "£500.00", "Approved", "£140.00",
                      "Spent", "£33.33", "Left", "£360.00"):
         assert expected in report, expected
+
+
+def test_application_papers_have_a_declaration_and_no_empty_details(
+        cli, coprod_home: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "application.pdf"
+    result = cli(*APPLY, "--pdf", str(out))  # no organisation set
+    text = pdf_text(out)
+    assert "Organisation" not in text and " -\n" not in text
+    assert "Declaration" in text and "Signed (applicant)" in text
+    assert "Signed (co-producer)" in text and "agreed to be named" in text
+    gid = ID.search(result.text).group(0)
+    easy = tmp_path / "easy.pdf"
+    cli("grant", "show", gid, "--format", "pdf", "--style", "easy-read", "--out", str(easy))
+    pages = PdfReader(easy).pages
+    assert "Sign here." in pdf_text(easy) and "Signed (applicant)" in pdf_text(easy)
+    last = [line for line in (pages[-1].extract_text() or "").splitlines()
+            if line.strip() and not line.startswith("Page ")]
+    assert len(last) >= 3  # never one line left alone on the last page
+
+
+def test_grant_list_pdf_has_a_totals_row_and_a_printed_date(cli, coprod_home: Path,
+                                                             tmp_path: Path,
+                                                             clock) -> None:
+    settings(coprod_home, "grant_budget_pence: 50000\n")
+    first = apply(cli)
+    second = apply(cli)
+    cli("grant", "decide", first, "140", "--approve", "--by", "Pat", "--no-conflict")
+    cli("grant", "decide", second, "100", "--approve", "--by", "Pat", "--no-conflict")
+    cli("grant", "list", "--format", "pdf", "--out", str(tmp_path / "l.pdf"))
+    listed = " ".join(pdf_text(tmp_path / "l.pdf").split())
+    assert "Total (2 grants) £240.00" in listed
+    assert f"Printed on {clock().day} {clock():%B %Y}." in listed

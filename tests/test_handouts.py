@@ -88,7 +88,8 @@ def test_default_name_copies_and_formats(cli, tmp_path: Path, monkeypatch) -> No
     monkeypatch.chdir(tmp_path)
     cli("handouts", "print", "self-esteem-strengths", "--copies", "3", "--format", "md")
     text = (tmp_path / "self-esteem-strengths-handouts.md").read_text("utf-8")
-    assert text.count("# Peer evaluation") == 3 and text.count("[pagebreak]") == 6
+    # 6 breaks between the 7 documents, and 1 after the plan's one-page run sheet
+    assert text.count("# Peer evaluation") == 3 and text.count("[pagebreak]") == 7
     assert "[ ] Kind" in text and "[scale 1-5: Not at all | A little" in text
     cli("handouts", "print", "self-esteem-strengths", "--only", "strengths-list", "--format",
         "html", "--out", str(tmp_path))
@@ -225,7 +226,7 @@ def test_hostile_session_text_prints_literally(cli, coprod_home: Path, tmp_path:
     cli("handouts", "print", "my-hostile", "--out", str(out))
     text = pdf_text(out)
     flat = text.replace("\n", "")
-    assert "Tea & <b>talk</b> </para> {{ 7*7 }} {% if x %}" in text
+    assert "Tea & <b>talk</b> </para> {{ 7*7 }} {% if x %}" in " ".join(text.split())
     assert "Summary with [write 3] and # not a heading" in flat
     assert "Pneumonoultramicroscopicsilicovolcanoconiosis" * 4 in flat
     assert "Lead {{ 6*7 }}" in text and "Step <one>" in text and "{% raw %}" in text
@@ -271,3 +272,122 @@ def test_handouts_help_does_not_import_reportlab() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_sign_in_sheet_passed_round_shows_no_role_and_room_for_walk_ins(
+        cli, tmp_path: Path) -> None:
+    cli("people", "add", "Ann Jones", "--role", "person-using-services")
+    out = tmp_path / "sign-in.pdf"
+    cli("handouts", "print", "wellbeing-five-ways", "--only", "sign-in", "--attendee",
+        "Ann Jones", "--out", str(out))
+    text = pdf_text(out)
+    assert "Ann Jones" in text
+    assert "person using services" not in text.lower() and "Role" not in text
+    markdown = tmp_path / "sign-in.md"
+    cli("handouts", "print", "wellbeing-five-ways", "--only", "sign-in", "--attendee",
+        "Ann Jones", "--format", "md", "--out", str(markdown))
+    blank_rows = [line for line in markdown.read_text(encoding="utf-8").splitlines()
+                  if line.replace(" ", "") == "|||"]
+    assert len(blank_rows) >= 10
+
+
+@pytest.mark.parametrize("style", ["standard", "dyslexia"])
+def test_run_sheet_is_one_page_of_clock_times_at_the_front_of_the_plan(cli, tmp_path: Path,
+                                                                        style: str) -> None:
+    out = tmp_path / "plan.pdf"
+    cli("handouts", "print", "planning-a-coproduced-project", "--only", "plan", "--start",
+        "10:00", "--style", style, "--out", str(out))
+    first = " ".join(PdfReader(str(out)).pages[0].extract_text().split())
+    session = library().get("planning-a-coproduced-project").session
+    clock = 10 * 60
+    assert "Run sheet" in first and "Notes" in first and "Who leads" in first
+    for number, step in enumerate(session.steps, start=1):
+        assert f"{clock // 60:02d}:{clock % 60:02d} ({step.minutes} min)" in first
+        assert f"{number}. " in first
+        clock += step.minutes
+    assert f"{clock // 60:02d}:{clock % 60:02d}" in first and "End" in first
+    assert "Our small-grant idea" in first  # a step's materials: the handout it uses
+    assert "Do: 1. " in " ".join(pdf_text(out).split())
+
+
+def test_run_sheet_names_who_leads_and_numbers_do_steps() -> None:
+    loaded = library().get("relationships-trust")
+    team = [handouts.Attendee("Sam Lee", facilitating="lead"),
+            handouts.Attendee("Ceri Ann", facilitating="co-facilitator")]
+    request = handouts.PackRequest(loaded=loaded, start=handouts.parse_start("9:30"),
+                                   only=["plan"], facilitators=team)
+    from coprod_cli.sessions.forms import load_form
+
+    docs = handouts.build_documents(request, template_dirs=[resources.templates_dir()],
+                                    user_template_dir=None,
+                                    form=load_form("peer-evaluation", [resources.data_dir()]))
+    plan = docs[0].markdown
+    sheet = plan.split("[pagebreak]")[0]
+    assert "| 09:30 (" in sheet
+    leads = {s.lead for s in loaded.session.steps}
+    if "lead" in leads:
+        assert "| Sam Lee |" in sheet
+    if "both" in leads:
+        assert "| Sam Lee and Ceri Ann |" in sheet
+    # a numbered scenario read out stays inside the action that introduces it, and the
+    # action after the scenarios is numbered on from it
+    assert "2. Read out each scenario card" in plan
+    action = plan.split("2. Read out each scenario card")[1].split("\n3. ")[0]
+    assert '1\\. "A friend asks' in action and '4\\. "A neighbour' in action
+    assert "\n3. Write good phrases" in plan
+
+
+def test_a_start_that_is_not_a_time_is_a_usage_error(cli) -> None:
+    result = cli("handouts", "print", "wellbeing-five-ways", "--only", "plan", "--start",
+                 "25:00", code=2)
+    assert "'25:00' is not a time of day." in result.text
+    assert "--start 10:00" in result.text
+
+
+@pytest.mark.parametrize(("style", "most"), [("standard", 1), ("dyslexia", 1),
+                                             ("easy-read", 2), ("large-print", 2)])
+def test_one_evaluation_form_keeps_to_its_pages_and_the_last_question_is_not_alone(
+        cli, tmp_path: Path, style: str, most: int) -> None:
+    out = tmp_path / "form.pdf"
+    cli("handouts", "print", "wellbeing-five-ways", "--only", "evaluation", "--style", style,
+        "--out", str(out))
+    pages = PdfReader(str(out)).pages
+    assert len(pages) <= most
+    last = " ".join((pages[-1].extract_text() or "").split())
+    assert "help run a session" in last
+    assert "What could" in last  # the recruitment question shares a page with the form
+
+
+@pytest.mark.parametrize(("style", "size"), [("large-print", 18.0), ("easy-read", 16.0)])
+def test_rating_scale_words_stay_at_the_style_size(cli, tmp_path: Path, style: str,
+                                                   size: float) -> None:
+    from tests.page_ends import page_lines
+
+    out = tmp_path / "form.pdf"
+    cli("handouts", "print", "wellbeing-five-ways", "--only", "evaluation", "--style", style,
+        "--out", str(out))
+    lines = [line for page in PdfReader(str(out)).pages for line in page_lines(page)]
+    for word in ("Completely", "Quite a lot", "Not at all"):
+        sizes = {round(line.size, 1) for line in lines if line.text == word}
+        assert sizes == {size}, (word, sizes)
+
+
+def test_html_pack_headings_choices_skip_link_and_table_headers(cli, tmp_path: Path) -> None:
+    import re
+
+    out = tmp_path / "pack.html"
+    cli("handouts", "print", "wellbeing-five-ways", "--format", "html", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    body = html.split("<body", 1)[1]
+    assert re.search(r"<h[1-6]", body).group(0) == "<h1"  # h1 before any other heading
+    skip = re.search(r'<a class="skip-link" href="#([a-z-]+)">', body)
+    assert skip and body.index("skip-link") < body.index("<h1")
+    assert f'id="{skip.group(1)}"' in body
+    for label in ("Say:", "Do:", "Accessibility tips:", "Tips for the co-facilitator:"):
+        assert f'<h3 class="label"><strong>{label}</strong></h3>' in html, label
+    forms = [m for m in re.finditer(r'<fieldset class="choices"><legend[^>]*>([^<]*)</legend>'
+                                    r"(.*?)</fieldset>", html, re.S)
+             if "Would you like to help run" in m.group(1)]
+    assert forms  # Yes / Maybe / No are one group, named by their question
+    assert all(word in forms[0].group(2) for word in ("Yes", "Maybe", "No"))
+    assert "th{overflow-wrap:normal;word-break:normal" in html

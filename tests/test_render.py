@@ -379,3 +379,64 @@ def test_fonts_ship_inside_the_package() -> None:
     for filename in fonts.FILES.values():
         assert (fonts.FONT_DIR / filename).stat().st_size > 500_000
     assert "Bitstream Vera" in (fonts.FONT_DIR / "LICENSE-DejaVu.txt").read_text("utf-8")
+
+
+def test_every_idea_in_every_built_in_handout_has_a_picture() -> None:
+    from coprod_cli import resources
+    from coprod_cli.sessions.lint import ideas_without_pictures
+
+    handouts = sorted((resources.templates_dir() / "handouts").glob("*.md.j2"))
+    assert len(handouts) >= 10
+    for path in handouts:
+        assert ideas_without_pictures(path.read_text(encoding="utf-8")) == [], path.name
+
+
+def test_session_check_warns_about_an_easy_read_idea_with_no_picture(cli, coprod_home,
+                                                                     tmp_path) -> None:
+    import shutil
+
+    from coprod_cli import resources
+
+    handouts = coprod_home / "templates" / "handouts"
+    handouts.mkdir(parents=True)
+    card = handouts / "five-ways-card.md.j2"
+    shutil.copy(resources.templates_dir() / "handouts" / card.name, card)
+    card.write_text(card.read_text(encoding="utf-8").replace(
+        "[picture people] Spend time", "Spend time"), encoding="utf-8")
+    session = tmp_path / "wellbeing-five-ways.yaml"
+    shutil.copy(resources.sessions_dir() / session.name, session)
+    result = cli("session", "check", str(session), code=None)
+    assert "an easy-read idea with no picture" in result.text
+    assert "five-ways-card.md.j2" in result.text
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(colour: str) -> float:
+        parts = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in parts]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_writing_lines_reach_3_to_1_and_boxes_fit_handwriting(tmp_path: Path) -> None:
+    from coprod_cli.render.styles import RULED, get_style
+
+    assert _contrast(RULED, "#ffffff") >= 3 and _contrast(RULED, "#fdf6e3") >= 3
+    out = render_document("Q\n\n[write 2]\n", out=tmp_path / "w.pdf", title="w")
+    content = PdfReader(str(out)).pages[0].get_contents().get_data()
+    assert b".431373 .505882 .596078 RG" in content  # the ruled line is drawn in RULED
+    for name, at_least in (("standard", 10), ("dyslexia", 11), ("easy-read", 15),
+                           ("large-print", 15)):
+        assert get_style(name).write_line_mm >= at_least
+
+
+def test_the_group_agreement_has_room_for_everyones_names() -> None:
+    from coprod_cli import resources
+
+    source = (resources.templates_dir() / "handouts" / "our-group-agreement.md.j2").read_text(
+        encoding="utf-8")
+    names = source.split("## We agree", 1)[1]
+    lines = int(names.split("[write ", 1)[1].split("]", 1)[0])
+    assert lines >= 4

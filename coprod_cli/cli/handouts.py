@@ -58,10 +58,15 @@ def print_pack(
     date: Annotated[str | None, typer.Option(
         help="The session's date, YYYY-MM-DD (default: the run's date, else a line to "
         "fill in).", show_default=False)] = None,
+    start: Annotated[str | None, typer.Option(
+        help="The session's start time, HH:MM: the run sheet and each step show clock "
+        "times (default: minutes from the start).", show_default=False)] = None,
 ) -> None:
     """Make the printable pack for a session as one PDF (or HTML, or Markdown).
 
     Example: coprod handouts print wellbeing-five-ways --style easy-read --copies 8
+
+    Example: coprod handouts print wellbeing-five-ways --only plan --start 10:00
     """
     from coprod_cli.handouts import pack as handouts
     from coprod_cli.render import render_parts
@@ -84,6 +89,8 @@ def print_pack(
         request.attendees += handouts.people_named(app_state.store(), attendee)
     if date:
         request.date = handouts.parse_date(date)
+    if start:
+        request.start = handouts.parse_start(start)
 
     from coprod_cli.sessions.forms import load_form
 

@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from coprod_cli import clock
 from coprod_cli.errors import UsageError
 from coprod_cli.escape import csv_safe, escape_markdown
 from coprod_cli.grants.scheme import Totals, spent_pence, summary
@@ -138,8 +139,24 @@ def easy_read_markdown(grant: dict[str, Any], esc: Escape) -> str:
               "[picture people] Who it will help:",
               f"About {grant['people_expected']} people.", line(grant["benefit"]), "",
               "[picture calendar] When:",
-              f"We want to start on {_long_date(grant['start_date'])}.", ""]
+              f"We want to start on {_long_date(grant['start_date'])}.", "",
+              "## We agree", "",
+              "[picture tick] What we wrote here is true.",
+              "The people named said yes to being named.", "",
+              "[picture money] We will keep every receipt.",
+              "We will give back any money we do not spend.", "",
+              "[picture pencil] Sign here.", "", *SIGNATURES]
     return "\n".join(lines)
+
+
+#: Signature lines for the two people who sign an application: the one who wrote it and
+#: a co-producer who uses services, so the paper shows it was made together.
+SIGNATURES = ["[fill Signed (applicant) | Date]", "", "[fill Name]", "",
+              "[fill Signed (co-producer) | Date]", "", "[fill Name]", ""]
+DECLARATION = ("We confirm that what this application says is true; that everyone named "
+               "agreed to be named; that the activity was planned together with people who "
+               "use services; and that we will keep every receipt and return any money we "
+               "do not spend.")
 
 
 def application_markdown(grant: dict[str, Any], esc: Escape, *, organisation: str = "",
@@ -149,10 +166,12 @@ def application_markdown(grant: dict[str, Any], esc: Escape, *, organisation: st
         return easy_read_markdown(grant, esc)
     money = format_money
     lines = [f"# Small grant application: {esc(grant['title'])}", "",
-             f"**Application** {esc(grant['id'])}  ",
-             f"**Organisation** {esc(organisation) or '-'}  ",
-             f"**Service** {esc(grant['service']) or '-'}  ",
-             f"**Status** {STATUS_WORDS[grant['status']]}  ",
+             f"**Application** {esc(grant['id'])}  "]
+    if organisation:  # nothing printed for a detail nobody set, never "Organisation -"
+        lines.append(f"**Organisation** {esc(organisation)}  ")
+    if grant["service"]:
+        lines.append(f"**Service** {esc(grant['service'])}  ")
+    lines += [f"**Status** {STATUS_WORDS[grant['status']]}  ",
              f"**Entered by** {esc(grant['created_by']['name'])} on "
              f"{grant['created_at'][:10]}", "",
              "## The activity", "", esc(grant["activity"]), "",
@@ -165,7 +184,8 @@ def application_markdown(grant: dict[str, Any], esc: Escape, *, organisation: st
     lines += [f"| **Total asked for** | **{money(grant['amount_pence'])}** |", "",
               "## Expected benefit", "",
               f"About {grant['people_expected']} people. {esc(grant['benefit'])}", "",
-              f"Start date: {_long_date(grant['start_date'])}.", ""]
+              f"Start date: {_long_date(grant['start_date'])}.", "",
+              "## Declaration", "", DECLARATION, "", *SIGNATURES]
     lines += _decision_markdown(grant, esc)
     return "\n".join(lines)
 
@@ -211,6 +231,14 @@ def list_markdown(rows: list[dict[str, Any]], esc: Escape, title: str) -> str:
                      f" | {r['spend_by'] or '-'}{overdue} |")
     if not rows:
         lines.append("| No grants yet. | | | | |")
+    else:
+        def total(key: str) -> str:
+            return format_money(sum(r[key] or 0 for r in rows))
+
+        lines.append(f"| **Total ({len(rows)} grant{'s' if len(rows) != 1 else ''})** | "
+                     f"**{total('approved_pence')}** | **{total('spent_pence')}** | "
+                     f"**{total('remaining_pence')}** |  |")
+    lines += ["", f"Printed on {_long_date(clock.today().isoformat())}."]
     return "\n".join(lines) + "\n"
 
 

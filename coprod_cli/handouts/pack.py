@@ -24,8 +24,10 @@ SIGN_IN_TEMPLATE = "pack/sign-in.md.j2"
 EVALUATION_TEMPLATE = "pack/peer-evaluation.md.j2"
 EVALUATION_FORM = "peer-evaluation"
 BLANK_SIGN_IN_ROWS = {"standard": 13, "dyslexia": 11}
-LATE_ARRIVAL_ROWS = 3
+LATE_ARRIVAL_ROWS = 4
 MAX_COPIES = 200
+#: Who leads a step, in the run sheet's narrow column when no names are known.
+SHORT_LEAD_WORDS = {"lead": "Lead", "co-facilitator": "Co-facilitator", "both": "Both"}
 
 Kind = Literal["plan", "handout", "sign-in", "evaluation"]
 
@@ -70,6 +72,7 @@ class PackRequest:
     only: list[str] = field(default_factory=list)
     style: str = "standard"
     per_person: bool = False
+    start: int | None = None              # minutes after midnight (--start 10:00), or None
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,38 @@ def parse_date(text: str) -> str:
     except ValueError:
         raise UsageError(f"'{text}' is not a date.",
                          hint="Write it as YYYY-MM-DD, for example 2026-11-23.") from None
+
+
+def parse_start(text: str) -> int:
+    """A start time as typed (``10:00``, ``9:30``, ``14.15``): minutes after midnight."""
+    cleaned = text.strip().replace(".", ":")
+    hours, _, mins = cleaned.partition(":")
+    if hours.isdigit() and mins.isdigit() and len(mins) == 2 and int(hours) < 24 and int(
+            mins) < 60:
+        return int(hours) * 60 + int(mins)
+    raise UsageError(f"'{text}' is not a time of day.",
+                     hint="Write it on the 24-hour clock as HH:MM, for example --start 10:00.")
+
+
+def clock_time(minutes: int) -> str:
+    """Minutes after midnight as ``10:05`` (a session running past midnight wraps)."""
+    hours, mins = divmod(minutes % (24 * 60), 60)
+    return f"{hours:02d}:{mins:02d}"
+
+
+def do_steps(text: str) -> list[str]:
+    """A step's "Do" text as numbered actions, one a line; a line that is itself numbered
+    ("1. A friend asks...") belongs to the action above it, as an example read out."""
+    actions: list[str] = []
+    for line in (raw.strip() for raw in text.splitlines()):
+        if not line:
+            continue
+        head = line.split(".", 1)[0]
+        if actions and head.isdigit() and line[len(head):].startswith(". "):
+            actions[-1] += "\n" + line
+        else:
+            actions.append(line)
+    return actions
 
 
 def human_date(iso: str) -> str:
@@ -201,31 +236,50 @@ def _label_copy(markdown: str, name: str) -> str:
 def _context_for(item: PackItem, request: PackRequest, form: Any, style: str) -> dict[str, Any]:
     session = request.loaded.session
     if item.kind == "plan":
-        return {"steps": plan_steps(session),
+        names = {f.facilitating: f.name for f in reversed(request.facilitators)}
+        return {"steps": plan_steps(session, request.start, names),
+                "start": clock_time(request.start) if request.start is not None else "",
                 "facilitators": [{"name": f.name, "as": LEAD_WORDS.get(f.facilitating,
                                                                        f.facilitating)}
                                  for f in request.facilitators]}
     if item.kind == "sign-in":
         everyone = [*request.facilitators, *request.attendees]
-        rows = [{"name": p.name, "role": p.role} for p in everyone]
-        # a blank sheet fills one page: fewer, taller rows in the larger styles
-        blank = LATE_ARRIVAL_ROWS if rows else BLANK_SIGN_IN_ROWS.get(style, 9)
+        # the sheet is passed round the room: names only, never a role (a role beside a
+        # name would tell everyone who uses the service)
+        rows = [{"name": p.name} for p in everyone]
+        # blank rows fill the rest of the page for walk-ins (at least LATE_ARRIVAL_ROWS);
+        # fewer, taller rows fit a page in the larger styles
+        page = BLANK_SIGN_IN_ROWS.get(style, 9)
+        blank = max(LATE_ARRIVAL_ROWS, page - len(rows) % page) if rows else page
         return {"people": rows, "blank_rows": blank}
     if item.kind == "evaluation":
         return {"form": form, "easy_read": style.startswith("easy-read")}
     return {}
 
 
-def plan_steps(session: Session) -> list[dict[str, Any]]:
-    """Each step with its start and end in minutes from the beginning, for a timetable."""
+def plan_steps(session: Session, start: int | None = None,
+               names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Each step with its start and end in minutes from the beginning, for a timetable.
+
+    ``start`` (minutes after midnight) adds clock times ("10:15 to 10:30"); ``names`` maps
+    "lead"/"co-facilitator" to the person doing it, so the run sheet says who by name."""
+    names = names or {}
     steps = []
     elapsed = 0
     for number, step in enumerate(session.steps, start=1):
         titles = [h.title for h in (session.handout(i) for i in step.handouts) if h]
+        who = [names[k] for k in (("lead", "co-facilitator") if step.lead == "both"
+                                  else (step.lead,)) if k in names]
+        begin = "" if start is None else clock_time(start + elapsed)
+        finish = "" if start is None else clock_time(start + elapsed + step.minutes)
         steps.append({"number": number, "title": step.title, "minutes": step.minutes,
                       "start": elapsed, "end": elapsed + step.minutes,
-                      "lead": LEAD_WORDS[step.lead], "say": step.say.strip(),
-                      "do": step.do.strip(), "accessibility_tips": step.accessibility_tips,
+                      "clock_start": begin, "clock_end": finish,
+                      "lead": LEAD_WORDS[step.lead], "lead_names": " and ".join(who),
+                      "lead_short": SHORT_LEAD_WORDS[step.lead],
+                      "say": step.say.strip(), "do": step.do.strip(),
+                      "do_steps": do_steps(step.do),
+                      "accessibility_tips": step.accessibility_tips,
                       "co_facilitator_tips": step.co_facilitator_tips, "handouts": titles})
         elapsed += step.minutes
     return steps

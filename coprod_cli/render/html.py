@@ -39,13 +39,16 @@ def build_html(parts: list[tuple[str, list[md.Block], Style]], *, title: str, au
            f'<meta name="description" content="{escape(subject)}">' if subject else "",
            '<meta name="generator" content="coprod">',
            "<style>", _css(list(styles.values())), "</style>", "</head>",
-           f'<body class="{_cls(first)}">' if first else "<body>"]
+           f'<body class="{_cls(first)}">' if first else "<body>",
+           '<a class="skip-link" href="#content">Skip to the content</a>']
     if len(parts) > 1:
+        # the document's own heading comes first, then the contents, then each part
+        out.append(f'<header><h1 class="pack-title">{escape(title)}</h1></header>')
         out.append('<nav aria-label="Contents"><h2>Contents</h2><ol>')
         for n, (part_title, _, _) in enumerate(parts, start=1):
             out.append(f'<li><a href="#part-{n}">{escape(part_title)}</a></li>')
         out.append("</ol></nav>")
-    out.append("<main>")
+    out.append('<main id="content">')
     for n, (part_title, blocks, st) in enumerate(parts, start=1):
         out.append(f'<article id="part-{n}" class="{_cls(st)}" '
                    f'aria-label="{escape(part_title)}">')
@@ -69,6 +72,15 @@ def _css(styles: list[Style]) -> str:
         "p{margin:0 0 .6em}",
         f"a{{color:{ACCENT}}}",
         "*{overflow-wrap:anywhere}",
+        # a table's headings wrap between words, never inside one ("Minute s" at 420 px);
+        # a table too wide for a small screen scrolls in its own box instead
+        "th{overflow-wrap:normal;word-break:normal;hyphens:manual}",
+        ".table-wrap{overflow-x:auto;margin:0 0 1em}.table-wrap table{margin:0}",
+        "fieldset.choices{border:0;padding:0;margin:0 0 1em}"
+        "fieldset.choices legend{padding:0}",
+        "h3.label{font-size:1em;margin:.8em 0 .3em}",
+        ".skip-link{position:absolute;left:-999em}.skip-link:focus{position:static;"
+        "display:inline-block;margin:0 0 1em}",
         "textarea,input[type=text]{font:inherit;width:100%;box-sizing:border-box;"
         f"border:2px solid {ACCENT};border-radius:6px;background:#fff;padding:.3em}}",
         "input[type=checkbox],input[type=radio]{width:1.3em;height:1.3em;margin:0 .5em 0 0;"
@@ -142,6 +154,11 @@ def _blocks(blocks: list[md.Block], st: Style, ids: count[int], last: list[str])
             level = min(block.level, 6)
             out.append(f"<h{level}>{_inline(block.spans)}</h{level}>")
             last[0] = md.plain_text(block.spans)
+        elif isinstance(block, md.Para) and _is_label(block):
+            # "Say:", "Do:", "Accessibility tips:" head what follows: headings, so a screen
+            # reader can move between them
+            out.append(f'<h3 class="label">{_inline(block.spans)}</h3>')
+            last[0] = md.plain_text(block.spans)
         elif isinstance(block, md.Para):
             out.extend(f"<p>{_inline(line)}</p>" for line in _lines(block.spans, st))
             last[0] = md.plain_text(block.spans)
@@ -164,10 +181,13 @@ def _blocks(blocks: list[md.Block], st: Style, ids: count[int], last: list[str])
             label = escape(last[0] or "Write here")
             out.append(f'<textarea rows="{block.lines}" aria-label="{label}"></textarea>')
         elif isinstance(block, md.Ticks):
-            out.append('<ul class="ticks">')
+            # one question's choices are one group, named by the question (Yes / Maybe / No)
+            legend = escape(last[0] or "Choose")
+            out.append(f'<fieldset class="choices"><legend class="visually-hidden">{legend}'
+                       '</legend><ul class="ticks">')
             for tick in block.items:
                 out.append(f'<li><label><input type="checkbox"> {_inline(tick)}</label></li>')
-            out.append("</ul>")
+            out.append("</ul></fieldset>")
         elif isinstance(block, md.Scale):
             out.append(_scale(block, next(ids), last[0]))
         elif isinstance(block, md.Picture):
@@ -187,6 +207,13 @@ def _blocks(blocks: list[md.Block], st: Style, ids: count[int], last: list[str])
         elif isinstance(block, md.Chart):
             out.append(_chart(block))
     return out
+
+
+def _is_label(block: md.Para) -> bool:
+    """A short bold line ending in a colon ("**Say:**"): a label for what follows."""
+    text = md.plain_text(block.spans)
+    return (bool(block.spans) and all(span.bold for span in block.spans if span.text.strip())
+            and text.endswith(":") and len(text) <= 60)
 
 
 def _scale(block: md.Scale, number: int, question: str) -> str:
@@ -221,12 +248,12 @@ def _chart(block: md.Chart) -> str:
 
 
 def _table(block: md.Table) -> str:
-    parts = ["<table>"]
+    parts = ['<div class="table-wrap"><table>']
     if block.header:
         parts.append("<thead><tr>" + "".join(f'<th scope="col">{_inline(c)}</th>'
                                             for c in block.header) + "</tr></thead>")
     parts.append("<tbody>")
     for row in block.rows:
         parts.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>")
-    parts.append("</tbody></table>")
+    parts.append("</tbody></table></div>")
     return "".join(parts)

@@ -88,9 +88,90 @@ ICONS: dict[str, list[Shape]] = {
              ("line", 39, 76, 61, 76)],
     "steps": [("poly", [10, 88, 10, 70, 36, 70, 36, 50, 62, 50, 62, 30, 88, 30, 88, 88], True,
                "soft")],
-    "hand": [("rect", 30, 40, 40, 48, 10, "soft"), ("line", 36, 40, 36, 16),
-             ("line", 47, 40, 47, 10), ("line", 58, 40, 58, 14), ("line", 68, 44, 80, 30)],
+    # an open hand, palm out: four rounded fingers and a thumb, so it never reads as a glove
+    "hand": [("rect", 28, 12, 10, 40, 5, "soft"), ("rect", 40, 6, 10, 46, 5, "soft"),
+             ("rect", 52, 8, 10, 44, 5, "soft"), ("rect", 64, 16, 10, 36, 5, "soft"),
+             ("poly", [74, 62, 86, 44, 92, 48, 82, 74], True, "soft"),
+             ("poly", [28, 46, 74, 46, 82, 66, 70, 92, 36, 92, 28, 74], True, "soft")],
+    "talk": [("rect", 6, 10, 54, 38, 10, "soft"), ("poly", [18, 48, 14, 62, 32, 48], False,
+                                                    "none"),
+             ("rect", 40, 44, 54, 36, 10, "accent"),
+             ("poly", [82, 80, 86, 94, 70, 80], False, "none")],
+    "listen": [("poly", _arc(52, 42, 28, 160, 400, 16) + [66, 80, 56, 90, 44, 86], False,
+                "none"), ("poly", _arc(52, 42, 12, 180, 360, 8) + [58, 60], False, "none"),
+               ("line", 12, 36, 4, 30), ("line", 12, 50, 2, 50), ("line", 12, 64, 4, 70)],
+    "place": [("poly", [50, 94, 24, 52] + _arc(50, 38, 28, 150, 390, 14) + [76, 52], True,
+               "soft"), ("circle", 50, 38, 10, "accent")],
+    "feelings": [("circle", 28, 50, 22, "soft"), ("circle", 72, 50, 22, "soft"),
+                 ("poly", _arc(28, 52, 11, 20, 160, 8), False, "none"),
+                 ("poly", _arc(72, 66, 11, 200, 340, 8), False, "none"),
+                 ("circle", 21, 44, 2.5, "accent"), ("circle", 35, 44, 2.5, "accent"),
+                 ("circle", 65, 44, 2.5, "accent"), ("circle", 79, 44, 2.5, "accent")],
+    "plan": [("rect", 20, 12, 60, 80, 6, "soft"), ("rect", 36, 6, 28, 12, 3, "accent"),
+             ("poly", [30, 36, 35, 41, 42, 32], False, "none"), ("line", 50, 37, 70, 37),
+             ("poly", [30, 56, 35, 61, 42, 52], False, "none"), ("line", 50, 57, 70, 57),
+             ("line", 32, 77, 70, 77)],
+    "help": [("circle", 50, 50, 40, "soft"), ("circle", 50, 50, 18, "none"),
+             ("line", 50, 10, 50, 32), ("line", 50, 68, 50, 90), ("line", 10, 50, 32, 50),
+             ("line", 68, 50, 90, 50)],
+    "agree": [("circle", 50, 50, 40, "soft"), ("poly", [30, 52, 44, 66, 72, 36], False,
+                                               "none")],
+    "vote": [("rect", 14, 46, 72, 44, 4, "soft"), ("line", 34, 46, 66, 46),
+             ("rect", 34, 8, 32, 44, 2, "none"),
+             ("poly", [41, 28, 48, 35, 59, 20], False, "none")],
+    "garden": [("line", 50, 92, 50, 50), ("poly", [50, 74, 30, 62, 26, 72, 50, 80], True,
+                                          "soft"),
+               ("circle", 50, 28, 10, "accent"), ("circle", 50, 10, 8, "soft"),
+               ("circle", 68, 28, 8, "soft"), ("circle", 32, 28, 8, "soft"),
+               ("circle", 50, 46, 8, "soft"), ("circle", 50, 28, 10, "accent")],
+    "food": [("circle", 50, 54, 30, "soft"), ("circle", 50, 54, 16, "none"),
+             ("line", 10, 20, 10, 90), ("line", 4, 20, 4, 40), ("line", 16, 20, 16, 40),
+             ("line", 4, 40, 16, 40), ("line", 90, 20, 90, 90),
+             ("poly", [90, 20, 82, 34, 90, 50], False, "none")],
+    "travel": [("rect", 12, 16, 76, 62, 10, "soft"), ("rect", 20, 26, 26, 20, 3, "none"),
+               ("rect", 54, 26, 26, 20, 3, "none"), ("line", 12, 60, 88, 60),
+               ("circle", 30, 82, 8, "accent"), ("circle", 70, 82, 8, "accent")],
+    "thanks": _person(50, 22) + [("circle", 20, 26, 6, "accent"),
+                                 ("circle", 80, 26, 6, "accent"),
+                                 ("poly", [50, 18, 44, 10, 50, 6, 56, 10], True, "accent")],
+    "turn": _person(22, 30, 0.7) + _person(78, 30, 0.7) + [
+        ("poly", _arc(50, 60, 26, 200, 340, 10), False, "none"),
+        ("poly", [66, 40, 75, 50, 80, 38], False, "none")],
+    "circle": [("circle", 50, 50, 44, "none"), ("circle", 50, 50, 30, "soft")]
+    + _person(50, 30, 0.55) + [("circle", 50, 6, 5, "accent"), ("circle", 94, 50, 5, "accent"),
+                                ("circle", 50, 94, 5, "accent"), ("circle", 6, 50, 5, "accent")],
+    "free": [("circle", 50, 50, 40, "soft"), ("text", 50, 67, 48, "£"),
+             ("line", 20, 80, 80, 20)],
+    "lock": [("poly", _arc(50, 40, 20, 180, 360, 10), False, "none"),
+             ("rect", 20, 40, 60, 48, 6, "soft"), ("circle", 50, 60, 6, "accent"),
+             ("line", 50, 64, 50, 76)],
+    "job": [("rect", 12, 30, 76, 56, 6, "soft"), ("rect", 36, 16, 28, 14, 4, "none"),
+            ("line", 12, 54, 88, 54)],
+    "fence": [("line", 10, 40, 10, 90), ("line", 28, 40, 28, 90), ("line", 72, 40, 72, 90),
+              ("line", 90, 40, 90, 90), ("line", 4, 56, 34, 56), ("line", 66, 56, 96, 56),
+              ("line", 4, 76, 34, 76), ("line", 66, 76, 96, 76),
+              ("poly", [34, 50, 50, 30, 50, 90, 34, 90], True, "soft")],
+    "no": _person(34, 20) + [("rect", 62, 20, 8, 24, 4, "soft"), ("rect", 72, 18, 8, 26, 4,
+                                                                  "soft"),
+                             ("rect", 58, 40, 26, 20, 6, "soft")],
+    "step": [("poly", [10, 88, 10, 70, 36, 70, 36, 88], True, "accent"),
+             ("poly", [36, 88, 36, 50, 62, 50, 62, 88], True, "soft"),
+             ("poly", [62, 88, 62, 30, 88, 30, 88, 88], True, "soft")],
+    "name": [("rect", 10, 24, 80, 56, 8, "soft"), ("line", 24, 46, 76, 46),
+             ("line", 24, 62, 60, 62)],
 }
+
+def face(mood: float) -> list[Shape]:
+    """A face for a rating scale: ``mood`` 0 is sad, 0.5 straight, 1 happy (the mouth bends
+    by degrees, so five faces read in order alongside their words)."""
+    bend = (mood - 0.5) * 2  # -1 .. 1
+    mouth: list[float] = []
+    for i in range(9):
+        x = 30 + 40 * i / 8
+        mouth += [x, 64 + bend * 12 * (1 - ((x - 50) / 20) ** 2)]
+    return [("circle", 50, 50, 40, "soft"), ("circle", 36, 40, 5, "accent"),
+            ("circle", 64, 40, 5, "accent"), ("poly", mouth, False, "none")]
+
 
 _FILLS = {"none": None, "soft": SOFT, "accent": ACCENT}
 
@@ -101,12 +182,13 @@ def check_icon(name: str) -> None:
                               hint="Pictures you can use: " + ", ".join(sorted(ICONS)) + ".")
 
 
-def drawing(name: str, size: float, font: str) -> Any:
-    """A ReportLab ``Drawing`` of the picture, ``size`` points square."""
+def drawing(name: str, size: float, font: str, shapes: list[Shape] | None = None) -> Any:
+    """A ReportLab ``Drawing`` of the picture, ``size`` points square (or of ``shapes``)."""
     from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
     from reportlab.lib.colors import HexColor
 
-    check_icon(name)
+    if shapes is None:
+        check_icon(name)
     k = size / 100.0
     ink = HexColor(ACCENT)
     d = Drawing(size, size, initialFontName=font)
@@ -114,7 +196,7 @@ def drawing(name: str, size: float, font: str) -> Any:
     def y(v: float) -> float:
         return (100 - v) * k
 
-    for shape in ICONS[name]:
+    for shape in ICONS[name] if shapes is None else shapes:
         kind = shape[0]
         style: dict[str, Any] = {"strokeColor": ink, "strokeWidth": STROKE * k,
                                  "strokeLineCap": 1, "strokeLineJoin": 1}

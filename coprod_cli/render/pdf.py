@@ -85,7 +85,7 @@ def _page_template(st: Style) -> Any:
     from reportlab.platypus import Frame, PageTemplate
 
     margin = st.margin_mm * MM
-    bottom = 11 * MM + st.body * 2.2
+    bottom = 11 * MM + st.body * 1.7  # room for "Page 1 of 2" and a clear gap above it
     frame = Frame(margin, bottom, frame_width(st), PAGE_H - margin - bottom, id="text",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 

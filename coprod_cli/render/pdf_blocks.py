@@ -52,8 +52,17 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
             lead: list[Any] = []
             while out and _keeps_with_next(out[-1]):
                 lead.insert(0, out.pop())
-            made = [_together(lead + made + _flowable(follower, st, s, width))]
+            if isinstance(block, md.Para) and made:
+                made[-1].style = s["question"]  # a question sits close to its answer space
+            elif isinstance(block, md.Picture) and made:
+                made[-1].spaceAfter = st.space_after * 0.4
+            made = lead + made + _flowable(follower, st, s, width)
             i += 1
+            while isinstance(follower, md.Fill) and i + 1 < len(blocks) and isinstance(
+                    blocks[i + 1], md.Fill):  # lines to fill in stay together (signatures)
+                i += 1
+                made += _flowable(blocks[i], st, s, width)
+            made = [_together(made)]
         elif isinstance(block, md.Chart) or (isinstance(block, md.Table)
                                              and len(block.rows) <= KEEP_TABLE_ROWS):
             # a chart or a short table is never split across a page, nor parted from the
@@ -62,11 +71,23 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
             while out and _keeps_with_next(out[-1]):
                 lead.insert(0, out.pop())
             made = [_together(lead + made)]
-        elif isinstance(block, md.Para) and md.plain_text(block.spans).endswith(":"):
+        elif isinstance(block, md.Para) and (md.plain_text(block.spans).endswith(":") or (
+                _short_lead(blocks, i))):
             for flowable in made:  # "Say:" stays with what is to be said
                 flowable.keepWithNext = 1
-        if isinstance(block, md.PageBreak) and out:
-            out[-1].keepWithNext = 0  # a heading kept "with" a page break makes a blank page
+        elif isinstance(block, md.ListBlock | md.Quote) and out and _keeps_with_next(out[-1]):
+            # ReportLab will not keep a heading or "Accessibility tips:" with a list or a
+            # quote by keepWithNext alone: hold them together explicitly
+            lead = []
+            while out and _keeps_with_next(out[-1]):
+                lead.insert(0, out.pop())
+            made = [_together(lead + made)]
+        if isinstance(block, md.PageBreak):
+            # space before a page break would spill onto a page of its own: a blank page
+            while out and type(out[-1]).__name__ == "Spacer":
+                out.pop()
+            if out:
+                out[-1].keepWithNext = 0  # kept "with" a page break makes a blank page
         if follower is None and isinstance(block, md.Para) and out and len(
                 md.plain_text(block.spans)) < 60 and not isinstance(blocks[i - 1],
                                                                    md.PageBreak):
@@ -77,6 +98,15 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
         out.extend(made)
         i += 1
     return out
+
+
+def _short_lead(blocks: list[md.Block], i: int) -> bool:
+    """A short line straight under a heading ("10:00 to 10:15, led by ...") and before more
+    content stays with what follows, so the heading is never left with only that line."""
+    block = blocks[i]
+    return (i > 0 and isinstance(blocks[i - 1], md.Heading) and i + 1 < len(blocks)
+            and isinstance(block, md.Para) and len(md.plain_text(block.spans)) <= 200
+            and not isinstance(blocks[i + 1], md.Heading | md.PageBreak))
 
 
 def _together(items: list[Any]) -> Any:
@@ -104,16 +134,21 @@ def _flowable(block: md.Block, st: Style, s: dict[str, Any], width: float) -> li
         HRFlowable,
         ListFlowable,
         ListItem,
-        PageBreak,
         Paragraph,
         Spacer,
     )
+    from reportlab.platypus.flowables import PageBreakIfNotEmpty
 
     if isinstance(block, md.Heading):
         level = min(block.level, 3)
         return [Paragraph(markup(block.spans), s[f"h{level}"])]
     if isinstance(block, md.Para):
-        return [Paragraph(markup(line), s["body"]) for line in lines_for(block.spans, st)]
+        lines = lines_for(block.spans, st)
+        made = [Paragraph(markup(line), s["body"]) for line in lines]
+        for line, paragraph in zip(lines[:-1], made, strict=False):
+            if md.plain_text(line).endswith(":"):  # "...ask the group:" keeps its next line
+                paragraph.keepWithNext = 1
+        return made
     if isinstance(block, md.ListBlock):
         items = []
         for item in block.items:
@@ -132,13 +167,14 @@ def _flowable(block: md.Block, st: Style, s: dict[str, Any], width: float) -> li
         return [HRFlowable(width="100%", thickness=1, color=s["accent"],
                            spaceBefore=st.space_after, spaceAfter=st.space_after)]
     if isinstance(block, md.PageBreak):
-        return [PageBreak()]
+        # a page already begun empty is not turned again (no blank page after a full one)
+        return [PageBreakIfNotEmpty()]
     if isinstance(block, md.WriteBox):
         return [write_box(block.lines, st), Spacer(1, st.space_after)]
     if isinstance(block, md.Ticks):
         return [tick_boxes(block, st, s, width)]
     if isinstance(block, md.Scale):
-        return [rating_scale(block, st, s, width), Spacer(1, st.space_after)]
+        return [rating_scale(block, st, s, width), Spacer(1, st.space_after * 0.5)]
     if isinstance(block, md.Picture):
         return [picture_row(block, st, s, width)]
     if isinstance(block, md.Fill):
@@ -167,7 +203,9 @@ def _table(block: md.Table, st: Style, s: dict[str, Any], width: float) -> Any:
 
     columns = max([len(block.header), *(len(r) for r in block.rows)] or [1])
     head_style = ParagraphStyle("th", parent=s["cell"], fontName=BOLD)
-    pad = max(3.0, (st.write_line_mm * MM - st.line) / 2)
+    # a row is as tall as a line of handwriting (13 mm at most: a run sheet or a sign-in
+    # sheet of names still fits its page in the larger styles)
+    pad = max(3.0, (min(st.write_line_mm, 13.0) * MM - st.line) / 2)
 
     def cell(spans: md.Inline, style: Any) -> Any:
         return Paragraph(markup(spans), style) if md.plain_text(spans) else Spacer(1, st.line)
@@ -187,8 +225,20 @@ def _table(block: md.Table, st: Style, s: dict[str, Any], width: float) -> Any:
         ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), st.body)]
     if block.header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), s["soft"]))
+    offset = 1 if block.header else 0
+    if len(block.rows) >= 2:  # never a page of only the header and one row
+        commands.append(("NOSPLIT", (0, len(rows) - 2), (-1, len(rows) - 1)))
+    for r, row in enumerate(block.rows[:-1]):
+        if _section_row(row):  # "Theme: ..." never alone at the foot of a page
+            commands.append(("NOSPLIT", (0, r + offset), (-1, r + offset + 1)))
     table.setStyle(table_style(commands))
     return table
+
+
+def _section_row(row: list[md.Inline]) -> bool:
+    """A row that heads the rows under it: bold words in the first cell, the rest blank."""
+    return (len(row) > 1 and bool(row[0]) and all(span.bold for span in row[0])
+            and not any(md.plain_text(cell) for cell in row[1:]))
 
 
 def _chart(block: md.Chart, st: Style, s: dict[str, Any], width: float) -> Any:
@@ -244,18 +294,20 @@ def _column_widths(block: md.Table, columns: int, st: Style, width: float) -> li
             natural[c] = width / columns
     minimum = [30.0] * columns
     for r, row in enumerate([block.header, *block.rows]):
-        font = BOLD if r == 0 and block.header else REGULAR
         for c, spans in enumerate(row[:columns]):
             text = md.plain_text(spans)
             if not text:
                 continue
+            # bold is wider: a bold total ("£0.00") measured in regular would break in two
+            font = BOLD if (r == 0 and block.header) or all(
+                span.bold for span in spans if span.text.strip()) else REGULAR
             natural[c] = max(natural[c], stringWidth(text, font, st.body) + pad)
             longest = max(stringWidth(word, font, st.body) for word in text.split())
-            minimum[c] = max(minimum[c], min(longest + pad, width / columns))
+            minimum[c] = max(minimum[c], longest + pad)
     if sum(natural) <= width:
         return [n * width / sum(natural) for n in natural]
     spare = width - sum(minimum)
-    if spare <= 0:
-        return [width / columns] * columns
+    if spare <= 0:  # even the longest words do not fit: share out in their proportion
+        return [m * width / sum(minimum) for m in minimum]
     extra = [n - m for n, m in zip(natural, minimum, strict=True)]
     return [m + spare * e / (sum(extra) or 1) for m, e in zip(minimum, extra, strict=True)]

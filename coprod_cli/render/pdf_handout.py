@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape as xml_escape
 from coprod_cli.render import markdown as md
 from coprod_cli.render.fonts import BOLD, REGULAR
 from coprod_cli.render.pdf_layout import MM, lines_for, markup, table_style
-from coprod_cli.render.styles import ACCENT, INK, Style
+from coprod_cli.render.styles import ACCENT, INK, RULED, Style
 
 
 @cache
@@ -43,8 +43,8 @@ def _write_box_class() -> Any:
             canv.setStrokeColor(HexColor(ACCENT))
             canv.setLineWidth(1.2)
             canv.roundRect(0, 0, self.width, self.height, 6, stroke=1, fill=1)
-            canv.setStrokeColor(HexColor("#b8c4d0"))
-            canv.setLineWidth(0.6)
+            canv.setStrokeColor(HexColor(RULED))
+            canv.setLineWidth(0.7)
             for n in range(1, self.lines):
                 y = n * self.line_h
                 canv.line(8, y, self.width - 8, y)
@@ -78,7 +78,7 @@ def tick_boxes(block: md.Ticks, st: Style, s: dict[str, Any], width: float) -> A
     box = st.body * 1.35
     gap = st.body * 0.7
     texts = [md.plain_text(item) for item in block.items]
-    if not st.split_sentences and 1 < len(texts) <= 5 and max(map(len, texts)) <= 14:
+    if 1 < len(texts) <= 5 and max(map(len, texts)) <= 14:
         # short choices ("Yes", "Maybe", "No") sit side by side on one line
         cell = width / len(texts)
         row: list[Any] = []
@@ -103,22 +103,41 @@ def rating_scale(block: md.Scale, st: Style, s: dict[str, Any], width: float) ->
 
     values = list(range(block.low, block.high + 1))
     col = width / len(values)
-    box = min(st.body * 2.1, col * 0.8)
+    box = min(st.body * 1.8, col * 0.8)
+    widths = [col] * len(values)
     numbers = [_square(box, str(v), st.body) for v in values]
     commands: list[tuple[Any, ...]] = [
         ("ALIGN", (0, 0), (-1, 0), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
     rows: list[list[Any]] = [numbers]
+    if st.split_sentences and len(block.labels) == len(values) and len(values) > 1:
+        # easy read: a face from sad to happy above each number, with its word below
+        from coprod_cli.render.icons import drawing, face
+
+        size = min(st.picture_mm * MM * 0.5, col * 0.8)
+        faces = [drawing("face", size, REGULAR, face(n / (len(values) - 1)))
+                 for n in range(len(values))]
+        rows.insert(0, faces)
+        commands.append(("ALIGN", (0, 0), (-1, 1), "CENTER"))
     if len(block.labels) == len(values):
         from reportlab.lib.styles import ParagraphStyle
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         size = s["label"].fontSize
-        words = [w for label in block.labels for w in label.split()] or [""]
-        widest = max(stringWidth(w, REGULAR, size) for w in words)
-        if widest > col - 6:  # shrink a little rather than break a word in two
-            size = max(12.0, size * (col - 6) / widest)
+        # a column as wide as its longest word, the spare shared out: the words stay at the
+        # style's size ("Completely" in large print) and never break in two
+        labels = [block.label_for(v) for v in values]
+        needed = [max(stringWidth(label, REGULAR, size) + 6, box + 6) for label in labels]
+        if sum(needed) > width:  # too wide on one line each: words may wrap, not break
+            needed = [max([stringWidth(w, REGULAR, size) + 6 for w in label.split()]
+                          + [box + 6]) for label in labels]
+        if sum(needed) <= width:
+            spare = (width - sum(needed)) / len(values)
+            widths = [n + spare for n in needed]
+        else:  # only when even that will not fit: shrink a little rather than break words
+            size = max(12.0, size * width / sum(needed))
+            widths = [width * n / sum(needed) for n in needed]
         fitted = ParagraphStyle("fit", parent=s["label"], fontSize=size, leading=size * 1.2)
         rows.append([Paragraph(xml_escape(block.label_for(v)), fitted) for v in values])
     elif block.labels:
@@ -133,7 +152,7 @@ def rating_scale(block: md.Scale, st: Style, s: dict[str, Any], width: float) ->
         row[-half] = Paragraph(xml_escape(block.labels[1]), right)
         rows.append(row)
         commands += [("SPAN", (0, 1), (half - 1, 1)), ("SPAN", (-half, 1), (-1, 1))]
-    table = Table(rows, colWidths=[col] * len(values), hAlign="LEFT")
+    table = Table(rows, colWidths=widths, hAlign="LEFT")
     table.setStyle(table_style(commands))
     return table
 

@@ -46,6 +46,7 @@ def paragraph_styles(st: Style) -> dict[str, Any]:
                           splitLongWords=1, allowWidows=0, allowOrphans=0)
     out = {"body": body,
            "cell": ParagraphStyle("cell", parent=body, spaceAfter=0),
+           "question": ParagraphStyle("question", parent=body, spaceAfter=st.space_after * 0.4),
            "label": ParagraphStyle("label", parent=body, spaceAfter=0, alignment=TA_CENTER,
                                    fontSize=st.body if st.body >= 16 else st.body * 0.92,
                                    leading=(st.body if st.body >= 16 else st.body * 0.92)

@@ -68,10 +68,14 @@ def friendly_warnings(doc: YamlDocument, session: Session, template_dirs: list[P
         except (OSError, UnicodeDecodeError):
             continue
         field = f"handouts[{i + 1}] ({handout.id})"
+        missing = set(ideas_without_pictures(source))
         for number, line in enumerate(template_lines(source), start=1):
             if PLACEHOLDER in line:
                 warnings.append(f"{path}:{number}:1: {field}: still says '{PLACEHOLDER}': "
                                 "write the handout's words")
+            if handout.easy_read and number in missing:
+                warnings.append(f"{path}:{number}:1: {field}: an easy-read idea with no "
+                                "picture: start the line with [picture NAME]")
             if handout.easy_read:
                 for _, count in long_sentences(line):
                     warnings.append(f"{path}:{number}:1: {field}: {_long(count)}")
@@ -156,6 +160,29 @@ def long_sentences(text: str, limit: int = EASY_READ_MAX_WORDS) -> list[tuple[in
         if count > limit:
             out.append((offset, count))
     return out
+
+
+_NOT_AN_IDEA = ("#", "-", "*", "[", "|", "{", ">", "From the session")
+
+
+def ideas_without_pictures(source: str) -> list[int]:
+    """Line numbers where a block of words in a handout template starts without a picture.
+
+    Easy read puts a picture on the left of each idea; a block is the run of lines up to a
+    blank line. Headings, lists, handout lines, tables, Jinja tags and the "From the
+    session" line are not ideas; the first line of a block must start ``[picture``."""
+    found = []
+    previous = ""
+    for number, line in enumerate(source.split("\n"), start=1):
+        text = line.strip()
+        starts_block = bool(text) and not previous.strip()
+        previous = line
+        if not starts_block or text.startswith(_NOT_AN_IDEA) or text[0].isdigit():
+            continue
+        if "{{" in text and "}}" in text and not text.replace("{{", "").strip(" }"):
+            continue
+        found.append(number)
+    return found
 
 
 def template_lines(source: str) -> list[str]:
