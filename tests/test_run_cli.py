@@ -234,3 +234,19 @@ def test_pause_arrivals_and_leavers_mid_session(cli, clock, coprod_home: Path) -
     assert rows[by_name["Łucja"]]["late"] is True
     assert rows[by_name["<b>Bo</b>"]]["left_at"] is not None
     assert rows[by_name["Dŵr"]]["left_at"] is None
+
+
+def test_late_arrival_near_duplicate_is_asked_not_added(cli, coprod_home: Path) -> None:
+    cli("people", "add", "Siân", "--role", "volunteer", "--service", "Beech House")
+    result = cli(*FLAGS, "--plain", input="a Sian\ny\nq\n")
+    assert "Sian is not on the register. Is this Siân (volunteer, Beech House)? (y/n)" \
+        in result.text
+    assert "Siân is here (arrived late)." in result.text
+    names = sorted(p["name"] for p in store_of(coprod_home).all("people"))
+    assert names == sorted(["Sam", "Ceri", "Dŵr", "<b>Bo</b>", "Siân"])
+
+
+def test_empty_and_long_names_refused_before_role(cli, coprod_home: Path) -> None:
+    result = cli(*FLAGS, "--plain", input="a " + "x" * 200 + "\nq\n")
+    assert "That name is 200 characters; the most is 80." in result.text
+    assert "is new. Role" not in result.text

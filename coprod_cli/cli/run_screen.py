@@ -87,10 +87,13 @@ class RunScreen:
                 raise UsageError(f"Please type a number from 1 to {len(found)}.")
 
             return ask_valid("Which one (number)", choose, flag=flag)
+        name = people.clean_name(name)  # an empty or over-long name is refused before the role
         near = people.likely_duplicates(self.store, name)
         for person in near:
-            if confirm(f"{name} is not on the register. Did you mean {person['name']} "
-                       f"({people.ROLE_WORDS[person['role']]})?", default=False, flag=flag):
+            bits = ", ".join(b for b in (people.ROLE_WORDS[person["role"]], person["service"])
+                             if b)
+            if confirm(f"{name} is not on the register. Is this {person['name']} ({bits})?",
+                       default=False, flag=flag):
                 return person
         if role is None:
             role = ask_valid(f"{name} is new. Role: staff, volunteer, "
