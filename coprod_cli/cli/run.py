@@ -33,9 +33,60 @@ def _screen_for(engine: Any) -> Any:
     return RunScreen(engine, form, measure)
 
 
+def _hold(screen: Any, *, watch: bool, take_over: bool) -> bool:
+    """One run, one window: take the run for this window, or (if another live window has
+    it) say who, and watch it read-only or take it over. False: this window only watched."""
+    from coprod_cli.cli.prompts import ask_valid
+    from coprod_cli.sessions.lease import RunHeldError, describe
+
+    engine = screen.engine
+    if watch:
+        screen.watch()
+        return False
+    try:
+        engine.hold(take_over=take_over)
+        return True
+    except RunHeldError as exc:
+        screen.say(f"This run is open in another window: {describe(exc.lease)}.")
+
+    def choose(text: str) -> str:
+        key = text.strip().lower()[:1]
+        if key in ("w", "t", "q"):
+            return key
+        raise UsageError("Please answer w, t or q.")
+
+    choice = ask_valid("w: watch it here read-only; t: take it over (the other window stops "
+                       "saving); q: leave it", choose, flag="--watch or --take-over")
+    if choice == "q":
+        screen.say("Nothing changed. The other window still has the run.")
+        raise typer.Exit(0)
+    if choice == "w":
+        screen.watch()
+        return False
+    engine.hold(take_over=True)
+    screen.say("This window has the run now; the other one will stop saving.")
+    return True
+
+
 def _drive(screen: Any, *, lead: str | None = None, co_facilitators: list[str] | None = None,
-           attendees: list[str] | None = None, feedback: str | None = None) -> None:
+           attendees: list[str] | None = None, feedback: str | None = None,
+           watch: bool = False, take_over: bool = False) -> None:
     """Take a run from whatever phase it is in to the end; Ctrl-C saves and exits 130."""
+    engine = screen.engine
+    if engine.lease_token is None and not _hold(screen, watch=watch, take_over=take_over):
+        return
+    try:
+        _steps_to_end(screen, lead=lead, co_facilitators=co_facilitators,
+                      attendees=attendees, feedback=feedback)
+    finally:
+        if engine.lease_token is not None:
+            engine.release()
+
+
+def _steps_to_end(screen: Any, *, lead: str | None, co_facilitators: list[str] | None,
+                  attendees: list[str] | None, feedback: str | None) -> None:
+    from coprod_cli.sessions.lease import RunTakenOverError
+
     engine = screen.engine
     try:
         if engine.phase == "register":
@@ -50,6 +101,9 @@ def _drive(screen: Any, *, lead: str | None = None, co_facilitators: list[str] |
         if engine.phase == "closing":
             screen.closing(feedback)
         screen.summary()
+    except RunTakenOverError:
+        screen.say("")  # off the ticking clock line, so the message stands on its own
+        raise
     except KeyboardInterrupt:
         screen.say("")
         screen.say(f"Stopped. Everything so far is saved. Carry on with: "
@@ -75,6 +129,9 @@ def run(
         "--new", help="Start a new run even if one of this session is unfinished.")] = False,
     plain: Annotated[bool, typer.Option(
         "--plain", help="A linear transcript for screen readers: no redraws, no colour.")
+    ] = False,
+    take_over: Annotated[bool, typer.Option(
+        "--take-over", help="If the unfinished run is open in another window, take it over.")
     ] = False,
 ) -> None:
     """Run a session with a group: register, each step with timings, notes, evaluation.
@@ -103,12 +160,13 @@ def run(
         if confirm(question, default=True, flag="--new (or: coprod session resume)"):
             engine = RunEngine.load(store, run_record["id"], loaded.session)
             _drive(_screen_for(engine), attendees=attendee, feedback=feedback.value
-                   if feedback else None)
+                   if feedback else None, take_over=take_over)
             return
     engine = RunEngine.start(store, loaded.session,
                              service=service if service is not None else state().settings().service,
                              measure="" if measure == "none" else measure,
                              feedback=feedback.value if feedback else None)
+    engine.hold()
     screen = _screen_for(engine)
     screen.say(f"{loaded.session.title}: {len(loaded.session.steps)} steps, "
                f"{loaded.session.duration} minutes. Run id {engine.id}.", style="bold")
@@ -123,10 +181,18 @@ def resume(
         help="Peer evaluation now or later, if not chosen yet.")] = None,
     plain: Annotated[bool, typer.Option("--plain", help="Linear transcript, no redraws.")
                      ] = False,
+    watch: Annotated[bool, typer.Option(
+        "--watch", help="Follow the run read-only (it is open in another window).")] = False,
+    take_over: Annotated[bool, typer.Option(
+        "--take-over", help="Take the run from the window that has it; that one stops saving."
+    )] = False,
 ) -> None:
     """Carry on with a run that was stopped part-way, at the step where it stopped.
 
-    Example: coprod session resume
+    A run is driven from one window at a time. If it is open in another, you are told which
+    (process, account, since when) and may watch it read-only or take it over.
+
+    Example: coprod session resume --watch
     """
     from coprod_cli.sessions.runner import RunEngine, find_run, unfinished_runs
 
@@ -147,8 +213,12 @@ def resume(
     loaded = state().library().get(record["session_id"])
     engine = RunEngine.load(store, record["id"], loaded.session)
     screen = _screen_for(engine)
+    if watch and take_over:
+        raise UsageError("--watch and --take-over cannot be used together.",
+                         hint="Choose one: watch read-only, or take the run over.")
     screen.say(f"Carrying on with {loaded.session.title} (run {engine.id}).", style="bold")
-    _drive(screen, feedback=feedback.value if feedback else None)
+    _drive(screen, feedback=feedback.value if feedback else None, watch=watch,
+           take_over=take_over)
 
 
 def history(

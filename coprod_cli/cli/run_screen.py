@@ -252,6 +252,7 @@ class RunScreen:
                      "e end, q quit, ? help", style="dim")
 
     def _tick(self) -> None:
+        self.engine.refresh()  # still here; raises at once if another window took the run
         sys.stdout.write("\r" + self.status_line()[: self.console.width - 1] + "\x1b[K")
         sys.stdout.flush()
 
@@ -329,6 +330,12 @@ class RunScreen:
         if engine.phase == "steps":
             self.show_step()
         return True
+
+    def watch(self) -> None:
+        """Follow the run read-only (another window holds it); see ``run_watch``."""
+        from coprod_cli.cli.run_watch import watch
+
+        watch(self)
 
     def leave(self, name: str) -> None:
         present = self.engine.present()

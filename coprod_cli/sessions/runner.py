@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, UsageError
+from coprod_cli.sessions.lease import HoldsRun
 from coprod_cli.sessions.run_records import (
     ATTENDANCE,
     FEEDBACK,
@@ -100,7 +101,7 @@ class ClosingTask:
     person_id: str | None = None
 
 
-class RunEngine:
+class RunEngine(HoldsRun):
     """One run of one session. Create with ``start`` or ``load``; every change is saved."""
 
     def __init__(self, store: Store, session: Session, run: dict[str, Any],
@@ -110,6 +111,10 @@ class RunEngine:
         self.run = run
         self.clock: Clock = clock or _default_clock
         self._tx: Transaction | None = None
+        #: This engine's lease token once it holds the run (``hold``); None: it does not.
+        self.lease_token: str | None = None
+        #: A watching window reads the run but never writes to it.
+        self.read_only = False
 
     # -- creating and finding runs -------------------------------------------------------
     @classmethod
@@ -155,6 +160,7 @@ class RunEngine:
         kept = self.run
         try:
             with self.store.transaction() as tx:
+                self._check_lease(tx)
                 self._tx = tx
                 try:
                     yield tx
@@ -166,6 +172,8 @@ class RunEngine:
 
     def _save(self, **changes: Any) -> None:
         changes["updated_at"] = _iso(self.clock())
+        if self.lease_token is not None and self.run.get("lease"):
+            changes.setdefault("lease", {**self.run["lease"], "refreshed": changes["updated_at"]})
         with self._change() as tx:
             self.run = tx.update(RUNS, self.id, changes, partition=partition_of(self.id))
 
@@ -427,7 +435,8 @@ class RunEngine:
         """Close the run. Front ends call it when ``closing_task`` says ``finish``; records
         built by hand (imports, tests) may finish with parts of the closing left out."""
         self._require("closing")
-        self._save(phase="done", status="finished", ended_at=_iso(self.clock()))
+        self._save(phase="done", status="finished", ended_at=_iso(self.clock()), lease=None)
+        self.lease_token = None
 
     # -- summary -------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:

@@ -110,6 +110,17 @@ class Note(TypedDict):
     text: Annotated[str, Text("run note")]
 
 
+class Lease(TypedDict):
+    """Which window holds a run (``sessions/lease.py``); no person, only the computer's."""
+
+    token: str
+    pid: int
+    account: str
+    host: str
+    since: Date
+    refreshed: Date
+
+
 class Run(Record):
     session_id: str
     session_version: int
@@ -136,6 +147,7 @@ class Run(Record):
     reflection: dict[str, Annotated[str, Text("facilitators' reflection ({key})")]] | None
     feedback_done: NotRequired[list[Annotated[str | None, Person("feedback sign-off")]]]
     end_reason: NotRequired[Annotated[str, Text("reason the run ended early")]]
+    lease: NotRequired[Lease | None]  # the window holding the run; None once let go
 
 
 class Attendance(Record):
