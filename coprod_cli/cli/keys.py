@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "p": "pause", "pause": "pause",
     "r": "resume", "resume": "resume",
     "e": "end", "end": "end",
+    "g": "concern", "concern": "concern",
     "q": "quit", "quit": "quit",
     "?": "help", "h": "help", "help": "help",
 }
@@ -34,6 +35,7 @@ HELP_LINES = [
     ("a", "add a person who has arrived"),
     ("l", "someone leaves"),
     ("p", "pause the clock (any key carries on)"),
+    ("g", "record a private safeguarding concern (never in reports)"),
     ("e", "end the session early"),
     ("q", "save and quit (carry on later with 'coprod session resume')"),
     ("?", "show these keys"),

@@ -314,7 +314,57 @@ def record(
     say(f"Feedback forms: {summary['feedback_forms']}.", markup=False)
 
 
+def concerns(
+    followed_up: Annotated[str | None, typer.Option(
+        "--followed-up", metavar="ID", help="Mark this concern followed up (its id or start)."
+    )] = None,
+    note: Annotated[str, typer.Option(help="With --followed-up: what was done.")] = "",
+    show_all: Annotated[bool, typer.Option("--all", help="Include concerns followed up.")
+                        ] = False,
+) -> None:
+    """List private safeguarding concerns (key g in a run) until each is followed up.
+
+    These are never in a run's notes, a report, a shared toolkit or a data export; backups
+    keep them.
+
+    Example: coprod session concerns --followed-up 3f2a --note "Spoke to the duty manager"
+    """
+    from coprod_cli.sessions.concerns import follow_up, open_concerns
+    from coprod_cli.sessions.runner import find_run, person_name
+
+    store = state().store()
+    say = state().console().print
+    if followed_up is not None:
+        done = follow_up(store, followed_up, note)
+        say(f"Concern {done['id'][:8]} is marked followed up.", markup=False)
+        return
+    rows = open_concerns(store, include_followed_up=show_all)
+    if not rows:
+        say("No safeguarding concerns are waiting for follow-up." if not show_all else
+            "No safeguarding concerns have been recorded.", markup=False)
+        return
+    say("Safeguarding concerns: private, for follow-up only.", style="bold", markup=False)
+    for c in rows:
+        try:
+            run_title = find_run(store, c["run_id"])["session_title"]
+        except NotFoundError:
+            run_title = "a run no longer on record"
+        about = person_name(store, c["person_id"]) if c["person_id"] else "name not given"
+        status = f"followed up {c['followed_up_at'][:10]}" if c["followed_up_at"] else \
+            "to follow up"
+        say(f"{c['id'][:8]}  {c['noticed_at'][:16].replace('T', ' ')}  {run_title}"
+            + (f", step {c['step'] + 1}" if c["step"] is not None else "")
+            + f"  About: {about}  ({status})", markup=False)
+        say(f"    {c['what']}", markup=False)
+        if c.get("follow_up"):
+            say(f"    Follow-up: {c['follow_up']}", markup=False)
+    if not show_all:
+        say("Mark one done with: coprod session concerns --followed-up ID --note \"...\"",
+            markup=False)
+
+
 def register(app: typer.Typer) -> None:
+    app.command("concerns")(concerns)
     app.command("run")(run)
     app.command("resume")(resume)
     app.command("history")(history)

@@ -249,7 +249,7 @@ class RunScreen:
         if self.live:
             self.say("")
             self.say("Keys: Enter next, b back, s skip, t note, a add, l leaves, p pause, "
-                     "e end, q quit, ? help", style="dim")
+                     "g concern, e end, q quit, ? help", style="dim")
 
     def _tick(self) -> None:
         self.engine.refresh()  # still here; raises at once if another window took the run
@@ -299,6 +299,9 @@ class RunScreen:
             elif action == "add":
                 self.add_one(rest or ask("Who has arrived (name)", default=""))
                 return True
+            elif action == "concern":
+                self.concern(rest)
+                return True
             elif action == "leave":
                 self.leave(rest)
                 return True
@@ -336,6 +339,31 @@ class RunScreen:
         from coprod_cli.cli.run_watch import watch
 
         watch(self)
+
+    def concern(self, what: str) -> None:
+        """A private safeguarding concern: saved at once, outside the run's notes."""
+        from coprod_cli.sessions.concerns import record_concern
+
+        what = what or ask("What did you notice (kept private: never in the notes, a report "
+                           "or a bundle)", default="")
+        if not what.strip():
+            self.say("Nothing was recorded.")
+            return
+        who = ask("Who is it about (name, or Enter to leave the name out)", default="")
+        person_id = None
+        if who:
+            found = people.matches(self.store, who)
+            if len(found) == 1:
+                person_id = found[0]["id"]
+            else:
+                what = f"{what} (about: {who})"
+                self.say(f"{who} is not one person on the register, so the name is kept in "
+                         "the concern's words.")
+        engine = self.engine
+        record_concern(self.store, engine.id, what, person_id=person_id,
+                       step=engine.step_index if engine.phase == "steps" else None)
+        self.say("Concern recorded privately for follow-up. See it with: coprod session "
+                 "concerns")
 
     def leave(self, name: str) -> None:
         present = self.engine.present()

@@ -56,6 +56,12 @@ class Bundle:
         return totals
 
 
+NEVER_SHARED = frozenset({"concerns"})
+"""Tables that never leave this computer in a bundle: safeguarding concerns are for the
+people who follow them up, not for the organisation's merged figures. Backups keep them, so
+a restore loses nothing."""
+
+
 def _manifest(kind: str, service: str, organisation: str,
               files: dict[str, Any]) -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "kind": kind, "service": service,
@@ -73,7 +79,8 @@ def write_bundle(store: Store, out: Path, *, kind: str, service: str, organisati
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, data in sorted(raw.items()):
             table = name.split("/")[0]
-            if name == "meta.json" or (table == AUDIT_TABLE and not include_audit):
+            if name == "meta.json" or (table == AUDIT_TABLE and not include_audit) or \
+                    (kind != "backup" and table in NEVER_SHARED):
                 continue
             records = orjson.loads(data or b"{}").get(TABLE, {})
             files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "records": len(records)}
