@@ -19,13 +19,13 @@ from coprod_cli.cli.show import indent, minutes_text, question_prompt
 from coprod_cli.errors import CoprodError, NoTerminalError, UsageError
 from coprod_cli.people import register as people
 from coprod_cli.sessions.forms import Form, Measure, parse_answer, parse_item
-from coprod_cli.sessions.library import LEAD_WORDS
 from coprod_cli.sessions.runner import ClosingKind, FeedbackMode, RunEngine, When
 
 
 def clock_text(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
+    from coprod_cli.cli.step_view import clock_text as text
+
+    return text(seconds)
 
 
 def split_role(text: str) -> tuple[str, str | None]:
@@ -49,6 +49,10 @@ class RunScreen:
         self.console = state().console()
         self.reader = KeyReader(interactive=stdin_is_terminal() and not self.plain)
         self.live = self.reader.interactive
+        self.bell = False  # --bell: ring once when a step's time is up
+        self.page = 0
+        self.page_count = 1
+        self.over_shown = False
 
     # -- small helpers -------------------------------------------------------------------
     def say(self, text: str = "", style: str | None = None) -> None:
@@ -205,60 +209,77 @@ class RunScreen:
                 self.say(f"  {key:<11} {words}")
 
     def status_line(self) -> str:
-        view = self.engine.view()
-        planned_before = view.planned_so_far_seconds - view.planned_seconds
-        drift = view.session_seconds - planned_before - min(view.step_seconds,
-                                                            view.planned_seconds)
-        if abs(drift) < 60:
-            plan = "on plan"
-        else:
-            plan = f"{int(abs(drift) // 60)} min {'behind' if drift > 0 else 'ahead of'} plan"
-        over = view.step_seconds - view.planned_seconds
-        step_text = f"This step {clock_text(view.step_seconds)} of " \
-                    f"{clock_text(view.planned_seconds)}"
-        if over >= 60:
-            step_text += f" ({int(over // 60)} min over)"
-        total = self.engine.session.planned_minutes * 60
-        paused = "PAUSED. " if view.paused else ""
-        return f"{paused}{step_text}. Session {clock_text(view.session_seconds)} of " \
-               f"{clock_text(total)}, {plan}."
+        from coprod_cli.cli.step_view import time_lines
 
-    def show_step(self) -> None:
-        session = self.engine.session
-        step = session.steps[self.engine.step_index]
+        return " ".join(time_lines(self.engine, self.engine.clock()))
+
+    def _header(self) -> list[str]:
+        """Step n of N, title, who leads by name, and the time: what must never scroll away."""
+        from coprod_cli.cli.step_view import facilitator_names, led_by, time_lines
+
+        step = self.engine.session.steps[self.engine.step_index]
         view = self.engine.view()
-        if self.live:
-            self.console.clear()
-        self.heading(f"Step {view.number} of {view.total}: {step.title}")
-        self.say(f"Led by: {LEAD_WORDS[step.lead]}. Planned: {step.minutes} min.")
-        self.say(self.status_line())
-        self.say("")
-        self.say("Say:", style="bold")
-        self.block(step.say)
-        self.say("Do:", style="bold")
-        self.block(step.do)
-        for title, tips in (("Accessibility tips", step.accessibility_tips),
-                            ("Tips for the co-facilitator", step.co_facilitator_tips)):
-            if tips:
-                self.say(f"{title}:", style="bold")
-                for tip in tips:
-                    self.say(f"  - {tip}")
-        if step.handouts:
-            titles = [found.title for h in step.handouts if (found := session.handout(h))]
-            self.say(f"Handouts: {', '.join(titles)}.")
-        if self.live:
+        names = facilitator_names(self.engine)
+        return [f"Step {view.number} of {view.total}: {step.title}",
+                f"Led by: {led_by(step.lead, names)}. Planned: {step.minutes} min.",
+                *time_lines(self.engine, self.engine.clock())]
+
+    def show_step(self, page: int = 0) -> None:
+        from coprod_cli.cli.step_view import body_lines, facilitator_names, fit, pages
+
+        step = self.engine.session.steps[self.engine.step_index]
+        header = self._header()
+        width = self.console.width
+        lines = body_lines(self.engine, step, facilitator_names(self.engine), width)
+        if not self.live:
+            self.heading(header[0])
+            for line in header[1:]:
+                self.say(line)
             self.say("")
-            self.say("Keys: Enter next, b back, s skip, t note, a add, l leaves, p pause, "
-                     "g concern, e end, q quit, ? help", style="dim")
+            for line in lines:
+                self.say(line)
+            return
+        # A fixed header at the top, the body paged to the rows left, keys at the bottom.
+        book = pages(lines, self.console.height - len(header) - 4)
+        self.page = min(page, len(book) - 1)
+        self.page_count = len(book)
+        self.console.clear()
+        for number, line in enumerate(header):
+            self.say(fit(line, width), style="bold" if number == 0 else None)
+        self.say("─" * min(width - 1, 60))
+        for line in book[self.page]:
+            self.say(line)
+        more = f"Page {self.page + 1} of {len(book)}: space for more. " \
+            if len(book) > 1 else ""
+        self.say(fit(more + "Enter next, v agenda, t note, g concern, ? keys", width),
+                 style="dim")
+        self.over_shown = False
 
     def _tick(self) -> None:
+        """Redraw the header's time lines in place (rows 3 and 4), and ring once at zero."""
+        from coprod_cli.cli.step_view import fit, time_lines
+
         self.engine.refresh()  # still here; raises at once if another window took the run
-        sys.stdout.write("\r" + self.status_line()[: self.console.width - 1] + "\x1b[K")
+        lines = time_lines(self.engine, self.engine.clock())
+        view = self.engine.view()
+        if self.bell and not self.over_shown and view.step_seconds >= view.planned_seconds:
+            sys.stdout.write("\a")
+            self.over_shown = True
+        text = "".join(f"\x1b[{row};1H{fit(line, self.console.width)}\x1b[K"
+                       for row, line in enumerate(lines, start=3))
+        sys.stdout.write("\x1b7" + text + "\x1b8")
         sys.stdout.flush()
 
     def steps(self) -> bool:
         """The step loop. Returns False when the facilitator chose to save and quit."""
+        from coprod_cli.cli.step_view import before_step_one
+
         if self.engine.phase == "register":
+            self.heading(f"Before step 1: {self.engine.session.title}")
+            for line in before_step_one(self.engine):
+                self.say(line)
+            if self.live:
+                ask("Press Enter to start step 1", default="")
             self.engine.begin_steps()
         self.show_step()
         if not self.live:
@@ -299,6 +320,8 @@ class RunScreen:
             elif action == "add":
                 self.add_one(rest or ask("Who has arrived (name)", default=""))
                 return True
+            elif action in ("more", "agenda", "jump", "time"):
+                return self.look(action, rest)
             elif action == "concern":
                 self.concern(rest)
                 return True
@@ -340,30 +363,15 @@ class RunScreen:
 
         watch(self)
 
-    def concern(self, what: str) -> None:
-        """A private safeguarding concern: saved at once, outside the run's notes."""
-        from coprod_cli.sessions.concerns import record_concern
+    def look(self, action: str, rest: str) -> bool:
+        from coprod_cli.cli.run_extras import look
 
-        what = what or ask("What did you notice (kept private: never in the notes, a report "
-                           "or a bundle)", default="")
-        if not what.strip():
-            self.say("Nothing was recorded.")
-            return
-        who = ask("Who is it about (name, or Enter to leave the name out)", default="")
-        person_id = None
-        if who:
-            found = people.matches(self.store, who)
-            if len(found) == 1:
-                person_id = found[0]["id"]
-            else:
-                what = f"{what} (about: {who})"
-                self.say(f"{who} is not one person on the register, so the name is kept in "
-                         "the concern's words.")
-        engine = self.engine
-        record_concern(self.store, engine.id, what, person_id=person_id,
-                       step=engine.step_index if engine.phase == "steps" else None)
-        self.say("Concern recorded privately for follow-up. See it with: coprod session "
-                 "concerns")
+        return look(self, action, rest)
+
+    def concern(self, what: str) -> None:
+        from coprod_cli.cli.run_extras import concern
+
+        concern(self, what)
 
     def leave(self, name: str) -> None:
         present = self.engine.present()

@@ -331,6 +331,16 @@ class RunEngine(HoldsRun):
             raise UsageError("This is the first step; there is nothing before it.")
         self._move("left", self.step_index - 1)
 
+    def jump(self, index: int) -> None:
+        """Go straight to a step (from the agenda). The step left is marked ``left``, not
+        done, so the summary still counts only what was really done."""
+        if not 0 <= index < len(self.session.steps):
+            raise UsageError(f"There is no step {index + 1}; this session has "
+                             f"{len(self.session.steps)}.")
+        if index == self.step_index:
+            raise UsageError(f"You are on step {index + 1} already.")
+        self._move("left", index)
+
     def end_early(self, reason: str = "") -> None:
         self._require("register", "steps")
         with self._change():

@@ -1,0 +1,68 @@
+"""The run's looking keys (more, agenda, time, jump) and the private safeguarding note.
+
+Split from ``run_screen`` to keep each module small; these take the screen and use only its
+public helpers (``say``, ``show_step``, ``heading``) and its engine.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coprod_cli.cli.prompts import ask
+from coprod_cli.cli.step_view import agenda_lines
+from coprod_cli.people import register as people
+from coprod_cli.sessions.concerns import record_concern
+
+if TYPE_CHECKING:
+    from coprod_cli.cli.run_screen import RunScreen
+
+
+def look(screen: RunScreen, action: str, rest: str) -> bool:
+    """Keys that show or move without marking the step: more of it, the agenda, the
+    time, or a jump to another step."""
+    if action == "more":
+        if screen.live and screen.page + 1 < screen.page_count:
+            screen.show_step(screen.page + 1)
+        else:
+            screen.say("That is all of this step. Enter goes on to the next step.")
+    elif action == "agenda":
+        screen.heading("Agenda")
+        for line in agenda_lines(screen.engine):
+            screen.say(line)
+        screen.say("Jump to a step with j and its number, e.g. j 4.")
+    elif action == "time":
+        screen.say(f"It is {screen.engine.clock():%H:%M}. {screen.status_line()}")
+    else:
+        total = len(screen.engine.session.steps)
+        if not rest.strip().isdigit() or not 1 <= int(rest) <= total:
+            rest = ask(f"Jump to which step (1 to {total})", default="")
+        if rest.strip().isdigit() and 1 <= int(rest) <= total:
+            screen.engine.jump(int(rest) - 1)
+            screen.show_step()
+        else:
+            screen.say(f"Please give a step number from 1 to {total}; nothing changed.")
+    return True
+
+def concern(screen: RunScreen, what: str) -> None:
+    """A private safeguarding concern: saved at once, outside the run's notes."""
+    what = what or ask("What did you notice (kept private: never in the notes, a report "
+                       "or a bundle)", default="")
+    if not what.strip():
+        screen.say("Nothing was recorded.")
+        return
+    who = ask("Who is it about (name, or Enter to leave the name out)", default="")
+    person_id = None
+    if who:
+        found = people.matches(screen.store, who)
+        if len(found) == 1:
+            person_id = found[0]["id"]
+        else:
+            what = f"{what} (about: {who})"
+            screen.say(f"{who} is not one person on the register, so the name is kept in "
+                     "the concern's words.")
+    engine = screen.engine
+    record_concern(screen.store, engine.id, what, person_id=person_id,
+                   step=engine.step_index if engine.phase == "steps" else None)
+    screen.say("Concern recorded privately for follow-up. See it with: coprod session "
+             "concerns")
+
