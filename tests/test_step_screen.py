@@ -31,11 +31,11 @@ def test_countdown_overrun_in_words_and_clock_times(cli, clock) -> None:
 
 
 def test_over_time_is_said_in_words(coprod_home: Path, clock) -> None:
+    from coprod_cli import resources
     from coprod_cli.cli.step_view import time_lines
     from coprod_cli.people import register as people
     from coprod_cli.sessions.library import Library
     from coprod_cli.sessions.runner import RunEngine
-    from coprod_cli import resources
 
     store = Store.memory()
     session = Library(resources.sessions_dir(), None, [resources.templates_dir()]).get(
@@ -67,12 +67,12 @@ def test_agenda_and_jump(cli, clock, coprod_home: Path) -> None:
 
 def test_header_fits_a_small_window(coprod_home: Path, clock, monkeypatch) -> None:
     """At 60x30 and 100x30 the first lines are the header, and the page fits the window."""
+    from coprod_cli import resources
     from coprod_cli.cli.run_screen import RunScreen
     from coprod_cli.people import register as people
     from coprod_cli.sessions.forms import load_form
     from coprod_cli.sessions.library import Library
     from coprod_cli.sessions.runner import RunEngine
-    from coprod_cli import resources
 
     store = Store.memory()
     session = Library(resources.sessions_dir(), None, [resources.templates_dir()]).get(
@@ -99,3 +99,11 @@ def test_header_fits_a_small_window(coprod_home: Path, clock, monkeypatch) -> No
         assert all(len(line) <= width for line in shown)
         if screen.page_count > 1:
             assert "space for more" in shown[-1]
+
+
+def test_a_lead_with_lived_experience_counts(cli, coprod_home: Path) -> None:
+    text = cli(*FLAGS, input="n\n" * 8 + "Good\nMore time\n").text
+    assert "Co-facilitated by someone with lived experience: yes." in text
+    (run,) = Store.open(coprod_home / "store").all("runs")
+    shown = cli("session", "record", run["id"]).text
+    assert "Lead: Dai (lived experience)" in shown

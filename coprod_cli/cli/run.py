@@ -133,6 +133,9 @@ def run(
     take_over: Annotated[bool, typer.Option(
         "--take-over", help="If the unfinished run is open in another window, take it over.")
     ] = False,
+    bell: Annotated[bool, typer.Option(
+        "--bell", help="Ring the terminal bell once when a step's planned time is up.")
+    ] = False,
 ) -> None:
     """Run a session with a group: register, each step with timings, notes, evaluation.
 
@@ -168,6 +171,7 @@ def run(
                              feedback=feedback.value if feedback else None)
     engine.hold()
     screen = _screen_for(engine)
+    screen.bell = bell
     screen.say(f"{loaded.session.title}: {len(loaded.session.steps)} steps, "
                f"{loaded.session.duration} minutes. Run id {engine.id}.", style="bold")
     _drive(screen, lead=lead, co_facilitators=co_facilitator or [], attendees=attendee or [],
