@@ -250,3 +250,21 @@ def test_empty_and_long_names_refused_before_role(cli, coprod_home: Path) -> Non
     result = cli(*FLAGS, "--plain", input="a " + "x" * 200 + "\nq\n")
     assert "That name is 200 characters; the most is 80." in result.text
     assert "is new. Role" not in result.text
+
+
+def test_consent_is_asked_at_the_door(cli, coprod_home: Path, monkeypatch) -> None:
+    monkeypatch.setattr("coprod_cli.cli.context.stdin_is_terminal", lambda: True)
+    typed = "y\ny\ny\n" * 2 + "a Jo:carer\ny\ny\nn\na Kit:carer\nn\ny\ny\nq\n"
+    result = cli(*FLAGS, "--plain", input=typed)
+    assert "Jo is new. Please ask them:" in result.text
+    assert "Can we keep your name on our list of people who come? (y/n)" in result.text
+    assert "They take part as Anonymous attendee 1: counted, never named." in result.text
+    people_now = {p["name"]: p for p in store_of(coprod_home).all("people")}
+    assert people_now["Jo"]["consent"]["text"] == \
+        "agreed to: register, feedback in reports; did not agree to: named in credits"
+    assert people_now["Jo"]["consent"]["given_at"]
+    assert "Kit" not in people_now
+    anonymous = people_now["Anonymous attendee 1"]
+    assert "counted in reach only" in anonymous["consent"]["text"]
+    here = {a["person_id"] for a in store_of(coprod_home).all(ATTENDANCE)}
+    assert anonymous["id"] in here  # still counts in reach

@@ -6,9 +6,10 @@ public helpers (``say``, ``show_step``, ``heading``) and its engine.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from coprod_cli.cli.prompts import ask
+from coprod_cli.cli import context
+from coprod_cli.cli.prompts import ask, confirm
 from coprod_cli.cli.step_view import agenda_lines
 from coprod_cli.people import register as people
 from coprod_cli.sessions.concerns import record_concern
@@ -66,3 +67,35 @@ def concern(screen: RunScreen, what: str) -> None:
     screen.say("Concern recorded privately for follow-up. See it with: coprod session "
              "concerns")
 
+
+
+CONSENT_QUESTIONS = (
+    ("register", "Can we keep your name on our list of people who come?"),
+    ("feedback in reports", "Can we use what you say on feedback forms in our reports, "
+                            "without your name?"),
+    ("named in credits", "Can we put your name in the thank-yous for what we make together?"),
+)
+
+
+def ask_consent(screen: RunScreen, person: dict[str, Any]) -> dict[str, Any]:
+    """Someone new at the door: ask once, in plain words, what they agree to, and record it
+    with the date. Declining still lets them take part: they are kept as an anonymous
+    attendee, who counts in reach but is not named anywhere. Scripted runs (no terminal)
+    are not asked; their consent stays 'not recorded' until 'coprod people edit'."""
+    if not context.stdin_is_terminal():
+        return person
+    screen.say(f"{person['name']} is new. Please ask them:")
+    answers = {key: confirm(f"  {question}", default=True) for key, question in
+               CONSENT_QUESTIONS}
+    if not answers["register"]:
+        number = sum(1 for p in people.all_people(screen.store)
+                     if p["name"].startswith("Anonymous attendee")) + 1
+        screen.say(f"That is fine. They take part as Anonymous attendee {number}: counted, "
+                   "never named.")
+        return {**person, "name": f"Anonymous attendee {number}",
+                "consent": "not on the register by name; counted in reach only"}
+    agreed = [key for key, yes in answers.items() if yes]
+    refused = [key for key, yes in answers.items() if not yes]
+    text = "agreed to: " + ", ".join(agreed) + (
+        "; did not agree to: " + ", ".join(refused) if refused else "")
+    return {**person, "consent": text}

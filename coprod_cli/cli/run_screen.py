@@ -73,7 +73,8 @@ class RunScreen:
         self.say("")
         self.say(text if not self.plain else f"== {text} ==", style="bold")
 
-    def pick_person(self, text: str, *, default_role: str, flag: str) -> dict[str, Any]:
+    def pick_person(self, text: str, *, default_role: str, flag: str,
+                    door: bool = False) -> dict[str, Any]:
         """Someone from the register, or someone new added on the spot (asking their role)."""
         name, role = split_role(text)
         found = people.matches(self.store, name)
@@ -104,7 +105,10 @@ class RunScreen:
                              "person-using-services, carer or other", people.parse_role,
                              flag=flag, default=default_role)
         # Not saved yet: the engine adds them to the register together with the run.
-        return {"name": people.clean_name(name), "role": people.parse_role(role)}
+        from coprod_cli.cli.run_extras import ask_consent
+
+        new = {"name": name, "role": people.parse_role(role)}
+        return ask_consent(self, new) if door else new
 
     def added(self, person: dict[str, Any], new: bool) -> None:
         if new:
@@ -159,7 +163,7 @@ class RunScreen:
     def add_one(self, name: str) -> None:
         try:
             person = self.pick_person(name, default_role="person-using-services",
-                                      flag="--attendee")
+                                      flag="--attendee", door=True)
             new = "id" not in person
             self.engine.add_attendee(person)
             self.added(person, new)

@@ -215,7 +215,7 @@ class RunEngine(HoldsRun):
         from coprod_cli.people import register
 
         return register.add_person(tx, person["name"], person["role"],
-                                   service=self.run["service"])
+                                   service=self.run["service"], consent=person.get("consent"))
 
     def attendance(self) -> list[dict[str, Any]]:
         run_id = self.id
