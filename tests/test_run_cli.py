@@ -110,10 +110,35 @@ def test_run_offers_to_carry_on_unfinished(cli, coprod_home: Path) -> None:
     assert "Pass --new (or: coprod session resume)" in scripted.text
 
 
-def test_unknown_key_shows_the_keys(cli) -> None:
+def test_unknown_key_says_which_key_shows_help(cli) -> None:
     result = cli(*FLAGS, input="x\n?\nq\n")
-    assert "'x' is not a command here. The keys are:" in result.text
-    assert result.text.count("Commands: Enter or n: next step") >= 3
+    assert "'x' is not a key here. Press ? to see the keys." in result.text
+    assert result.text.count("Commands: Enter or n: next step") == 2  # at the start, and ?
+
+
+def test_history_says_which_runs_have_forms_to_type(cli, coprod_home: Path) -> None:
+    cli(*FLAGS, "--feedback", "later", "--plain", input="n\n" * 8 + "\n\n")
+    plain = cli("--plain", "session", "history").text
+    assert "2 people, finished; paper forms to type in." in plain
+    assert "Paper forms still to type in: coprod eval record RUN" in plain
+    (run,) = store_of(coprod_home).all(RUNS)
+    cli("eval", "record", run["id"], input="Dŵr\n4\n\n\n\n\n\n\nn\n")
+    assert "forms to type in" not in cli("--plain", "session", "history").text
+    shown = cli("session", "record", run["id"]).text
+    assert "finished." in shown and "at done" not in shown and "status" not in shown
+    assert "Step 1: done after" in shown and "left in" not in shown
+
+
+def test_live_feedback_skip_one_or_switch_to_paper(cli, coprod_home: Path) -> None:
+    steps = "n\n" * 8
+    result = cli(*FLAGS, "--feedback", "now", "--plain",
+                 input=steps + "s\n" + "p\n" + "Good\n\n").text
+    assert "s skips this person and p moves everyone left to paper forms" in result
+    assert "No form from Dŵr: nothing was answered, so nothing is counted." in result
+    assert "Paper forms for everyone left. Type them in later with: coprod eval record" \
+        in result
+    assert store_of(coprod_home).all(FEEDBACK) == []
+    assert "Feedback: to be entered later (coprod eval record" in result
 
 
 def test_missing_answer_without_terminal_names_the_flag(cli) -> None:
@@ -177,7 +202,8 @@ def test_history_and_record(cli, coprod_home: Path) -> None:
     plain = cli("--plain", "session", "history").text.strip().splitlines()
     # one sentence a run, naming the session by its title (the id is for typing, not reading)
     assert plain == [f"{rows[0]['date']}: Getting started together ({rows[0]['id']}), "
-                     "2 people, finished."]
+                     "2 people, finished; paper forms to type in.",
+                     "Paper forms still to type in: coprod eval record RUN"]
     assert "getting-started-together" not in plain[0]
     shown = cli("session", "record", rows[0]["id"]).text
     assert "Lead: Sam" in shown and "Co-facilitator: Ceri (lived experience)" in shown

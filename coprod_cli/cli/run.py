@@ -12,6 +12,11 @@ from coprod_cli.cli.context import state
 from coprod_cli.cli.prompts import confirm
 from coprod_cli.errors import ExitCode, NotFoundError, UsageError
 
+PHASE_WORDS = {"register": "the register", "steps": "the steps",
+               "closing": "the feedback and reflection", "done": "the end"}
+OUTCOME_WORDS = {"done": "done", "skipped": "skipped",
+                 "left": "moved away from (back or a jump)", "ended early": "ended early"}
+
 
 class Feedback(StrEnum):
     now = "now"
@@ -159,7 +164,7 @@ def run(
         run_record = waiting[0]
         question = (f"There is an unfinished run of '{loaded.session.title}' from "
                     f"{run_record['started_at'][:16].replace('T', ' ')} "
-                    f"(at {run_record['phase']}). Carry on with it?")
+                    f"(stopped at {PHASE_WORDS[run_record['phase']]}). Carry on with it?")
         if confirm(question, default=True, flag="--new (or: coprod session resume)"):
             engine = RunEngine.load(store, run_record["id"], loaded.session)
             _drive(_screen_for(engine), attendees=attendee, feedback=feedback.value
@@ -233,16 +238,26 @@ def history(
 
     Example: coprod session history --format json
     """
+    from coprod_cli.evaluation.recording import paper_forms
     from coprod_cli.sessions.runner import history as all_runs
 
-    rows = [{"id": r["id"], "date": r["started_at"][:10], "session": r["session_id"],
-             "title": r["session_title"], "service": r["service"],
-             "attendance": r["attendance"],
-             "status": ("ended early" if r["ended_early"] else r["status"])}
-            for r in all_runs(state().store())]
+    store = state().store()
+    rows = []
+    for r in all_runs(store):
+        status = "ended early" if r["ended_early"] else r["status"]
+        # Paper feedback chosen, and nothing typed in yet: say so, with the command.
+        waiting = r["feedback_mode"] == "later" and r["status"] == "finished" \
+            and not paper_forms(store, r["id"])
+        rows.append({"id": r["id"], "date": r["started_at"][:10], "session": r["session_id"],
+                     "title": r["session_title"], "service": r["service"],
+                     "attendance": r["attendance"],
+                     "status": status,
+                     "forms_to_type": waiting})
     if fmt is HistoryFormat.json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
+    from coprod_cli.people.register import people_count
+
     console = state().console()
     if not rows:
         console.print("No sessions have been run yet. Start one with: coprod session run ID",
@@ -250,8 +265,11 @@ def history(
         return
     if state().plain:
         for r in rows:
-            console.print(f"{r['date']}: {r['title']} ({r['id']}), {r['attendance']} people, "
-                          f"{r['status']}.", markup=False)
+            console.print(f"{r['date']}: {r['title']} ({r['id']}), "
+                          f"{people_count(r['attendance'])}, {r['status']}"
+                          + ("; paper forms to type in." if r["forms_to_type"] else "."),
+                          markup=False)
+        _forms_hint(console, rows)
         return
     from rich.table import Table
     from rich.text import Text
@@ -262,8 +280,15 @@ def history(
         table.add_column(column, justify="right" if column == "People" else "left")
     for r in rows:
         table.add_row(r["id"], r["date"], Text(r["title"]), Text(r["service"] or "-"),
-                      str(r["attendance"]), r["status"])
+                      str(r["attendance"]),
+                      r["status"] + ("; forms to type in" if r["forms_to_type"] else ""))
     console.print(table)
+    _forms_hint(console, rows)
+
+
+def _forms_hint(console: Any, rows: list[dict[str, Any]]) -> None:
+    if any(r["forms_to_type"] for r in rows):
+        console.print("Paper forms still to type in: coprod eval record RUN", markup=False)
 
 
 def record(
@@ -290,9 +315,12 @@ def record(
     console = state().console()
     say = console.print
     say(f"{run_record['session_title']} ({run_record['id']})", style="bold", markup=False)
-    say(f"Started {run_record['started_at'][:16].replace('T', ' ')}; status "
-        f"{'ended early' if run_record['ended_early'] else run_record['status']}; at "
-        f"{run_record['phase']}.", markup=False)
+    state_words = "ended early" if run_record["ended_early"] else \
+        {"in-progress": "not finished yet", "finished": "finished"}[run_record["status"]]
+    where = f", stopped at {PHASE_WORDS[run_record['phase']]}" \
+        if run_record["phase"] != "done" else ""
+    say(f"Started {run_record['started_at'][:16].replace('T', ' ')}; {state_words}{where}.",
+        markup=False)
     for f in run_record["facilitators"]:
         say(f"{'Lead' if f['as'] == 'lead' else 'Co-facilitator'}: "
             f"{person_name(store, f['person_id'])}"
@@ -306,8 +334,8 @@ def record(
             secs = (datetime.fromisoformat(entry["ended_at"]) -
                     datetime.fromisoformat(entry["started_at"])).total_seconds() \
                 - entry["paused_seconds"]
-            say(f"  Step {entry['step'] + 1}: {entry['outcome']} in {clock_text(secs)}",
-                markup=False)
+            say(f"  Step {entry['step'] + 1}: {OUTCOME_WORDS.get(entry['outcome'], 'done')} "
+                f"after {clock_text(secs)}", markup=False)
     for note in run_record["notes"]:
         where = f"step {note['step'] + 1}" if note["step"] is not None else note["phase"]
         say(f"Note ({where}): {note['text']}", markup=False)

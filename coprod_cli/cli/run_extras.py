@@ -6,13 +6,16 @@ public helpers (``say``, ``show_step``, ``heading``) and its engine.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from coprod_cli.cli import context
-from coprod_cli.cli.prompts import ask, confirm
+from coprod_cli.cli.prompts import ask, ask_valid, confirm
+from coprod_cli.cli.show import question_prompt
 from coprod_cli.cli.step_view import agenda_lines
 from coprod_cli.people import register as people
 from coprod_cli.sessions.concerns import record_concern
+from coprod_cli.sessions.forms import parse_answer
 
 if TYPE_CHECKING:
     from coprod_cli.cli.run_screen import RunScreen
@@ -99,3 +102,43 @@ def ask_consent(screen: RunScreen, person: dict[str, Any]) -> dict[str, Any]:
     text = "agreed to: " + ", ".join(agreed) + (
         "; did not agree to: " + ", ".join(refused) if refused else "")
     return {**person, "consent": text}
+
+
+_SKIP, _PAPER = "\x00skip", "\x00paper"
+
+
+def _first_answer(parse: Any, text: str) -> Any:
+    """The first question also takes s (skip this person) and p (paper for the rest)."""
+    key = text.strip().lower()
+    if key in ("s", "skip"):
+        return _SKIP
+    if key in ("p", "paper"):
+        return _PAPER
+    return parse(text)
+
+
+def ask_feedback(screen: RunScreen, person_id: str) -> None:
+    name = people.find_person(screen.store, person_id)["name"]
+    screen.say("")
+    screen.say(f"Feedback from {name} (press Enter to skip any question; at the first "
+             "one, s skips this person and p moves everyone left to paper forms).",
+             style="bold")
+    answers: dict[str, Any] = {}
+    for number, question in enumerate(screen.form.questions):
+        parse = partial(parse_answer, question)
+        if number == 0:
+            parse = partial(_first_answer, parse)
+        answers[question.id] = ask_valid(question_prompt(question), parse, default="")
+        if answers[question.id] in (_SKIP, _PAPER):
+            break
+    choice = answers.get(screen.form.questions[0].id)
+    if choice == _PAPER:
+        screen.engine.set_feedback_mode("later")
+        screen.say(f"Paper forms for everyone left. Type them in later with: coprod eval "
+                 f"record {screen.engine.id}")
+        return
+    if choice == _SKIP:
+        answers = {q.id: None for q in screen.form.questions}
+    screen.engine.record_feedback(person_id, screen.form.id, screen.form.version, answers)
+    if all(v is None for v in answers.values()):
+        screen.say(f"No form from {name}: nothing was answered, so nothing is counted.")

@@ -15,10 +15,10 @@ from typing import Any
 from coprod_cli.cli.context import state, stdin_is_terminal
 from coprod_cli.cli.keys import HELP_LINES, KeyReader
 from coprod_cli.cli.prompts import ask, ask_valid, confirm
-from coprod_cli.cli.show import indent, minutes_text, question_prompt
+from coprod_cli.cli.show import indent, minutes_text
 from coprod_cli.errors import CoprodError, NoTerminalError, UsageError
 from coprod_cli.people import register as people
-from coprod_cli.sessions.forms import Form, Measure, parse_answer, parse_item
+from coprod_cli.sessions.forms import Form, Measure, parse_item
 from coprod_cli.sessions.runner import ClosingKind, FeedbackMode, RunEngine, When
 
 
@@ -318,7 +318,7 @@ class RunScreen:
             elif action == "back":
                 engine.back()
             elif action == "note":
-                engine.note(rest or ask("Note", default=""))
+                engine.note(rest or self._ask_note())
                 self.say("Note saved.")
                 return True
             elif action == "add":
@@ -351,8 +351,7 @@ class RunScreen:
                 self.say("The clock is already running.")
                 return True
             else:
-                self.say(f"'{rest}' is not a command here. The keys are:")
-                self.show_keys()
+                self.say(f"'{rest}' is not a key here. Press ? to see the keys.")
                 return True
         except UsageError as exc:
             self.say(exc.message)
@@ -376,6 +375,19 @@ class RunScreen:
         from coprod_cli.cli.run_extras import concern
 
         concern(self, what)
+
+    def _ask_note(self) -> str:
+        """Ctrl-C while typing a note keeps what was typed, then stops as Ctrl-C does."""
+        from coprod_cli.cli.prompts import typed_so_far
+
+        try:
+            return ask("Note", default="")
+        except KeyboardInterrupt:
+            if half := typed_so_far():
+                self.engine.note(half)
+                self.say("")
+                self.say("The note was saved as far as it was typed.")
+            raise
 
     def leave(self, name: str) -> None:
         present = self.engine.present()
@@ -439,14 +451,9 @@ class RunScreen:
             self.heading("Facilitators' reflection")
 
     def ask_feedback(self, person_id: str) -> None:
-        name = people.find_person(self.store, person_id)["name"]
-        self.say("")
-        self.say(f"Feedback from {name} (press Enter to skip any question).", style="bold")
-        answers: dict[str, Any] = {}
-        for question in self.form.questions:
-            answers[question.id] = ask_valid(question_prompt(question),
-                                             partial(parse_answer, question), default="")
-        self.engine.record_feedback(person_id, self.form.id, self.form.version, answers)
+        from coprod_cli.cli.run_extras import ask_feedback
+
+        ask_feedback(self, person_id)
 
     # -- summary -------------------------------------------------------------------------
     def summary(self) -> None:
@@ -459,7 +466,7 @@ class RunScreen:
                  f"{minutes_text(s['planned_minutes'])}{early}.")
         self.say(f"Steps: {s['steps_done']} of {s['step_count']} done"
                  + (f", {s['steps_skipped']} skipped" if s["steps_skipped"] else "") + ".")
-        roles = ", ".join(f"{n} {people.ROLE_WORDS[r]}" for r, n in sorted(s["by_role"].items()))
+        roles = ", ".join(people.role_count(n, r) for r, n in sorted(s["by_role"].items()))
         self.say(f"Attendance: {s['attendance']} ({roles})"
                  + (f"; {s['late']} arrived late" if s["late"] else "")
                  + (f"; {s['left_early']} left early" if s["left_early"] else "") + ".")

@@ -29,7 +29,23 @@ ROLE_WORDS: dict[str, str] = {
     "carer": "carer",
     "other": "other",
 }
+ROLE_PLURALS: dict[str, str] = {
+    "staff": "staff",
+    "volunteer": "volunteers",
+    "person-using-services": "people using services",
+    "carer": "carers",
+    "other": "other",
+}
 FORMATS: tuple[str, ...] = ("easy-read", "large-print")
+
+
+def role_count(count: int, role: str) -> str:
+    """``1 person using services``, ``2 people using services``: counts that read right."""
+    return f"{count} {ROLE_WORDS[role] if count == 1 else ROLE_PLURALS[role]}"
+
+
+def people_count(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
 MAX_NAME = 80
 SHORT_ID = 6
 

@@ -434,7 +434,9 @@ class RunEngine(HoldsRun):
                   "session_id": self.session.id, "theme": self.session.theme,
                   "service": self.run["service"], "at": _iso(self.clock())}
         with self._change() as tx:
-            tx.insert(FEEDBACK, record, partition=partition_of(self.id))
+            if any(value is not None for value in answers.values()):
+                tx.insert(FEEDBACK, record, partition=partition_of(self.id))
+            # A form with every question skipped is not a form, but they were asked.
             self._save(feedback_done=[*self.run.get("feedback_done", []), person_id])
 
     def reflect(self, went_well: str, even_better: str) -> None:
