@@ -85,7 +85,7 @@ def test_take_over_and_the_first_window_stops_writing(cli, coprod_home: Path,
     rest = window_a.stdout.read()
     window_a.wait(timeout=20)
     assert "This run was taken over by another window" in rest
-    assert "This window has stopped saving" in rest
+    assert "This window has stopped saving: nothing done here since then was saved." in rest
     assert window_a.returncode != 0
     run = _run(coprod_home)
     assert [(n["text"], n["step"]) for n in run["notes"]] == [("From window B", 1)]

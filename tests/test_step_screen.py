@@ -45,9 +45,10 @@ def test_over_time_is_said_in_words(coprod_home: Path, clock) -> None:
     engine.begin_steps()
     planned = session.steps[0].minutes
     clock.advance(minutes=planned + 3)
-    first, second = time_lines(engine, clock())
+    first, due, session_end = time_lines(engine, clock())
     assert first.startswith("OVER TIME by 3 minutes")
-    assert "behind plan" in second and "3 minutes behind plan" in second
+    assert due == f"Step was due to end at 10:{planned:02d}."
+    assert "3 minutes behind plan" in session_end
     clock.advance(minutes=1)
     assert "4 minutes" in time_lines(engine, clock())[0]
 
@@ -96,6 +97,7 @@ def test_header_fits_a_small_window(coprod_home: Path, clock, monkeypatch) -> No
         assert shown[0].startswith(f"Step {longest + 1} of {len(session.steps)}")
         assert shown[1].startswith("Led by:")
         assert "left of" in shown[2] and "Step ends" in shown[3]
+        assert shown[4].startswith("Session ends about") and "…" not in shown[4]
         assert all(len(line) <= width for line in shown)
         if screen.page_count > 1:
             assert "space for more" in shown[-1]

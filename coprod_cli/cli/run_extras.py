@@ -10,7 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from coprod_cli.cli import context
-from coprod_cli.cli.prompts import ask, ask_valid, confirm
+from coprod_cli.cli.prompts import ask, ask_valid, confirm, typed_so_far
 from coprod_cli.cli.show import question_prompt
 from coprod_cli.cli.step_view import agenda_lines
 from coprod_cli.people import register as people
@@ -30,10 +30,18 @@ def look(screen: RunScreen, action: str, rest: str) -> bool:
         else:
             screen.say("That is all of this step. Enter goes on to the next step.")
     elif action == "agenda":
+        if screen.live:
+            screen.console.clear()
         screen.heading("Agenda")
         for line in agenda_lines(screen.engine):
             screen.say(line)
-        screen.say("Jump to a step with j and its number, e.g. j 4.")
+        screen.say("Jump to a step with j and its number, e.g. j 4."
+                   + (" Any other key goes back to the step." if screen.live else ""))
+        if screen.live:
+            key, more = screen.reader.read()
+            if key == "jump":
+                return look(screen, "jump", more)
+            screen.show_step(screen.page)
     elif action == "time":
         screen.say(f"It is {screen.engine.clock():%H:%M}. {screen.status_line()}")
     else:
@@ -142,3 +150,15 @@ def ask_feedback(screen: RunScreen, person_id: str) -> None:
     screen.engine.record_feedback(person_id, screen.form.id, screen.form.version, answers)
     if all(v is None for v in answers.values()):
         screen.say(f"No form from {name}: nothing was answered, so nothing is counted.")
+
+
+def ask_note(screen: RunScreen) -> str:
+    """Ctrl-C while typing a note keeps what was typed, then stops as Ctrl-C does."""
+    try:
+        return ask("Note", default="")
+    except KeyboardInterrupt:
+        if half := typed_so_far():
+            screen.engine.note(half)
+            screen.say("")
+            screen.say("The note was saved as far as it was typed.")
+        raise

@@ -50,12 +50,15 @@ class RunScreen:
         self.reader = KeyReader(interactive=stdin_is_terminal() and not self.plain)
         self.live = self.reader.interactive
         self.bell = False  # --bell: ring once when a step's time is up
+        self.last_said = ""  # shown under the step after a redraw, so the header stays
         self.page = 0
         self.page_count = 1
         self.over_shown = False
 
     # -- small helpers -------------------------------------------------------------------
     def say(self, text: str = "", style: str | None = None) -> None:
+        if text.strip():
+            self.last_said = text.strip()
         self.console.print(text, style=None if self.plain else style, markup=False,
                            highlight=False)
 
@@ -228,7 +231,7 @@ class RunScreen:
                 f"Led by: {led_by(step.lead, names)}. Planned: {step.minutes} min.",
                 *time_lines(self.engine, self.engine.clock())]
 
-    def show_step(self, page: int = 0) -> None:
+    def show_step(self, page: int = 0, message: str = "") -> None:
         from coprod_cli.cli.step_view import body_lines, facilitator_names, fit, pages
 
         step = self.engine.session.steps[self.engine.step_index]
@@ -244,7 +247,7 @@ class RunScreen:
                 self.say(line)
             return
         # A fixed header at the top, the body paged to the rows left, keys at the bottom.
-        book = pages(lines, self.console.height - len(header) - 4)
+        book = pages(lines, self.console.height - len(header) - 5)
         self.page = min(page, len(book) - 1)
         self.page_count = len(book)
         self.console.clear()
@@ -253,8 +256,9 @@ class RunScreen:
         self.say("─" * min(width - 1, 60))
         for line in book[self.page]:
             self.say(line)
-        more = f"Page {self.page + 1} of {len(book)}: space for more. " \
-            if len(book) > 1 else ""
+        self.say(fit(message, width) if message else "")
+        more = "" if len(book) == 1 else f"Page {self.page + 1} of {len(book)}" + (
+            ": space for more. " if self.page + 1 < len(book) else ", the last. ")
         self.say(fit(more + "Enter next, v agenda, t note, g concern, ? keys", width),
                  style="dim")
         self.over_shown = False
@@ -297,8 +301,12 @@ class RunScreen:
                     hint=f"Carry on with: coprod session resume {self.engine.id}") from None
             if self.live:
                 self.say("")
+            self.last_said = ""
             if not self.act(action, rest):
                 return False
+            if self.live and self.engine.phase == "steps" and action not in (
+                    "next", "skip", "back", "jump", "more", "agenda"):
+                self.show_step(self.page, message=self.last_said)  # the header stays put
         return True
 
     def act(self, action: str | None, rest: str) -> bool:
@@ -318,7 +326,9 @@ class RunScreen:
             elif action == "back":
                 engine.back()
             elif action == "note":
-                engine.note(rest or self._ask_note())
+                from coprod_cli.cli.run_extras import ask_note
+
+                engine.note(rest or ask_note(self))
                 self.say("Note saved.")
                 return True
             elif action == "add":
@@ -375,19 +385,6 @@ class RunScreen:
         from coprod_cli.cli.run_extras import concern
 
         concern(self, what)
-
-    def _ask_note(self) -> str:
-        """Ctrl-C while typing a note keeps what was typed, then stops as Ctrl-C does."""
-        from coprod_cli.cli.prompts import typed_so_far
-
-        try:
-            return ask("Note", default="")
-        except KeyboardInterrupt:
-            if half := typed_so_far():
-                self.engine.note(half)
-                self.say("")
-                self.say("The note was saved as far as it was typed.")
-            raise
 
     def leave(self, name: str) -> None:
         present = self.engine.present()
@@ -475,7 +472,8 @@ class RunScreen:
         if s["feedback_forms"]:
             parts = [f"{_short(q)} {v['mean']} out of 5 (n={v['n']})"
                      for q, v in s["ratings"].items()]
-            self.say(f"Feedback: {s['feedback_forms']} forms. " + "; ".join(parts) + ".")
+            count = s["feedback_forms"]
+            self.say(f"Feedback: {count} form{'s' * (count != 1)}. " + "; ".join(parts) + ".")
             helpers = s["would_help_run"].get("yes", 0)
             if helpers:
                 self.say(f"{helpers} would like to help run a session.")

@@ -7,7 +7,6 @@ reads the run again whenever it changes and never saves anything.
 
 from __future__ import annotations
 
-import sys
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -57,15 +56,17 @@ def _tick(screen: RunScreen, seen: str) -> None:
     if find_run(screen.store, screen.engine.id)["updated_at"] != seen:
         raise _Changed
     if screen.engine.phase == "steps":
-        sys.stdout.write("\r" + screen.status_line()[: screen.console.width - 1] + "\x1b[K")
-        sys.stdout.flush()
+        screen._tick()  # the header's time lines, in place
 
 
 def _show(screen: RunScreen) -> None:
     holder = screen.engine.holder()
+    words = "Watching, read-only (q stops). " + (
+        f"Held by {describe(holder)}." if holder else "No window holds the run now.")
     if screen.engine.phase == "steps":
-        screen.show_step()
+        screen.show_step(message=words)
+        if not screen.live:
+            screen.say(words)
     else:
         screen.say(f"The run is at: {PHASE_WORDS[screen.engine.phase]}.")
-    screen.say("Watching, read-only. " + (f"Held by {describe(holder)}." if holder else
-                                          "No window holds the run now."))
+        screen.say(words)

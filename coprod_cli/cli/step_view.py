@@ -86,9 +86,14 @@ def time_lines(engine: RunEngine, now: datetime) -> list[str]:
     drift = view.session_seconds - planned_before - min(view.step_seconds, view.planned_seconds)
     plan = "on plan" if abs(drift) < 60 else \
         f"{minutes_words(abs(drift))} {'behind' if drift > 0 else 'ahead of'} plan"
-    second = (f"Back from the break at {ends:%H:%M}." if is_break(step) else
-              f"Step ends {ends:%H:%M}.") + f" Session ends about {finish:%H:%M} ({plan})."
-    return [first, second]
+    due = now + timedelta(seconds=left)
+    if left < 0:
+        when = f"Step was due to end at {due:%H:%M}."
+    else:
+        when = f"Back from the break at {ends:%H:%M}." if is_break(step) else \
+            f"Step ends {ends:%H:%M}."
+    # Three short lines rather than one long one: nothing is cut in a 60-column window.
+    return [first, when, f"Session ends about {finish:%H:%M} ({plan})."]
 
 
 def agenda_lines(engine: RunEngine) -> list[str]:

@@ -46,7 +46,7 @@ class RunTakenOverError(CoprodError):
     def __init__(self, lease: dict[str, Any] | None) -> None:
         who = describe(lease) if lease else "a window that has since let it go"
         super().__init__(f"This run was taken over by another window ({who}). This window "
-                         "has stopped saving; the last thing done here was not saved.",
+                         "has stopped saving: nothing done here since then was saved.",
                          hint="Carry on in the other window, or watch it with 'coprod session "
                               "resume --watch'.")
         self.lease = lease
