@@ -24,14 +24,22 @@ install: $(STAMP)
 
 # Runs a real built-in session on your default records folder (or COPROD_HOME).
 # In a terminal you are guided; without one, scripted answers from demo/ are piped in.
+# The demo keeps its made-up people in its own folder, never in your real records.
+DEMO_HOME ?= $(CURDIR)/.demo-home
+DEMO_PEOPLE = --lead "Sam (demo):staff" --co-facilitator "Ceri (demo):person-using-services" \
+	--attendee "Dŵr (demo):person-using-services" --attendee "Łucja (demo):volunteer" \
+	--attendee "Siobhán (demo):carer"
+
 demo: $(STAMP)
+	@echo "This is a demo. Its made-up people and answers go to $(DEMO_HOME), not your records."
 	@if [ -t 0 ]; then \
-		$(BIN)/coprod session run $(DEMO_SESSION); \
+		echo "Answer y to the consent questions, then press Enter for each step; ? shows the keys,"; \
+		echo "v the agenda, t adds a note, q saves and stops. Delete $(DEMO_HOME) when done."; \
+		COPROD_HOME="$(DEMO_HOME)" $(BIN)/coprod session run $(DEMO_SESSION) --new \
+			$(DEMO_PEOPLE) --feedback now; \
 	else \
-		$(BIN)/coprod --plain session run $(DEMO_SESSION) --new \
-			--lead "Sam (demo):staff" --co-facilitator "Ceri (demo):person-using-services" \
-			--attendee "Dŵr (demo):person-using-services" --attendee "Łucja (demo):volunteer" \
-			--attendee "Siobhán (demo):carer" --feedback now < demo/answers.txt; \
+		COPROD_HOME="$(DEMO_HOME)" $(BIN)/coprod --plain session run $(DEMO_SESSION) --new \
+			$(DEMO_PEOPLE) --feedback now < demo/answers.txt; \
 	fi
 
 test: $(TEST_STAMP)

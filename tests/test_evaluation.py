@@ -272,7 +272,7 @@ def test_cli_record_and_summarise(org, cli, coprod_home: Path, write_file) -> No
     out = cli("eval", "record", run_id, "--from-csv", str(write_file("f.csv", CSV_OK))).text
     assert f"Saved 2 forms for run {run_id}." in out
     guided = cli("eval", "record", run_id[:12],
-                 input="Ana\n4\n\n\n\nGood chat\n\nno\nn\n").text
+                 input="Ana\ny\n4\n\n\n\nGood chat\n\nno\nn\n").text  # Ana has a CSV form: y
     assert "Saved 1 form for run" in guided
     table = cli("eval", "summarise").text
     assert "Not for sharing" in table and "Attendances" in table

@@ -86,12 +86,32 @@ def test_cli_add_list_show_edit(cli) -> None:
 
 def test_cli_duplicate_is_flagged_and_asked(cli) -> None:
     cli("people", "add", "Siobhán Murphy", "--role", "carer")
-    refused = cli("people", "add", "Siobhan Murphy", input="n\n", code=1)
-    assert "very similar name" in refused.text and "Nothing was added." in refused.text
+    refused = cli("people", "add", "Siobhan Murphy", input="y\n", code=1)
+    assert "Is this Siobhán Murphy (carer), already on the register? (y/n)" in refused.text
+    assert "Nothing was added: Siobhán Murphy" in refused.text
     no_stdin = cli("people", "add", "Siobhan Murphy", code=2)
     assert "--allow-duplicate" in no_stdin.text
     cli("people", "add", "Siobhan Murphy", "--allow-duplicate")
     assert len(json.loads(cli("people", "list", "--format", "json").output)) == 2
+
+
+@pytest.mark.parametrize(("first", "second"), [("Siân", "Sian"), ("Łukasz", "Lukasz"),
+                                               ("Gareth", "Garteh"), ("Zoë", "zoe")])
+def test_near_duplicate_names_are_asked_about(cli, first: str, second: str) -> None:
+    cli("people", "add", first, "--role", "staff", "--service", "Beech House")
+    asked = cli("people", "add", second, input="y\n", code=1).text
+    assert f"Is this {first} (staff, Beech House), already on the register?" in asked
+    assert len(json.loads(cli("people", "list", "--format", "json").output)) == 1
+    added = cli("people", "add", second, input="n\n").text
+    assert f"Adding {second} as a new, different person." in added
+    assert len(json.loads(cli("people", "list", "--format", "json").output)) == 2
+
+
+def test_unrelated_names_are_not_near() -> None:
+    assert not people.is_near_name("Sam", "Ana")
+    assert not people.is_near_name("Priya", "Dai")
+    assert people.fold_name("Łukasz") == "lukasz" and people.fold_name("SIÂN") == "sian"
+    assert people.edit_distance("garteh", "gareth") == 1
 
 
 def test_cli_awkward_names_shown_exactly(cli) -> None:

@@ -44,6 +44,7 @@ def test_export_holds_exactly_what_is_held_about_the_person(store: Store) -> Non
         "attendance": [{**attendance[0], "session": "Five ways to wellbeing"}],
         "feedback_given": [{**forms[0], "date": "2026-01-10"}],
         "measures_given": [{**m, "date": "2026-01-10"} for m in measured],
+        "safeguarding_concerns": [],  # the person may ask; the organisation decides
         "runs_facilitated": [{"run_id": second, "date": "2026-02-10",
                               "session": "Noticing our strengths",
                               "service": "Beech House", "as": "co-facilitator"}],

@@ -110,10 +110,35 @@ def test_run_offers_to_carry_on_unfinished(cli, coprod_home: Path) -> None:
     assert "Pass --new (or: coprod session resume)" in scripted.text
 
 
-def test_unknown_key_shows_the_keys(cli) -> None:
+def test_unknown_key_says_which_key_shows_help(cli) -> None:
     result = cli(*FLAGS, input="x\n?\nq\n")
-    assert "'x' is not a command here. The keys are:" in result.text
-    assert result.text.count("Commands: Enter or n: next step") >= 3
+    assert "'x' is not a key here. Press ? to see the keys." in result.text
+    assert result.text.count("Commands: Enter or n: next step") == 2  # at the start, and ?
+
+
+def test_history_says_which_runs_have_forms_to_type(cli, coprod_home: Path) -> None:
+    cli(*FLAGS, "--feedback", "later", "--plain", input="n\n" * 8 + "\n\n")
+    plain = cli("--plain", "session", "history").text
+    assert "2 people, finished; paper forms to type in." in plain
+    assert "Paper forms still to type in: coprod eval record RUN" in plain
+    (run,) = store_of(coprod_home).all(RUNS)
+    cli("eval", "record", run["id"], input="Dŵr\n4\n\n\n\n\n\n\nn\n")
+    assert "forms to type in" not in cli("--plain", "session", "history").text
+    shown = cli("session", "record", run["id"]).text
+    assert "finished." in shown and "at done" not in shown and "status" not in shown
+    assert "Step 1: done after" in shown and "left in" not in shown
+
+
+def test_live_feedback_skip_one_or_switch_to_paper(cli, coprod_home: Path) -> None:
+    steps = "n\n" * 8
+    result = cli(*FLAGS, "--feedback", "now", "--plain",
+                 input=steps + "s\n" + "p\n" + "Good\n\n").text
+    assert "s skips this person and p moves everyone left to paper forms" in result
+    assert "No form from Dŵr: nothing was answered, so nothing is counted." in result
+    assert "Paper forms for everyone left. Type them in later with: coprod eval record" \
+        in result
+    assert store_of(coprod_home).all(FEEDBACK) == []
+    assert "Feedback: to be entered later (coprod eval record" in result
 
 
 def test_missing_answer_without_terminal_names_the_flag(cli) -> None:
@@ -177,7 +202,8 @@ def test_history_and_record(cli, coprod_home: Path) -> None:
     plain = cli("--plain", "session", "history").text.strip().splitlines()
     # one sentence a run, naming the session by its title (the id is for typing, not reading)
     assert plain == [f"{rows[0]['date']}: Getting started together ({rows[0]['id']}), "
-                     "2 people, finished."]
+                     "2 people, finished; paper forms to type in.",
+                     "Paper forms still to type in: coprod eval record RUN"]
     assert "getting-started-together" not in plain[0]
     shown = cli("session", "record", rows[0]["id"]).text
     assert "Lead: Sam" in shown and "Co-facilitator: Ceri (lived experience)" in shown
@@ -234,3 +260,37 @@ def test_pause_arrivals_and_leavers_mid_session(cli, clock, coprod_home: Path) -
     assert rows[by_name["Łucja"]]["late"] is True
     assert rows[by_name["<b>Bo</b>"]]["left_at"] is not None
     assert rows[by_name["Dŵr"]]["left_at"] is None
+
+
+def test_late_arrival_near_duplicate_is_asked_not_added(cli, coprod_home: Path) -> None:
+    cli("people", "add", "Siân", "--role", "volunteer", "--service", "Beech House")
+    result = cli(*FLAGS, "--plain", input="a Sian\ny\nq\n")
+    assert "Sian is not on the register. Is this Siân (volunteer, Beech House)? (y/n)" \
+        in result.text
+    assert "Siân is here (arrived late)." in result.text
+    names = sorted(p["name"] for p in store_of(coprod_home).all("people"))
+    assert names == sorted(["Sam", "Ceri", "Dŵr", "<b>Bo</b>", "Siân"])
+
+
+def test_empty_and_long_names_refused_before_role(cli, coprod_home: Path) -> None:
+    result = cli(*FLAGS, "--plain", input="a " + "x" * 200 + "\nq\n")
+    assert "That name is 200 characters; the most is 80." in result.text
+    assert "is new. Role" not in result.text
+
+
+def test_consent_is_asked_at_the_door(cli, coprod_home: Path, monkeypatch) -> None:
+    monkeypatch.setattr("coprod_cli.cli.context.stdin_is_terminal", lambda: True)
+    typed = "y\ny\ny\n" * 2 + "a Jo:carer\ny\ny\nn\na Kit:carer\nn\ny\ny\nq\n"
+    result = cli(*FLAGS, "--plain", input=typed)
+    assert "Jo is new. Please ask them:" in result.text
+    assert "Can we keep your name on our list of people who come? (y/n)" in result.text
+    assert "They take part as Anonymous attendee 1: counted, never named." in result.text
+    people_now = {p["name"]: p for p in store_of(coprod_home).all("people")}
+    assert people_now["Jo"]["consent"]["text"] == \
+        "agreed to: register, feedback in reports; did not agree to: named in credits"
+    assert people_now["Jo"]["consent"]["given_at"]
+    assert "Kit" not in people_now
+    anonymous = people_now["Anonymous attendee 1"]
+    assert "counted in reach only" in anonymous["consent"]["text"]
+    here = {a["person_id"] for a in store_of(coprod_home).all(ATTENDANCE)}
+    assert anonymous["id"] in here  # still counts in reach

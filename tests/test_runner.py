@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from coprod_cli import resources
@@ -351,3 +353,63 @@ def test_each_action_is_one_commit(store: Store, session, clock) -> None:
     (entry,) = store.all("audit")
     assert sorted((c["table"], c["action"]) for c in entry["changes"]) == [
         (FEEDBACK, "insert"), (RUNS, "update")]
+
+
+# -- one run, one window ---------------------------------------------------------------------
+def test_second_engine_is_refused_while_the_first_holds_the_run(store: Store, session,
+                                                                 clock) -> None:
+    from coprod_cli.sessions.lease import RunHeldError, RunTakenOverError
+
+    first, _ = started(store, session, clock)
+    first.hold()
+    first.begin_steps()
+    second = reloaded(store, first, session, clock)
+    with pytest.raises(RunHeldError) as held:
+        second.hold()
+    assert f"process {os.getpid()}" in held.value.message and "since 10:00" in held.value.message
+    with pytest.raises(RunHeldError):
+        second.note("From window B")  # not holding: refused, nothing written
+    assert find_run(store, first.id)["notes"] == []
+    second.watch()
+    with pytest.raises(UsageError, match="only watching"):
+        second.next()
+    first.next()
+    second.reload()
+    assert second.step_index == 1  # the watcher follows the holder
+    clock.advance(minutes=3)
+    second.hold(take_over=True)
+    assert not first.still_held() and second.still_held()
+    with pytest.raises(RunTakenOverError, match="taken over by another window"):
+        first.note("From window A")  # A notices before writing
+    with pytest.raises(RunTakenOverError):
+        first.next()  # and keeps stopping: it is read-only now
+    saved = find_run(store, first.id)
+    assert saved["notes"] == [] and saved["step_index"] == 1
+    second.note("From window B")
+    assert [n["step"] for n in find_run(store, first.id)["notes"]] == [1]
+
+
+def test_lease_is_refreshed_and_let_go(store: Store, session, clock) -> None:
+    engine, _ = started(store, session, clock)
+    engine.hold()
+    since = find_run(store, engine.id)["lease"]["since"]
+    clock.advance(seconds=45)
+    engine.refresh()
+    lease = find_run(store, engine.id)["lease"]
+    assert lease["since"] == since and lease["refreshed"] > since
+    engine.release()
+    assert find_run(store, engine.id)["lease"] is None
+    other = reloaded(store, engine, session, clock)
+    other.hold()  # nobody holds it now: no question
+    assert other.still_held()
+
+
+def test_a_dead_holder_is_taken_over_without_asking(store: Store, session, clock) -> None:
+    engine, _ = started(store, session, clock)
+    engine.hold()
+    run = find_run(store, engine.id)
+    store.update(RUNS, engine.id, {"lease": {**run["lease"], "pid": 2 ** 22 + 12345}},
+                 partition=run["id"][:4])
+    fresh = reloaded(store, engine, session, clock)
+    fresh.hold()
+    assert fresh.still_held()

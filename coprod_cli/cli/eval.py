@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,7 +12,6 @@ import typer
 from coprod_cli import clock
 from coprod_cli.cli import new_app
 from coprod_cli.cli.context import state
-from coprod_cli.cli.prompts import ask, ask_valid, confirm
 from coprod_cli.errors import NotFoundError, UsageError
 
 app = new_app("Record peer evaluations and report on how co-production is working.\n\n"
@@ -45,41 +43,22 @@ def record(
 ) -> None:
     """Type in paper peer-evaluation forms after a session, one by one or from a CSV.
 
-    Every answer is checked against its scale before anything is saved; a CSV with any
-    problem is refused whole, listing each row and column.
+    Each typed form is saved as soon as it is finished, so Ctrl-C or a name not on the
+    register loses nothing; run the same command again to carry on. A name not on the
+    register offers a near match, adding them, or an anonymous form. A CSV with any problem
+    (an answer off its scale, a name nobody has) is refused whole, listing each row.
 
     Example: coprod eval record 20261123-a1b2c3 --from-csv forms.csv
     """
-    from coprod_cli.cli.show import question_prompt
-    from coprod_cli.evaluation.summary import read_forms_csv, record_forms
-    from coprod_cli.sessions.forms import parse_answer
+    from coprod_cli.cli.eval_record import record_from_csv, record_guided
     from coprod_cli.sessions.runner import find_run
 
     store = state().store()
     run = find_run(store, run_id)
-    form = _form()
-    say = state().console().print
     if from_csv is not None:
-        forms: list[tuple[str | None, dict[str, Any]]] = list(read_forms_csv(from_csv, form))
+        record_from_csv(store, run, _form(), from_csv)
     else:
-        forms = []
-        say(f"Typing in forms for {run['session_title']} on {run['started_at'][:10]} "
-            f"(run {run['id']}). Press Enter to skip any question.", markup=False)
-        while True:
-            say(f"Form {len(forms) + 1}", style="bold", markup=False)
-            who = ask("Whose form is it (name, or Enter if anonymous)", default="")
-            if who:
-                from coprod_cli.people.register import find_person
-
-                who = find_person(store, who)["id"]
-            answers = {q.id: ask_valid(question_prompt(q), partial(parse_answer, q),
-                                       default="")
-                       for q in form.questions}
-            forms.append((who or None, answers))
-            if not confirm("Another form?", default=True, flag="--from-csv"):
-                break
-    saved = record_forms(store, run["id"], form, forms)
-    say(f"Saved {saved} form{'s' * (saved != 1)} for run {run['id']}.", markup=False)
+        record_guided(store, run, _form())
 
 
 def _day(text: str | None, flag: str) -> str | None:

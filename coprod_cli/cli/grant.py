@@ -106,7 +106,8 @@ def apply_cmd(
         people_expected=people_expected, benefit=benefit, start=start, by=by)
     grant = grants.apply(state().store(), application, scheme, draft=draft)
     say(f"Saved application {grant['id']}: '{grant['title']}', asking for "
-        f"{format_money(grant['amount_pence'])} ({len(grant['items'])} cost items).")
+        f"{format_money(grant['amount_pence'])} ({len(grant['items'])} cost "
+        f"item{'' if len(grant['items']) == 1 else 's'}).")
     if draft:
         say(f"It is a draft. Submit it with: coprod grant submit {grant['id']}")
     else:

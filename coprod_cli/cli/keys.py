@@ -13,7 +13,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 COMMANDS: dict[str, str] = {
-    "": "next", "n": "next", "next": "next", "\r": "next", "\n": "next", " ": "next",
+    "": "next", "n": "next", "next": "next", "\r": "next", "\n": "next", " ": "more",
+    "more": "more", "m": "more",
+    "v": "agenda", "agenda": "agenda",
+    "j": "jump", "jump": "jump",
+    "c": "time", "time": "time", "clock": "time",
     "b": "back", "back": "back",
     "s": "skip", "skip": "skip",
     "t": "note", "note": "note",
@@ -22,18 +26,24 @@ COMMANDS: dict[str, str] = {
     "p": "pause", "pause": "pause",
     "r": "resume", "resume": "resume",
     "e": "end", "end": "end",
+    "g": "concern", "concern": "concern",
     "q": "quit", "quit": "quit",
     "?": "help", "h": "help", "help": "help",
 }
 
 HELP_LINES = [
     ("Enter or n", "next step"),
+    ("space or m", "more of a long step"),
+    ("v", "the agenda: every step, planned and actual minutes"),
+    ("j N", "jump to step N"),
+    ("c", "say the time and how the session is going"),
     ("b", "back to the step before"),
     ("s", "skip this step"),
     ("t", "add a note"),
     ("a", "add a person who has arrived"),
     ("l", "someone leaves"),
     ("p", "pause the clock (any key carries on)"),
+    ("g", "record a private safeguarding concern (never in reports)"),
     ("e", "end the session early"),
     ("q", "save and quit (carry on later with 'coprod session resume')"),
     ("?", "show these keys"),
@@ -44,7 +54,9 @@ def parse_command(text: str) -> tuple[str | None, str]:
     """``"t the tea urn broke"`` -> ``("note", "the tea urn broke")``; unknown -> None."""
     stripped = text.strip()
     word, _, rest = stripped.partition(" ")
-    if stripped == "" and text in ("\r", "\n", " "):
+    if text == " ":
+        return "more", ""
+    if stripped == "" and text in ("\r", "\n"):
         return "next", ""
     action = COMMANDS.get(word.lower())
     if action is None:
@@ -66,7 +78,9 @@ class KeyReader:
             print(f"> {line.rstrip()}")  # piped commands are echoed: the output reads as a log
             return parse_command(line.rstrip("\n"))
         key = self._read_key(on_tick)
-        return parse_command(key) if key not in ("\r", "\n", " ") else ("next", "")
+        if key == " ":
+            return "more", ""
+        return parse_command(key) if key not in ("\r", "\n") else ("next", "")
 
     def _read_key(self, on_tick: Callable[[], None] | None) -> str:
         import select

@@ -65,14 +65,16 @@ def add(
     people.parse_role(role)
     near = people.likely_duplicates(store, checked_name)
     if near and not allow_duplicate:
-        console.print("Someone with a very similar name is already on the register:",
-                      markup=False)
+        # Ask about each near match by name; never merge, never add silently.
         for person in near:
-            console.print(f"  {_describe(person)}", markup=False)
-        if not confirm("Add a new, different person anyway?", default=False,
-                       flag="--allow-duplicate"):
-            console.print("Nothing was added.", markup=False)
-            raise typer.Exit(1)
+            bits = ", ".join(b for b in (people.ROLE_WORDS[person["role"]], person["service"])
+                             if b)
+            if confirm(f"Is this {person['name']} ({bits}), already on the register?",
+                       default=True, flag="--allow-duplicate"):
+                console.print(f"Nothing was added: {_describe(person)} is already on the "
+                              "register.", markup=False)
+                raise typer.Exit(1)
+        console.print(f"Adding {checked_name} as a new, different person.", markup=False)
     person = people.add_person(store, checked_name, role,
                                service=service if service is not None
                                else state().settings().service,

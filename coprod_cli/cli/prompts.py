@@ -19,6 +19,8 @@ def ask(question: str, *, flag: str | None = None, default: str | None = None) -
     """Read one answer. Piped answers are echoed, so a scripted run reads like a transcript."""
     suffix = f" [{default}]" if default else ""
     prompt = f"{question}{suffix}: "
+    if stdin_is_terminal():
+        _drop_typed_ahead()
     try:
         answer = input(prompt)
     except EOFError:
@@ -30,6 +32,32 @@ def ask(question: str, *, flag: str | None = None, default: str | None = None) -
         print(answer)
     answer = answer.strip()
     return answer if answer or default is None else default
+
+
+def _drop_typed_ahead() -> None:
+    """A pasted second line must not answer the next question: in a terminal, anything
+    typed before the question was shown is dropped."""
+    try:
+        import readline  # noqa: F401  (input() then edits with readline: typed_so_far)
+    except ImportError:
+        pass
+    try:
+        import sys
+        import termios
+
+        termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
+    except (ImportError, OSError, ValueError):
+        pass  # not a real terminal (Windows, a test's stand-in): nothing to drop
+
+
+def typed_so_far() -> str:
+    """What was on the line when Ctrl-C came, where readline can tell (a half-typed note)."""
+    try:
+        import readline
+
+        return readline.get_line_buffer().strip()
+    except (ImportError, AttributeError):
+        return ""
 
 
 def ask_valid(question: str, parse: Callable[[str], T], *, flag: str | None = None,

@@ -15,17 +15,17 @@ from typing import Any
 from coprod_cli.cli.context import state, stdin_is_terminal
 from coprod_cli.cli.keys import HELP_LINES, KeyReader
 from coprod_cli.cli.prompts import ask, ask_valid, confirm
-from coprod_cli.cli.show import indent, minutes_text, question_prompt
+from coprod_cli.cli.show import indent, minutes_text
 from coprod_cli.errors import CoprodError, NoTerminalError, UsageError
 from coprod_cli.people import register as people
-from coprod_cli.sessions.forms import Form, Measure, parse_answer, parse_item
-from coprod_cli.sessions.library import LEAD_WORDS
+from coprod_cli.sessions.forms import Form, Measure, parse_item
 from coprod_cli.sessions.runner import ClosingKind, FeedbackMode, RunEngine, When
 
 
 def clock_text(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
+    from coprod_cli.cli.step_view import clock_text as text
+
+    return text(seconds)
 
 
 def split_role(text: str) -> tuple[str, str | None]:
@@ -49,9 +49,16 @@ class RunScreen:
         self.console = state().console()
         self.reader = KeyReader(interactive=stdin_is_terminal() and not self.plain)
         self.live = self.reader.interactive
+        self.bell = False  # --bell: ring once when a step's time is up
+        self.last_said = ""  # shown under the step after a redraw, so the header stays
+        self.page = 0
+        self.page_count = 1
+        self.over_shown = False
 
     # -- small helpers -------------------------------------------------------------------
     def say(self, text: str = "", style: str | None = None) -> None:
+        if text.strip():
+            self.last_said = text.strip()
         self.console.print(text, style=None if self.plain else style, markup=False,
                            highlight=False)
 
@@ -69,7 +76,8 @@ class RunScreen:
         self.say("")
         self.say(text if not self.plain else f"== {text} ==", style="bold")
 
-    def pick_person(self, text: str, *, default_role: str, flag: str) -> dict[str, Any]:
+    def pick_person(self, text: str, *, default_role: str, flag: str,
+                    door: bool = False) -> dict[str, Any]:
         """Someone from the register, or someone new added on the spot (asking their role)."""
         name, role = split_role(text)
         found = people.matches(self.store, name)
@@ -87,17 +95,23 @@ class RunScreen:
                 raise UsageError(f"Please type a number from 1 to {len(found)}.")
 
             return ask_valid("Which one (number)", choose, flag=flag)
+        name = people.clean_name(name)  # an empty or over-long name is refused before the role
         near = people.likely_duplicates(self.store, name)
         for person in near:
-            if confirm(f"{name} is not on the register. Did you mean {person['name']} "
-                       f"({people.ROLE_WORDS[person['role']]})?", default=False, flag=flag):
+            bits = ", ".join(b for b in (people.ROLE_WORDS[person["role"]], person["service"])
+                             if b)
+            if confirm(f"{name} is not on the register. Is this {person['name']} ({bits})?",
+                       default=False, flag=flag):
                 return person
         if role is None:
             role = ask_valid(f"{name} is new. Role: staff, volunteer, "
                              "person-using-services, carer or other", people.parse_role,
                              flag=flag, default=default_role)
         # Not saved yet: the engine adds them to the register together with the run.
-        return {"name": people.clean_name(name), "role": people.parse_role(role)}
+        from coprod_cli.cli.run_extras import ask_consent
+
+        new = {"name": name, "role": people.parse_role(role)}
+        return ask_consent(self, new) if door else new
 
     def added(self, person: dict[str, Any], new: bool) -> None:
         if new:
@@ -152,7 +166,7 @@ class RunScreen:
     def add_one(self, name: str) -> None:
         try:
             person = self.pick_person(name, default_role="person-using-services",
-                                      flag="--attendee")
+                                      flag="--attendee", door=True)
             new = "id" not in person
             self.engine.add_attendee(person)
             self.added(person, new)
@@ -202,59 +216,80 @@ class RunScreen:
                 self.say(f"  {key:<11} {words}")
 
     def status_line(self) -> str:
-        view = self.engine.view()
-        planned_before = view.planned_so_far_seconds - view.planned_seconds
-        drift = view.session_seconds - planned_before - min(view.step_seconds,
-                                                            view.planned_seconds)
-        if abs(drift) < 60:
-            plan = "on plan"
-        else:
-            plan = f"{int(abs(drift) // 60)} min {'behind' if drift > 0 else 'ahead of'} plan"
-        over = view.step_seconds - view.planned_seconds
-        step_text = f"This step {clock_text(view.step_seconds)} of " \
-                    f"{clock_text(view.planned_seconds)}"
-        if over >= 60:
-            step_text += f" ({int(over // 60)} min over)"
-        total = self.engine.session.planned_minutes * 60
-        paused = "PAUSED. " if view.paused else ""
-        return f"{paused}{step_text}. Session {clock_text(view.session_seconds)} of " \
-               f"{clock_text(total)}, {plan}."
+        from coprod_cli.cli.step_view import time_lines
 
-    def show_step(self) -> None:
-        session = self.engine.session
-        step = session.steps[self.engine.step_index]
+        return " ".join(time_lines(self.engine, self.engine.clock()))
+
+    def _header(self) -> list[str]:
+        """Step n of N, title, who leads by name, and the time: what must never scroll away."""
+        from coprod_cli.cli.step_view import facilitator_names, led_by, time_lines
+
+        step = self.engine.session.steps[self.engine.step_index]
         view = self.engine.view()
-        if self.live:
-            self.console.clear()
-        self.heading(f"Step {view.number} of {view.total}: {step.title}")
-        self.say(f"Led by: {LEAD_WORDS[step.lead]}. Planned: {step.minutes} min.")
-        self.say(self.status_line())
-        self.say("")
-        self.say("Say:", style="bold")
-        self.block(step.say)
-        self.say("Do:", style="bold")
-        self.block(step.do)
-        for title, tips in (("Accessibility tips", step.accessibility_tips),
-                            ("Tips for the co-facilitator", step.co_facilitator_tips)):
-            if tips:
-                self.say(f"{title}:", style="bold")
-                for tip in tips:
-                    self.say(f"  - {tip}")
-        if step.handouts:
-            titles = [found.title for h in step.handouts if (found := session.handout(h))]
-            self.say(f"Handouts: {', '.join(titles)}.")
-        if self.live:
+        names = facilitator_names(self.engine)
+        return [f"Step {view.number} of {view.total}: {step.title}",
+                f"Led by: {led_by(step.lead, names)}. Planned: {step.minutes} min.",
+                *time_lines(self.engine, self.engine.clock())]
+
+    def show_step(self, page: int = 0, message: str = "") -> None:
+        from coprod_cli.cli.step_view import body_lines, facilitator_names, fit, pages
+
+        step = self.engine.session.steps[self.engine.step_index]
+        header = self._header()
+        width = self.console.width
+        lines = body_lines(self.engine, step, facilitator_names(self.engine), width)
+        if not self.live:
+            self.heading(header[0])
+            for line in header[1:]:
+                self.say(line)
             self.say("")
-            self.say("Keys: Enter next, b back, s skip, t note, a add, l leaves, p pause, "
-                     "e end, q quit, ? help", style="dim")
+            for line in lines:
+                self.say(line)
+            return
+        # A fixed header at the top, the body paged to the rows left, keys at the bottom.
+        book = pages(lines, self.console.height - len(header) - 5)
+        self.page = min(page, len(book) - 1)
+        self.page_count = len(book)
+        self.console.clear()
+        for number, line in enumerate(header):
+            self.say(fit(line, width), style="bold" if number == 0 else None)
+        self.say("─" * min(width - 1, 60))
+        for line in book[self.page]:
+            self.say(line)
+        self.say(fit(message, width) if message else "")
+        more = "" if len(book) == 1 else f"Page {self.page + 1} of {len(book)}" + (
+            ": space for more. " if self.page + 1 < len(book) else ", the last. ")
+        self.say(fit(more + "Enter next, v agenda, t note, g concern, ? keys", width),
+                 style="dim")
+        self.over_shown = False
 
     def _tick(self) -> None:
-        sys.stdout.write("\r" + self.status_line()[: self.console.width - 1] + "\x1b[K")
+        """Redraw the header's time lines in place (rows 3 and 4), and ring once at zero."""
+        from coprod_cli.cli.step_view import fit, time_lines
+        from coprod_cli.escape import terminal_safe
+
+        self.engine.refresh()  # still here; raises at once if another window took the run
+        lines = time_lines(self.engine, self.engine.clock())
+        view = self.engine.view()
+        if self.bell and not self.over_shown and view.step_seconds >= view.planned_seconds:
+            sys.stdout.write("\a")
+            self.over_shown = True
+        # written past the console, so cleaned here: only our own cursor codes reach the screen
+        text = "".join(f"\x1b[{row};1H{fit(terminal_safe(line, one_line=True), self.console.width)}"
+                       "\x1b[K" for row, line in enumerate(lines, start=3))
+        sys.stdout.write("\x1b7" + text + "\x1b8")
         sys.stdout.flush()
 
     def steps(self) -> bool:
         """The step loop. Returns False when the facilitator chose to save and quit."""
+        from coprod_cli.cli.step_view import before_step_one
+
         if self.engine.phase == "register":
+            self.heading(f"Before step 1: {self.engine.session.title}")
+            for line in before_step_one(self.engine):
+                self.say(line)
+            if self.live:
+                ask("Press Enter to start step 1", default="")
             self.engine.begin_steps()
         self.show_step()
         if not self.live:
@@ -268,8 +303,12 @@ class RunScreen:
                     hint=f"Carry on with: coprod session resume {self.engine.id}") from None
             if self.live:
                 self.say("")
+            self.last_said = ""
             if not self.act(action, rest):
                 return False
+            if self.live and self.engine.phase == "steps" and action not in (
+                    "next", "skip", "back", "jump", "more", "agenda"):
+                self.show_step(self.page, message=self.last_said)  # the header stays put
         return True
 
     def act(self, action: str | None, rest: str) -> bool:
@@ -289,11 +328,18 @@ class RunScreen:
             elif action == "back":
                 engine.back()
             elif action == "note":
-                engine.note(rest or ask("Note", default=""))
+                from coprod_cli.cli.run_extras import ask_note
+
+                engine.note(rest or ask_note(self))
                 self.say("Note saved.")
                 return True
             elif action == "add":
                 self.add_one(rest or ask("Who has arrived (name)", default=""))
+                return True
+            elif action in ("more", "agenda", "jump", "time"):
+                return self.look(action, rest)
+            elif action == "concern":
+                self.concern(rest)
                 return True
             elif action == "leave":
                 self.leave(rest)
@@ -317,8 +363,7 @@ class RunScreen:
                 self.say("The clock is already running.")
                 return True
             else:
-                self.say(f"'{rest}' is not a command here. The keys are:")
-                self.show_keys()
+                self.say(f"'{rest}' is not a key here. Press ? to see the keys.")
                 return True
         except UsageError as exc:
             self.say(exc.message)
@@ -326,6 +371,22 @@ class RunScreen:
         if engine.phase == "steps":
             self.show_step()
         return True
+
+    def watch(self) -> None:
+        """Follow the run read-only (another window holds it); see ``run_watch``."""
+        from coprod_cli.cli.run_watch import watch
+
+        watch(self)
+
+    def look(self, action: str, rest: str) -> bool:
+        from coprod_cli.cli.run_extras import look
+
+        return look(self, action, rest)
+
+    def concern(self, what: str) -> None:
+        from coprod_cli.cli.run_extras import concern
+
+        concern(self, what)
 
     def leave(self, name: str) -> None:
         present = self.engine.present()
@@ -389,14 +450,9 @@ class RunScreen:
             self.heading("Facilitators' reflection")
 
     def ask_feedback(self, person_id: str) -> None:
-        name = people.find_person(self.store, person_id)["name"]
-        self.say("")
-        self.say(f"Feedback from {name} (press Enter to skip any question).", style="bold")
-        answers: dict[str, Any] = {}
-        for question in self.form.questions:
-            answers[question.id] = ask_valid(question_prompt(question),
-                                             partial(parse_answer, question), default="")
-        self.engine.record_feedback(person_id, self.form.id, self.form.version, answers)
+        from coprod_cli.cli.run_extras import ask_feedback
+
+        ask_feedback(self, person_id)
 
     # -- summary -------------------------------------------------------------------------
     def summary(self) -> None:
@@ -409,7 +465,7 @@ class RunScreen:
                  f"{minutes_text(s['planned_minutes'])}{early}.")
         self.say(f"Steps: {s['steps_done']} of {s['step_count']} done"
                  + (f", {s['steps_skipped']} skipped" if s["steps_skipped"] else "") + ".")
-        roles = ", ".join(f"{n} {people.ROLE_WORDS[r]}" for r, n in sorted(s["by_role"].items()))
+        roles = ", ".join(people.role_count(n, r) for r, n in sorted(s["by_role"].items()))
         self.say(f"Attendance: {s['attendance']} ({roles})"
                  + (f"; {s['late']} arrived late" if s["late"] else "")
                  + (f"; {s['left_early']} left early" if s["left_early"] else "") + ".")
@@ -418,7 +474,8 @@ class RunScreen:
         if s["feedback_forms"]:
             parts = [f"{_short(q)} {v['mean']} out of 5 (n={v['n']})"
                      for q, v in s["ratings"].items()]
-            self.say(f"Feedback: {s['feedback_forms']} forms. " + "; ".join(parts) + ".")
+            count = s["feedback_forms"]
+            self.say(f"Feedback: {count} form{'s' * (count != 1)}. " + "; ".join(parts) + ".")
             helpers = s["would_help_run"].get("yes", 0)
             if helpers:
                 self.say(f"{helpers} would like to help run a session.")

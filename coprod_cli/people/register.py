@@ -29,7 +29,23 @@ ROLE_WORDS: dict[str, str] = {
     "carer": "carer",
     "other": "other",
 }
+ROLE_PLURALS: dict[str, str] = {
+    "staff": "staff",
+    "volunteer": "volunteers",
+    "person-using-services": "people using services",
+    "carer": "carers",
+    "other": "other",
+}
 FORMATS: tuple[str, ...] = ("easy-read", "large-print")
+
+
+def role_count(count: int, role: str) -> str:
+    """``1 person using services``, ``2 people using services``: counts that read right."""
+    return f"{count} {ROLE_WORDS[role] if count == 1 else ROLE_PLURALS[role]}"
+
+
+def people_count(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
 MAX_NAME = 80
 SHORT_ID = 6
 
@@ -95,14 +111,52 @@ def short_id(person_id: str) -> str:
     return person_id[:SHORT_ID]
 
 
+_UNFOLDED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ß": "ss",
+                           "æ": "ae", "œ": "oe", "ı": "i"})
+
+
+def fold_name(name: str) -> str:
+    """A name with case and accents folded away ("Siân" -> "sian", "Łukasz" -> "lukasz"),
+    used only to notice near-duplicates; names are always stored as typed."""
+    key = name_key(name).translate(_UNFOLDED)
+    decomposed = unicodedata.normalize("NFKD", key)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, change, swap two neighbours) from ``a`` to ``b``: "Garteh" is
+    one swap from "Gareth"."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, start=1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def is_near_name(name: str, other: str) -> bool:
+    """Same name once case and accents are folded, or a small slip away (one edit for short
+    names, two from eight letters on)."""
+    a, b = fold_name(name), fold_name(other)
+    if a == b:
+        return True
+    allowed = 1 if min(len(a), len(b)) < 8 else 2
+    if min(len(a), len(b)) < 3 or abs(len(a) - len(b)) > allowed:
+        return False
+    return edit_distance(a, b) <= allowed
+
+
 def likely_duplicates(store: Store, name: str) -> list[dict[str, Any]]:
     """People whose names are the same or very close; flagged to the user, never merged."""
     key = name_key(name)
     found = []
     for person in store.all(TABLE):
         other = name_key(person["name"])
-        if other == key or (len(key) > 3 and
-                            difflib.SequenceMatcher(None, key, other).ratio() >= 0.85):
+        if other == key or is_near_name(key, other) or (len(key) > 3 and
+                difflib.SequenceMatcher(None, key, other).ratio() >= 0.85):
             found.append(person)
     return found
 

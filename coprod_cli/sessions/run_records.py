@@ -68,8 +68,9 @@ def summarise_run(store: Store, run: dict[str, Any], session: Session | None) ->
         "left_early": sum(1 for a in attendance if a["left_at"]),
         "by_role": dict(Counter(a["role"] for a in attendance)),
         "facilitators": run["facilitators"],
+        # Any facilitator with lived experience counts, the lead as much as a co-facilitator.
         "co_facilitated_by_lived_experience": any(
-            f["as"] == "co-facilitator" and f["lived_experience"] for f in run["facilitators"]),
+            f["lived_experience"] for f in run["facilitators"]),
         "notes": len(run["notes"]),
         "feedback_forms": len(feedback), "feedback_mode": run["feedback_mode"],
         "ratings": {k: {"n": len(v), "mean": round(sum(v) / len(v), 1)}

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, UsageError
+from coprod_cli.sessions.lease import HoldsRun
 from coprod_cli.sessions.run_records import (
     ATTENDANCE,
     FEEDBACK,
@@ -100,7 +101,7 @@ class ClosingTask:
     person_id: str | None = None
 
 
-class RunEngine:
+class RunEngine(HoldsRun):
     """One run of one session. Create with ``start`` or ``load``; every change is saved."""
 
     def __init__(self, store: Store, session: Session, run: dict[str, Any],
@@ -110,6 +111,10 @@ class RunEngine:
         self.run = run
         self.clock: Clock = clock or _default_clock
         self._tx: Transaction | None = None
+        #: This engine's lease token once it holds the run (``hold``); None: it does not.
+        self.lease_token: str | None = None
+        #: A watching window reads the run but never writes to it.
+        self.read_only = False
 
     # -- creating and finding runs -------------------------------------------------------
     @classmethod
@@ -155,6 +160,7 @@ class RunEngine:
         kept = self.run
         try:
             with self.store.transaction() as tx:
+                self._check_lease(tx)
                 self._tx = tx
                 try:
                     yield tx
@@ -166,6 +172,8 @@ class RunEngine:
 
     def _save(self, **changes: Any) -> None:
         changes["updated_at"] = _iso(self.clock())
+        if self.lease_token is not None and self.run.get("lease"):
+            changes.setdefault("lease", {**self.run["lease"], "refreshed": changes["updated_at"]})
         with self._change() as tx:
             self.run = tx.update(RUNS, self.id, changes, partition=partition_of(self.id))
 
@@ -207,7 +215,7 @@ class RunEngine:
         from coprod_cli.people import register
 
         return register.add_person(tx, person["name"], person["role"],
-                                   service=self.run["service"])
+                                   service=self.run["service"], consent=person.get("consent"))
 
     def attendance(self) -> list[dict[str, Any]]:
         run_id = self.id
@@ -323,6 +331,16 @@ class RunEngine:
             raise UsageError("This is the first step; there is nothing before it.")
         self._move("left", self.step_index - 1)
 
+    def jump(self, index: int) -> None:
+        """Go straight to a step (from the agenda). The step left is marked ``left``, not
+        done, so the summary still counts only what was really done."""
+        if not 0 <= index < len(self.session.steps):
+            raise UsageError(f"There is no step {index + 1}; this session has "
+                             f"{len(self.session.steps)}.")
+        if index == self.step_index:
+            raise UsageError(f"You are on step {index + 1} already.")
+        self._move("left", index)
+
     def end_early(self, reason: str = "") -> None:
         self._require("register", "steps")
         with self._change():
@@ -416,7 +434,9 @@ class RunEngine:
                   "session_id": self.session.id, "theme": self.session.theme,
                   "service": self.run["service"], "at": _iso(self.clock())}
         with self._change() as tx:
-            tx.insert(FEEDBACK, record, partition=partition_of(self.id))
+            if any(value is not None for value in answers.values()):
+                tx.insert(FEEDBACK, record, partition=partition_of(self.id))
+            # A form with every question skipped is not a form, but they were asked.
             self._save(feedback_done=[*self.run.get("feedback_done", []), person_id])
 
     def reflect(self, went_well: str, even_better: str) -> None:
@@ -427,7 +447,8 @@ class RunEngine:
         """Close the run. Front ends call it when ``closing_task`` says ``finish``; records
         built by hand (imports, tests) may finish with parts of the closing left out."""
         self._require("closing")
-        self._save(phase="done", status="finished", ended_at=_iso(self.clock()))
+        self._save(phase="done", status="finished", ended_at=_iso(self.clock()), lease=None)
+        self.lease_token = None
 
     # -- summary -------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:

@@ -56,6 +56,12 @@ class Bundle:
         return totals
 
 
+NEVER_SHARED = frozenset({"concerns"})
+"""Tables that never leave this computer in a bundle: safeguarding concerns are for the
+people who follow them up, not for the organisation's merged figures. Backups keep them, so
+a restore loses nothing."""
+
+
 def manifest_checksum(manifest: dict[str, Any]) -> str:
     """SHA-256 of the manifest's own fields (all but this one), as canonical JSON: the
     checksums of the files are only as good as the manifest that lists them."""
@@ -85,7 +91,8 @@ def write_bundle(store: Store, out: Path, *, kind: str, service: str, organisati
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, data in sorted(raw.items()):
             table = name.split("/")[0]
-            if name == "meta.json" or (table == AUDIT_TABLE and not include_audit):
+            if name == "meta.json" or (table == AUDIT_TABLE and not include_audit) or \
+                    (kind != "backup" and table in NEVER_SHARED):
                 continue
             records = orjson.loads(data or b"{}").get(TABLE, {})
             files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "records": len(records)}

@@ -27,6 +27,7 @@ from coprod_cli.money import format_money
 from coprod_cli.people import ledger, privacy
 from coprod_cli.people.register import MAX_NAME, Role
 from coprod_cli.people.register import TABLE as PEOPLE_TABLE
+from coprod_cli.sessions.concerns import CONCERNS
 from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS, Phase
 from coprod_cli.store import database
 from coprod_cli.store.schema.markers import DateText, Named, NameText, Person, Ref, Text
@@ -114,6 +115,17 @@ class Note(TypedDict):
     text: Annotated[str, Text("run note")]
 
 
+class Lease(TypedDict):
+    """Which window holds a run (``sessions/lease.py``); no person, only the computer's."""
+
+    token: str
+    pid: int
+    account: str
+    host: str
+    since: Date
+    refreshed: Date
+
+
 class Run(Record):
     session_id: str
     session_version: int
@@ -140,6 +152,20 @@ class Run(Record):
     reflection: dict[str, Annotated[str, Text("facilitators' reflection ({key})")]] | None
     feedback_done: NotRequired[list[Annotated[str | None, Person("feedback sign-off")]]]
     end_reason: NotRequired[Annotated[str, Text("reason the run ended early")]]
+    lease: NotRequired[Lease | None]  # the window holding the run; None once let go
+
+
+class Concern(Record):
+    """A safeguarding concern (``sessions/concerns.py``): private, never in a shared bundle."""
+
+    run_id: RunId
+    person_id: Annotated[str | None, Person("safeguarding concern about")]  # None: not said
+    what: Annotated[str, Text("safeguarding concern")]
+    step: int | None
+    noticed_at: Date
+    recorded_at: Date
+    followed_up_at: Date | None
+    follow_up: Annotated[str | None, Text("safeguarding follow-up")]
 
 
 class Attendance(Record):
@@ -427,6 +453,10 @@ register(Table(FEEDBACK, Feedback, ("feedback form", "feedback forms"), BY_RUN,
                export_as="feedback_given", export_heading="Feedback forms given"))
 register(Table(MEASURES, Measure, ("wellbeing answer", "wellbeing answers"), BY_RUN,
                export_as="measures_given", export_heading="Wellbeing answers given"))
+register(Table(CONCERNS, Concern, ("safeguarding concern", "safeguarding concerns"), BY_RUN,
+               export_as="safeguarding_concerns",
+               export_heading="Safeguarding concerns recorded about them",
+               dated_by="recorded_at"))
 register(Table(RUNS, Run, ("session run", "session runs"), Partition("id", "its id"),
                export_as="runs_facilitated", export_heading="Sessions helped to lead"))
 register(Table(GRANTS_TABLE, Grant, ("grant record", "grant records"),
