@@ -345,7 +345,7 @@ def test_a_start_that_is_not_a_time_is_a_usage_error(cli) -> None:
 
 
 @pytest.mark.parametrize(("style", "most"), [("standard", 1), ("dyslexia", 1),
-                                             ("easy-read", 2), ("large-print", 2)])
+                                             ("easy-read", 2), ("large-print", 1)])
 def test_one_evaluation_form_keeps_to_its_pages_and_the_last_question_is_not_alone(
         cli, tmp_path: Path, style: str, most: int) -> None:
     out = tmp_path / "form.pdf"
@@ -356,6 +356,24 @@ def test_one_evaluation_form_keeps_to_its_pages_and_the_last_question_is_not_alo
     last = " ".join((pages[-1].extract_text() or "").split())
     assert "help run a session" in last
     assert "What could" in last  # the recruitment question shares a page with the form
+
+
+@pytest.mark.parametrize("session_id", ["wellbeing-five-ways", "relationships-trust"])
+def test_a_large_print_form_is_one_page_at_18pt_with_room_to_write(cli, tmp_path: Path,
+                                                                   session_id: str) -> None:
+    from tests.page_ends import page_lines
+
+    out = tmp_path / "form.pdf"
+    cli("handouts", "print", session_id, "--only", "evaluation", "--style", "large-print",
+        "--out", str(out))
+    pages = PdfReader(str(out)).pages
+    assert len(pages) == 1
+    lines = page_lines(pages[0])
+    text = " ".join(line.text for line in lines)
+    for words in ("What went well?", "better next time?", "help run a session"):
+        assert words in text
+    body = [line.size for line in lines if "What went well?" in line.text]
+    assert body and min(body) >= 18.0
 
 
 @pytest.mark.parametrize(("style", "size"), [("large-print", 18.0), ("easy-read", 16.0)])

@@ -58,6 +58,11 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
                 made[-1].spaceAfter = st.space_after * 0.4
             made = lead + made + _flowable(follower, st, s, width)
             i += 1
+            if _side_by_side(blocks, i, st):
+                # large print: two write-in questions share the page width, so one form
+                # keeps to one page at 18pt with every box its full number of lines
+                made = lead + [_two_columns(blocks[i - 1:i + 3], st, s, width)]
+                i += 2
             while isinstance(follower, md.Fill) and i + 1 < len(blocks) and isinstance(
                     blocks[i + 1], md.Fill):  # lines to fill in stay together (signatures)
                 i += 1
@@ -98,6 +103,36 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
         out.extend(made)
         i += 1
     return out
+
+
+def _side_by_side(blocks: list[md.Block], i: int, st: Style) -> bool:
+    """Whether the question and write-in box ending at ``i`` pair with the next two blocks."""
+    return (st.body >= 18 and not st.split_sentences and i + 2 < len(blocks)
+            and isinstance(blocks[i - 1], md.Para) and isinstance(blocks[i], md.WriteBox)
+            and isinstance(blocks[i + 1], md.Para) and isinstance(blocks[i + 2], md.WriteBox))
+
+
+def _two_columns(blocks: list[md.Block], st: Style, s: dict[str, Any], width: float) -> Any:
+    from reportlab.platypus import Table
+
+    gap = st.body
+    half = (width - gap) / 2
+    cells: list[list[Any]] = [[], []]
+    for n, block in enumerate(blocks):
+        if isinstance(block, md.WriteBox):  # a line fewer, each at the style's full height
+            block = md.WriteBox(max(2, block.lines - 1))
+        made = _flowable(block, st, s, half)
+        if isinstance(block, md.Para) and made:
+            made[-1].style = s["question"]
+        cells[n // 2] += made
+    table = Table([[cells[0], "", cells[1]]], colWidths=[half, gap, half], hAlign="LEFT")
+    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    table.spaceAfter = st.space_after
+    return table
 
 
 def _short_lead(blocks: list[md.Block], i: int) -> bool:
