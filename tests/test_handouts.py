@@ -291,6 +291,25 @@ def test_the_sign_in_sheet_passed_round_shows_no_role_and_room_for_walk_ins(
     assert len(blank_rows) >= 10
 
 
+@pytest.mark.parametrize("style", ["standard", "easy-read", "large-print", "dyslexia"])
+@pytest.mark.parametrize("session_id", ["wellbeing-five-ways", "relationships-trust"])
+def test_the_run_sheet_keeps_to_its_first_page_in_every_style(cli, tmp_path: Path, style: str,
+                                                              session_id: str) -> None:
+    from tests.page_ends import page_lines
+
+    out = tmp_path / "plan.pdf"
+    cli("handouts", "print", session_id, "--only", "plan", "--start", "10:00", "--style", style,
+        "--out", str(out))
+    pages = PdfReader(str(out)).pages
+    first = " ".join((pages[0].extract_text() or "").split())
+    assert " End" in first and "Run sheet" in first
+    assert "Run sheet" not in (pages[1].extract_text() or "")
+    # the clock time is one line and "(10 min)" never breaks: at most two lines a time
+    texts = [line.text for line in page_lines(pages[0])]
+    assert "10:00" in texts or "10:00 (10 min)" in " ".join(texts)
+    assert not any(text in ("(10", "min)", "min") for text in texts)
+
+
 @pytest.mark.parametrize("style", ["standard", "dyslexia"])
 def test_run_sheet_is_one_page_of_clock_times_at_the_front_of_the_plan(cli, tmp_path: Path,
                                                                         style: str) -> None:
@@ -326,9 +345,9 @@ def test_run_sheet_names_who_leads_and_numbers_do_steps() -> None:
     assert "| 09:30 (" in sheet
     leads = {s.lead for s in loaded.session.steps}
     if "lead" in leads:
-        assert "| Sam Lee |" in sheet
+        assert "(Sam Lee)" in sheet
     if "both" in leads:
-        assert "| Sam Lee and Ceri Ann |" in sheet
+        assert "(Sam Lee and Ceri Ann)" in sheet
     # a numbered scenario read out stays inside the action that introduces it, and the
     # action after the scenarios is numbered on from it
     assert "2. Read out each scenario card" in plan

@@ -10,6 +10,7 @@ handout lines (write-in boxes, ticks, scales, pictures, fill-in lines) in
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -45,6 +46,10 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
         block = blocks[i]
         made = _flowable(block, st, s, width)
         follower = blocks[i + 1] if i + 1 < len(blocks) else None
+        if isinstance(block, md.Heading) and block.level > 1 and i and isinstance(
+                blocks[i - 1], md.Heading) and made:
+            # the title's own space is enough: no second gap straight under it
+            made[0].style = s[f"h{min(block.level, 3)}_close"]
         if isinstance(block, md.Para | md.Heading | md.Picture) and isinstance(
                 follower, md.WriteBox | md.Scale | md.Fill | md.Ticks):
             # a question and its answer space never part across a page, nor from the
@@ -237,10 +242,16 @@ def _table(block: md.Table, st: Style, s: dict[str, Any], width: float) -> Any:
     from reportlab.platypus import Paragraph, Spacer, Table
 
     columns = max([len(block.header), *(len(r) for r in block.rows)] or [1])
-    head_style = ParagraphStyle("th", parent=s["cell"], fontName=BOLD)
-    # a row is as tall as a line of handwriting (13 mm at most: a run sheet or a sign-in
-    # sheet of names still fits its page in the larger styles)
-    pad = max(3.0, (min(st.write_line_mm, 13.0) * MM - st.line) / 2)
+    # a table is read a cell at a time: lines a little closer than in running text (never
+    # in the styles that ask for 1.5 spacing), so a run sheet keeps to one page at 18pt
+    body = ParagraphStyle("td", parent=s["cell"], leading=st.line if st.leading >= 1.5
+                          else st.body * 1.25)
+    head_style = ParagraphStyle("th", parent=body, fontName=BOLD)
+    # a row is at least as tall as a line of handwriting (13 mm at most, so a sign-in sheet
+    # of names still fits its page in the larger styles); a row of several lines gets only
+    # a little padding, so a run sheet keeps to one page
+    row_h = min(st.write_line_mm, 13.0) * MM
+    pad = 2.0
 
     def cell(spans: md.Inline, style: Any) -> Any:
         return Paragraph(markup(spans), style) if md.plain_text(spans) else Spacer(1, st.line)
@@ -250,9 +261,10 @@ def _table(block: md.Table, st: Style, s: dict[str, Any], width: float) -> Any:
         rows.append([cell(c, head_style) for c in block.header] +
                     [""] * (columns - len(block.header)))
     for row in block.rows:
-        rows.append([cell(c, s["cell"]) for c in row] + [""] * (columns - len(row)))
+        rows.append([cell(c, body) for c in row] + [""] * (columns - len(row)))
     table = Table(rows, colWidths=_column_widths(block, columns, st, width),
-                  repeatRows=1 if block.header else 0, hAlign="LEFT")
+                  repeatRows=1 if block.header else 0, hAlign="LEFT",
+                  minRowHeights=[row_h] * len(rows))
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.8, s["accent"]), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
@@ -337,7 +349,9 @@ def _column_widths(block: md.Table, columns: int, st: Style, width: float) -> li
             font = BOLD if (r == 0 and block.header) or all(
                 span.bold for span in spans if span.text.strip()) else REGULAR
             natural[c] = max(natural[c], stringWidth(text, font, st.body) + pad)
-            longest = max(stringWidth(word, font, st.body) for word in text.split())
+            # split where ReportLab may break a line: never at a no-break space ("10 min")
+            longest = max(stringWidth(word, font, st.body)
+                          for word in re.split(r"[ \t\n]+", text.strip()))
             minimum[c] = max(minimum[c], longest + pad)
     if sum(natural) <= width:
         return [n * width / sum(natural) for n in natural]

@@ -59,6 +59,9 @@ def paragraph_styles(st: Style) -> dict[str, Any]:
             spaceBefore=(0 if level == 1 else size * 0.8), spaceAfter=size * 0.45,
             keepWithNext=1, textColor=ink if level > 1 else HexColor(ACCENT))
     out["h1"].spaceAfter = st.h1 * 0.6
+    for level in (2, 3):
+        out[f"h{level}_close"] = ParagraphStyle(f"h{level}c", parent=out[f"h{level}"],
+                                                spaceBefore=0)
     out["soft"] = HexColor(SOFT)
     out["accent"] = HexColor(ACCENT)
     out["ink"] = ink
