@@ -409,6 +409,31 @@ def test_rating_scale_words_stay_at_the_style_size(cli, tmp_path: Path, style: s
         assert sizes == {size}, (word, sizes)
 
 
+def test_html_easy_read_form_has_the_faces_scale_with_words_and_text_alternatives(
+        cli, tmp_path: Path) -> None:
+    import re
+
+    out = tmp_path / "form.html"
+    cli("handouts", "print", "wellbeing-five-ways", "--only", "evaluation", "--style",
+        "easy-read", "--format", "html", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    groups = re.findall(r'<fieldset class="scale faces">(.*?)</fieldset>', html, re.S)
+    assert len(groups) == 4  # every rating question, each one group
+    for group in groups:
+        assert "<legend" in group
+        faces = re.findall(r'<svg[^>]*role="img" aria-label="([^"]+)"[^>]*>\s*<title>([^<]+)'
+                           r"</title>", group)
+        assert [alt for alt, _ in faces] == ["very sad face", "sad face", "straight face",
+                                             "happy face", "very happy face"]
+        assert all(alt == title for alt, title in faces)
+        assert len(re.findall(r'type="radio"', group)) == 5
+        assert "Not at all" in group
+    # the standard form has no faces: they are the easy-read way
+    cli("handouts", "print", "wellbeing-five-ways", "--only", "evaluation", "--format", "html",
+        "--out", str(tmp_path / "plain.html"))
+    assert "scale faces" not in (tmp_path / "plain.html").read_text(encoding="utf-8")
+
+
 def test_html_pack_headings_choices_skip_link_and_table_headers(cli, tmp_path: Path) -> None:
     import re
 
