@@ -25,6 +25,7 @@ from coprod_cli.render.pdf_handout import (
 )
 from coprod_cli.render.pdf_layout import (
     MM,
+    frame_height,
     frame_width,
     lines_for,
     markup,
@@ -39,6 +40,7 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
     register_fonts()
 
     s = paragraph_styles(st)
+    whole_page = width is None  # a document, not the inside of a list item or a quote
     width = width or frame_width(st)
     out: list[Any] = []
     i = 0
@@ -107,7 +109,51 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
             made = [_together(lead + made)]
         out.extend(made)
         i += 1
+    if whole_page:
+        _keep_closing_section(out, width, frame_height(st))
     return out
+
+
+def _keep_closing_section(out: list[Any], width: float, page: float) -> None:
+    """A short last section ("A no I would like to practise" and its box) never stands alone
+    on a last page: it is kept with what comes before it, when the two fit on one page."""
+    start = next((k for k in range(len(out) - 1, 0, -1) if _is_heading(out[k])), None)
+    if start is None:
+        return
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    canv = Canvas(io.BytesIO())  # only to measure: some flowables wrap on a canvas
+    closing = sum(_height(f, width, page, canv) for f in out[start:])
+    if closing > page / 3:
+        return
+    first = start - 1
+    while first > 0 and type(out[first]).__name__ == "Spacer":  # space is not content
+        first -= 1
+    before = sum(_height(f, width, page, canv) for f in out[first:start])
+    if closing + before <= page * 0.9:
+        out[first:] = [_together(out[first:])]
+
+
+def _height(flowable: Any, width: float, page: float, canv: Any) -> float:
+    """How tall a flowable is laid out, with the space around it (a KeepTogether answers
+    "taller than any page" to force a split: its real height is ``_H``)."""
+    from reportlab.platypus import KeepTogether
+
+    height = flowable.wrapOn(canv, width, page)[1]
+    if isinstance(flowable, KeepTogether):
+        height = flowable._H
+    return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+
+
+def _is_heading(flowable: Any) -> bool:
+    from reportlab.platypus import KeepTogether
+
+    content = flowable._content if isinstance(flowable, KeepTogether) else [flowable]
+    first = next((f for f in content if type(f).__name__ != "Spacer"), None)
+    name = getattr(getattr(first, "style", None), "name", "")
+    return name in ("h2", "h3", "h2c", "h3c")
 
 
 def _side_by_side(blocks: list[md.Block], i: int, st: Style) -> bool:

@@ -35,6 +35,11 @@ def frame_width(st: Style) -> float:
     return width
 
 
+def frame_height(st: Style) -> float:
+    """The text height of a page: the page less the top margin and the page-number foot."""
+    return PAGE_H - st.margin_mm * MM - (11 * MM + st.body * 1.7)
+
+
 def paragraph_styles(st: Style) -> dict[str, Any]:
     from reportlab.lib.colors import HexColor
     from reportlab.lib.enums import TA_CENTER, TA_LEFT
