@@ -68,3 +68,23 @@ def test_no_page_of_the_toolkit_book_ends_in_a_heading_label_or_theme_row(cli,
             bottom = min(line.y for line in lines)
             last = " ".join(line.text for line in lines if abs(line.y - bottom) < 2)
             assert not last.startswith("Theme:"), last
+
+
+@pytest.mark.parametrize(("handout", "style", "closing"), [
+    ("saying-no-kindly", "easy-read", "A no I would like to practise"),
+    ("support-circle", "easy-read", "One connection I will make this week"),
+    ("support-circle", "large-print", "One connection I will make this week")])
+def test_a_short_closing_section_is_never_alone_on_the_last_page(cli, tmp_path: Path,
+                                                                 handout: str, style: str,
+                                                                 closing: str) -> None:
+    from pypdf import PdfReader
+
+    from tests.page_ends import page_lines
+
+    out = tmp_path / "handout.pdf"
+    cli("handouts", "print", "relationships-trust", "--only", handout, "--style", style,
+        "--out", str(out))
+    last = sorted(page_lines(PdfReader(str(out)).pages[-1]), key=lambda line: -line.y)
+    texts = [line.text for line in last]
+    assert closing in texts
+    assert texts.index(closing) > 0, "the closing section stands alone on the last page"

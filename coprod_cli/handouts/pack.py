@@ -253,7 +253,9 @@ def _context_for(item: PackItem, request: PackRequest, form: Any, style: str) ->
         blank = max(LATE_ARRIVAL_ROWS, page - len(rows) % page) if rows else page
         return {"people": rows, "blank_rows": blank}
     if item.kind == "evaluation":
-        return {"form": form, "easy_read": style.startswith("easy-read")}
+        # large print keeps one form to one page: the welcome shrinks to what a person needs
+        return {"form": form, "easy_read": style.startswith("easy-read"),
+                "large_print": style in ("large-print", "easy-read+large-print")}
     return {}
 
 

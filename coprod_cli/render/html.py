@@ -15,7 +15,7 @@ from html import escape
 from itertools import count
 
 from coprod_cli.render import markdown as md
-from coprod_cli.render.icons import svg
+from coprod_cli.render.icons import face, face_words, svg
 from coprod_cli.render.styles import ACCENT, INK, SOFT, Style
 
 _SAFE_LINK = ("http://", "https://", "mailto:", "tel:")
@@ -91,6 +91,7 @@ def _css(styles: list[Style]) -> str:
         "fieldset.scale label{flex:1 1 0;min-width:3.5em;text-align:center;"
         f"border:2px solid {ACCENT};border-radius:6px;padding:.3em}}",
         "fieldset.scale .num{display:block;font-weight:bold}",
+        "fieldset.faces .picture{display:block;margin:0 auto .2em}",
         ".picture-row{display:flex;align-items:center;gap:1em;margin:0 0 1em}",
         ".picture-row .picture,.picture-row .no-picture{flex:none}",
         ".fill{display:flex;flex-wrap:wrap;gap:1em;margin:0 0 1em}",
@@ -189,7 +190,7 @@ def _blocks(blocks: list[md.Block], st: Style, ids: count[int], last: list[str])
                 out.append(f'<li><label><input type="checkbox"> {_inline(tick)}</label></li>')
             out.append("</ul></fieldset>")
         elif isinstance(block, md.Scale):
-            out.append(_scale(block, next(ids), last[0]))
+            out.append(_scale(block, next(ids), last[0], st))
         elif isinstance(block, md.Picture):
             picture = (svg(block.icon, st.picture_mm) if block.icon
                        else '<span class="no-picture"></span>')
@@ -216,15 +217,23 @@ def _is_label(block: md.Para) -> bool:
             and text.endswith(":") and len(text) <= 60)
 
 
-def _scale(block: md.Scale, number: int, question: str) -> str:
+def _scale(block: md.Scale, number: int, question: str, st: Style) -> str:
     legend = question or f"Choose a number from {block.low} to {block.high}"
-    parts = ['<fieldset class="scale">',
+    values = list(range(block.low, block.high + 1))
+    # easy read: the faces scale of the paper form, a face from sad to happy above each
+    # number and its word, each face with its own text alternative
+    faces = st.split_sentences and len(block.labels) == len(values) > 1
+    parts = [f'<fieldset class="scale{" faces" if faces else ""}">',
              f'<legend class="visually-hidden">{escape(legend)}</legend>']
-    for value in range(block.low, block.high + 1):
+    for n, value in enumerate(values):
         word = block.label_for(value)
         word_html = f'<span class="word">{escape(word)}</span>' if word else ""
+        picture = ""
+        if faces:
+            mood = n / (len(values) - 1)
+            picture = svg("face", st.picture_mm * 0.6, face(mood), face_words(mood))
         parts.append(f'<label><input type="radio" name="scale-{number}" value="{value}">'
-                     f'<span class="num">{value}</span>{word_html}</label>')
+                     f'{picture}<span class="num">{value}</span>{word_html}</label>')
     parts.append("</fieldset>")
     return "".join(parts)
 

@@ -231,14 +231,26 @@ def _colour(fill: str) -> Any:
     return HexColor(value) if value else None
 
 
-def svg(name: str, size_mm: float) -> str:
-    """The same picture as inline SVG, hidden from screen readers (the words carry it)."""
-    check_icon(name)
+def face_words(mood: float) -> str:
+    """What a face on a rating scale shows, in words: its text alternative."""
+    words = ("very sad", "sad", "straight", "happy", "very happy")
+    return words[round(mood * (len(words) - 1))] + " face"
+
+
+def svg(name: str, size_mm: float, shapes: list[Shape] | None = None, alt: str = "") -> str:
+    """The same picture as inline SVG (or ``shapes``, a face on a scale). Without ``alt`` it
+    is hidden from screen readers (the words beside it carry it); with ``alt`` it is an image
+    with that text alternative."""
+    if shapes is None:
+        check_icon(name)
+    label = (f'role="img" aria-label="{escape(alt)}"' if alt
+             else 'aria-hidden="true"')
     parts = [f'<svg class="picture" width="{size_mm}mm" height="{size_mm}mm" '
-             'viewBox="0 0 100 100" aria-hidden="true" focusable="false">',
+             f'viewBox="0 0 100 100" {label} focusable="false">',
+             *([f"<title>{escape(alt)}</title>"] if alt else []),
              f'<g stroke="{ACCENT}" stroke-width="{STROKE}" stroke-linecap="round" '
              'stroke-linejoin="round">']
-    for shape in ICONS[name]:
+    for shape in ICONS[name] if shapes is None else shapes:
         kind = shape[0]
         if kind == "circle":
             _, cx, cy, r, fill = shape

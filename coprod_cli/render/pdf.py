@@ -22,7 +22,7 @@ from typing import Any
 from coprod_cli.render import markdown as md
 from coprod_cli.render.fonts import REGULAR, register_fonts
 from coprod_cli.render.pdf_blocks import flowables
-from coprod_cli.render.pdf_layout import MM, PAGE_H, PAGE_W, frame_width
+from coprod_cli.render.pdf_layout import MM, PAGE_H, PAGE_W, frame_height, frame_width
 from coprod_cli.render.styles import INK, Style
 
 __all__ = ["Part", "build_pdf", "flowables", "invariant"]
@@ -86,7 +86,7 @@ def _page_template(st: Style) -> Any:
 
     margin = st.margin_mm * MM
     bottom = 11 * MM + st.body * 1.7  # room for "Page 1 of 2" and a clear gap above it
-    frame = Frame(margin, bottom, frame_width(st), PAGE_H - margin - bottom, id="text",
+    frame = Frame(margin, bottom, frame_width(st), frame_height(st), id="text",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
     def on_page(canv: Any, _doc: Any) -> None:

@@ -10,6 +10,7 @@ handout lines (write-in boxes, ticks, scales, pictures, fill-in lines) in
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -24,6 +25,7 @@ from coprod_cli.render.pdf_handout import (
 )
 from coprod_cli.render.pdf_layout import (
     MM,
+    frame_height,
     frame_width,
     lines_for,
     markup,
@@ -38,6 +40,7 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
     register_fonts()
 
     s = paragraph_styles(st)
+    whole_page = width is None  # a document, not the inside of a list item or a quote
     width = width or frame_width(st)
     out: list[Any] = []
     i = 0
@@ -45,6 +48,10 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
         block = blocks[i]
         made = _flowable(block, st, s, width)
         follower = blocks[i + 1] if i + 1 < len(blocks) else None
+        if isinstance(block, md.Heading) and block.level > 1 and i and isinstance(
+                blocks[i - 1], md.Heading) and made:
+            # the title's own space is enough: no second gap straight under it
+            made[0].style = s[f"h{min(block.level, 3)}_close"]
         if isinstance(block, md.Para | md.Heading | md.Picture) and isinstance(
                 follower, md.WriteBox | md.Scale | md.Fill | md.Ticks):
             # a question and its answer space never part across a page, nor from the
@@ -58,6 +65,11 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
                 made[-1].spaceAfter = st.space_after * 0.4
             made = lead + made + _flowable(follower, st, s, width)
             i += 1
+            if _side_by_side(blocks, i, st):
+                # large print: two write-in questions share the page width, so one form
+                # keeps to one page at 18pt with every box its full number of lines
+                made = lead + [_two_columns(blocks[i - 1:i + 3], st, s, width)]
+                i += 2
             while isinstance(follower, md.Fill) and i + 1 < len(blocks) and isinstance(
                     blocks[i + 1], md.Fill):  # lines to fill in stay together (signatures)
                 i += 1
@@ -97,7 +109,81 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
             made = [_together(lead + made)]
         out.extend(made)
         i += 1
+    if whole_page:
+        _keep_closing_section(out, width, frame_height(st))
     return out
+
+
+def _keep_closing_section(out: list[Any], width: float, page: float) -> None:
+    """A short last section ("A no I would like to practise" and its box) never stands alone
+    on a last page: it is kept with what comes before it, when the two fit on one page."""
+    start = next((k for k in range(len(out) - 1, 0, -1) if _is_heading(out[k])), None)
+    if start is None:
+        return
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    canv = Canvas(io.BytesIO())  # only to measure: some flowables wrap on a canvas
+    closing = sum(_height(f, width, page, canv) for f in out[start:])
+    if closing > page / 3:
+        return
+    first = start - 1
+    while first > 0 and type(out[first]).__name__ == "Spacer":  # space is not content
+        first -= 1
+    before = sum(_height(f, width, page, canv) for f in out[first:start])
+    if closing + before <= page * 0.9:
+        out[first:] = [_together(out[first:])]
+
+
+def _height(flowable: Any, width: float, page: float, canv: Any) -> float:
+    """How tall a flowable is laid out, with the space around it (a KeepTogether answers
+    "taller than any page" to force a split: its real height is ``_H``)."""
+    from reportlab.platypus import KeepTogether
+
+    height = flowable.wrapOn(canv, width, page)[1]
+    if isinstance(flowable, KeepTogether):
+        height = flowable._H
+    return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+
+
+def _is_heading(flowable: Any) -> bool:
+    from reportlab.platypus import KeepTogether
+
+    content = flowable._content if isinstance(flowable, KeepTogether) else [flowable]
+    first = next((f for f in content if type(f).__name__ != "Spacer"), None)
+    name = getattr(getattr(first, "style", None), "name", "")
+    return name in ("h2", "h3", "h2c", "h3c")
+
+
+def _side_by_side(blocks: list[md.Block], i: int, st: Style) -> bool:
+    """Whether the question and write-in box ending at ``i`` pair with the next two blocks."""
+    return (st.body >= 18 and not st.split_sentences and i + 2 < len(blocks)
+            and isinstance(blocks[i - 1], md.Para) and isinstance(blocks[i], md.WriteBox)
+            and isinstance(blocks[i + 1], md.Para) and isinstance(blocks[i + 2], md.WriteBox))
+
+
+def _two_columns(blocks: list[md.Block], st: Style, s: dict[str, Any], width: float) -> Any:
+    from reportlab.platypus import Table
+
+    gap = st.body
+    half = (width - gap) / 2
+    cells: list[list[Any]] = [[], []]
+    for n, block in enumerate(blocks):
+        if isinstance(block, md.WriteBox):  # a line fewer, each at the style's full height
+            block = md.WriteBox(max(2, block.lines - 1))
+        made = _flowable(block, st, s, half)
+        if isinstance(block, md.Para) and made:
+            made[-1].style = s["question"]
+        cells[n // 2] += made
+    table = Table([[cells[0], "", cells[1]]], colWidths=[half, gap, half], hAlign="LEFT")
+    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    table.spaceAfter = st.space_after
+    return table
 
 
 def _short_lead(blocks: list[md.Block], i: int) -> bool:
@@ -202,10 +288,16 @@ def _table(block: md.Table, st: Style, s: dict[str, Any], width: float) -> Any:
     from reportlab.platypus import Paragraph, Spacer, Table
 
     columns = max([len(block.header), *(len(r) for r in block.rows)] or [1])
-    head_style = ParagraphStyle("th", parent=s["cell"], fontName=BOLD)
-    # a row is as tall as a line of handwriting (13 mm at most: a run sheet or a sign-in
-    # sheet of names still fits its page in the larger styles)
-    pad = max(3.0, (min(st.write_line_mm, 13.0) * MM - st.line) / 2)
+    # a table is read a cell at a time: lines a little closer than in running text (never
+    # in the styles that ask for 1.5 spacing), so a run sheet keeps to one page at 18pt
+    body = ParagraphStyle("td", parent=s["cell"], leading=st.line if st.leading >= 1.5
+                          else st.body * 1.25)
+    head_style = ParagraphStyle("th", parent=body, fontName=BOLD)
+    # a row is at least as tall as a line of handwriting (13 mm at most, so a sign-in sheet
+    # of names still fits its page in the larger styles); a row of several lines gets only
+    # a little padding, so a run sheet keeps to one page
+    row_h = min(st.write_line_mm, 13.0) * MM
+    pad = 2.0
 
     def cell(spans: md.Inline, style: Any) -> Any:
         return Paragraph(markup(spans), style) if md.plain_text(spans) else Spacer(1, st.line)
@@ -215,9 +307,10 @@ def _table(block: md.Table, st: Style, s: dict[str, Any], width: float) -> Any:
         rows.append([cell(c, head_style) for c in block.header] +
                     [""] * (columns - len(block.header)))
     for row in block.rows:
-        rows.append([cell(c, s["cell"]) for c in row] + [""] * (columns - len(row)))
+        rows.append([cell(c, body) for c in row] + [""] * (columns - len(row)))
     table = Table(rows, colWidths=_column_widths(block, columns, st, width),
-                  repeatRows=1 if block.header else 0, hAlign="LEFT")
+                  repeatRows=1 if block.header else 0, hAlign="LEFT",
+                  minRowHeights=[row_h] * len(rows))
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.8, s["accent"]), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
@@ -302,7 +395,9 @@ def _column_widths(block: md.Table, columns: int, st: Style, width: float) -> li
             font = BOLD if (r == 0 and block.header) or all(
                 span.bold for span in spans if span.text.strip()) else REGULAR
             natural[c] = max(natural[c], stringWidth(text, font, st.body) + pad)
-            longest = max(stringWidth(word, font, st.body) for word in text.split())
+            # split where ReportLab may break a line: never at a no-break space ("10 min")
+            longest = max(stringWidth(word, font, st.body)
+                          for word in re.split(r"[ \t\n]+", text.strip()))
             minimum[c] = max(minimum[c], longest + pad)
     if sum(natural) <= width:
         return [n * width / sum(natural) for n in natural]

@@ -103,7 +103,8 @@ def rating_scale(block: md.Scale, st: Style, s: dict[str, Any], width: float) ->
 
     values = list(range(block.low, block.high + 1))
     col = width / len(values)
-    box = min(st.body * 1.8, col * 0.8)
+    # large print: the numbers stay at 18pt in a snugger box, so one form fits one page
+    box = min(st.body * (1.5 if st.body >= 18 else 1.8), col * 0.8)
     widths = [col] * len(values)
     numbers = [_square(box, str(v), st.body) for v in values]
     commands: list[tuple[Any, ...]] = [

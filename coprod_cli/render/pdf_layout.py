@@ -35,6 +35,11 @@ def frame_width(st: Style) -> float:
     return width
 
 
+def frame_height(st: Style) -> float:
+    """The text height of a page: the page less the top margin and the page-number foot."""
+    return PAGE_H - st.margin_mm * MM - (11 * MM + st.body * 1.7)
+
+
 def paragraph_styles(st: Style) -> dict[str, Any]:
     from reportlab.lib.colors import HexColor
     from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -59,6 +64,9 @@ def paragraph_styles(st: Style) -> dict[str, Any]:
             spaceBefore=(0 if level == 1 else size * 0.8), spaceAfter=size * 0.45,
             keepWithNext=1, textColor=ink if level > 1 else HexColor(ACCENT))
     out["h1"].spaceAfter = st.h1 * 0.6
+    for level in (2, 3):
+        out[f"h{level}_close"] = ParagraphStyle(f"h{level}c", parent=out[f"h{level}"],
+                                                spaceBefore=0)
     out["soft"] = HexColor(SOFT)
     out["accent"] = HexColor(ACCENT)
     out["ink"] = ink
