@@ -4,9 +4,13 @@ the field named, and a negative amount is a money error, not an option error."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+
+#: A start date the scheme accepts on any day the suite runs (never in the past).
+SOON = (date.today() + timedelta(days=14)).isoformat()
 
 HUGE = "9" * 5000
 
@@ -23,7 +27,7 @@ def approved(cli, coprod_home: Path, clock) -> tuple[str, str]:  # noqa: ANN001
     text = cli("grant", "apply", "--service", "Beech House", "--title", "Memory garden",
                "--activity", "Plant a garden.", "--link", "wellbeing", "--co-producer",
                "Sam:staff", "--planners", "3", "--item", "Compost:12.50", "--amount",
-               "£12.50", "--people", "12", "--benefit", "Calm.", "--start", "2026-12-01",
+               "£12.50", "--people", "12", "--benefit", "Calm.", "--start", SOON,
                "--by", "Sam").text
     gid = re.search(r"g-\d{4}-[0-9a-f]{6,}", text).group(0)
     return gid, text
@@ -81,7 +85,7 @@ def test_a_count_of_five_thousand_digits(cli, coprod_home: Path, clock) -> None:
     result = cli("grant", "apply", "--service", "Beech House", "--title", "Memory garden",
                  "--activity", "Plant a garden.", "--link", "wellbeing", "--co-producer",
                  "Sam:staff", "--planners", HUGE, "--item", "Compost:12.50", "--amount",
-                 "£12.50", "--people", "12", "--benefit", "Calm.", "--start", "2026-12-01",
+                 "£12.50", "--people", "12", "--benefit", "Calm.", "--start", SOON,
                  "--by", "Sam", code=None)
     assert result.exit_code == 2 and "Invalid value for '--planners'" in result.text
     assert "ValueError" not in result.text and "unexpected" not in result.text
