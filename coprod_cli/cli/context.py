@@ -80,6 +80,16 @@ class AppState:
             soft_wrap=self.plain or not _stdout_is_terminal())
         return console
 
+    def show_text(self, text: str) -> None:
+        """Print a finished document (CSV, Markdown, JSON) as it is, except that stored text
+        must not act on the terminal: the same sanitiser the consoles apply, without Rich's
+        wrapping, so a copy-paste from the screen is the document itself."""
+        import typer
+
+        from coprod_cli.escape import terminal_safe
+
+        typer.echo(terminal_safe(text), nl=False)
+
 
 _SAFE_CONSOLE: Any = None
 

@@ -136,9 +136,7 @@ def summarise(
             ReportFormat.csv: lambda: eval_output.to_csv(figures),
             ReportFormat.json: lambda: eval_output.to_json(figures)}[fmt]()
     if out is None:  # shown, not saved: stored comments must not reach the terminal raw
-        from coprod_cli.escape import terminal_safe
-
-        typer.echo(terminal_safe(text), nl=False)
+        state().show_text(text)
         return
     from coprod_cli.files import atomic_write_text
 

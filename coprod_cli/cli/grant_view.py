@@ -11,8 +11,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import typer
-
 from coprod_cli import clock
 from coprod_cli.cli.context import state
 from coprod_cli.grants import scheme as grants
@@ -35,9 +33,7 @@ def emit(data: Any, fmt: Format, out: Path | None) -> None:
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt is Format.json \
         else data
     if out is None:  # shown, not saved: stored text must not reach the terminal raw
-        from coprod_cli.escape import terminal_safe
-
-        typer.echo(terminal_safe(text), nl=False)
+        state().show_text(text)
         return
     from coprod_cli.files import atomic_write_text
 

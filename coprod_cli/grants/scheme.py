@@ -15,10 +15,11 @@ from __future__ import annotations
 import calendar
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
+from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
 
 # Funds raised live in funds.py; the names stay importable from here for callers.
@@ -45,12 +46,12 @@ NEXT: dict[str, tuple[str, ...]] = {
 
 
 def today() -> date:
-    """The local date; a function so tests can move the calendar."""
-    return date.today()
+    """The local date from the one clock; a function so tests can move the scheme's calendar."""
+    return clock.today()
 
 
 def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    return clock.now_iso()
 
 
 class Records(Protocol):

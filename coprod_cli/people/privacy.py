@@ -19,10 +19,11 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
+from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, ValidationError
 from coprod_cli.grants.scheme import TABLE as GRANTS
 from coprod_cli.people import register as people
@@ -86,7 +87,7 @@ def rows(records: Records, table: str) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    return clock.now_iso()
 
 
 # -- what the declarations say about one person ----------------------------------------------
@@ -460,7 +461,7 @@ def last_activity(records: Records) -> dict[str, tuple[str, str]]:
 def due_for_review(records: Records, retention_days: int, *,
                    today: date | None = None) -> list[dict[str, Any]]:
     """People with no activity for longer than ``retention_days``, longest-quiet first."""
-    today = today or date.today()
+    today = today or clock.today()
     latest = last_activity(records)
     due = []
     for _, person in rows(records, people.TABLE):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ SHORT_ID = 6
 
 
 def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    return clock.now_iso()
 
 
 def parse_role(text: str) -> str:

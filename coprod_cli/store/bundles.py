@@ -17,12 +17,12 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from coprod_cli import clock
 from coprod_cli.errors import ValidationError
 from coprod_cli.files import atomic_write_bytes
 from coprod_cli.safezip import SafeZip
@@ -78,7 +78,7 @@ def _manifest(kind: str, service: str, organisation: str,
               files: dict[str, Any]) -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "kind": kind, "service": service,
             "organisation": organisation, "schema_version": SCHEMA_VERSION,
-            "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "created_at": clock.now_iso(),
             "files": files}
 
 
