@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "coprod_cli"
-DOMAIN = ("store", "sessions", "people", "evaluation", "grants", "toolkit", "handouts", "demo")
+DOMAIN = ("store", "sessions", "people", "evaluation", "grants", "toolkit", "handouts", "demo",
+          "groups", "meetings", "votes", "panels", "involvement", "peer")
 TERMINAL_LIBRARIES = ("typer", "rich")
 MAX_LINES = 500
 

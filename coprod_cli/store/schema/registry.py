@@ -134,10 +134,16 @@ def registered(table: Table) -> Iterator[Table]:
 
 
 def _declared() -> dict[str, Table]:
-    """The registry, with coprod's own tables declared (importing ``declarations`` declares
-    them; it imports this module, so it is imported here, when first needed)."""
-    import coprod_cli.store.schema.declarations  # noqa: F401
+    """The registry, with coprod's own tables declared (importing ``declarations`` and each
+    feature's ``tables`` module declares them; they import this module, so they are imported
+    here, when first needed)."""
+    import importlib
 
+    import coprod_cli.store.schema.declarations  # noqa: F401
+    from coprod_cli.store.schema.features import MODULES
+
+    for module in MODULES:
+        importlib.import_module(module)
     return _TABLES
 
 

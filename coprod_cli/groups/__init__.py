@@ -1,0 +1,1 @@
+"""Groups that govern together: committees, quality groups, boards, and who belongs to each."""

@@ -1,0 +1,1 @@
+"""A group's meetings: agendas with standing items, running them, minutes and actions."""

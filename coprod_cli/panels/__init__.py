@@ -1,0 +1,1 @@
+"""Interview panels: a co-produced question bank, panel packs and scoring."""

@@ -1,0 +1,1 @@
+"""Peer support: interests and availability, suggested pairs, pairings, and fair rotas."""
