@@ -18,6 +18,7 @@ from coprod_cli.render import markdown as md
 from coprod_cli.render.fonts import BOLD, REGULAR, register_fonts
 from coprod_cli.render.pdf_handout import (
     fill_lines,
+    choice_row,
     picture_row,
     rating_scale,
     tick_boxes,
@@ -75,6 +76,15 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
                 i += 1
                 made += _flowable(blocks[i], st, s, width)
             made = [_together(made)]
+        elif isinstance(block, md.Choice):
+            # a ballot paper's options stay on one page with the question above them
+            lead = []
+            while out and _keeps_with_next(out[-1]):
+                lead.insert(0, out.pop())
+            while i + 1 < len(blocks) and isinstance(blocks[i + 1], md.Choice):
+                i += 1
+                made += _flowable(blocks[i], st, s, width)
+            made = [_together(lead + made)]
         elif isinstance(block, md.Chart) or (isinstance(block, md.Table)
                                              and len(block.rows) <= KEEP_TABLE_ROWS):
             # a chart or a short table is never split across a page, nor parted from the
@@ -263,6 +273,8 @@ def _flowable(block: md.Block, st: Style, s: dict[str, Any], width: float) -> li
         return [rating_scale(block, st, s, width), Spacer(1, st.space_after * 0.5)]
     if isinstance(block, md.Picture):
         return [picture_row(block, st, s, width)]
+    if isinstance(block, md.Choice):
+        return [choice_row(block, st, s, width)]
     if isinstance(block, md.Fill):
         return [fill_lines(block, st, s, width), Spacer(1, st.space_after)]
     if isinstance(block, md.Table):

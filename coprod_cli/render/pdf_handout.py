@@ -179,6 +179,56 @@ def picture_row(block: md.Picture, st: Style, s: dict[str, Any], width: float) -
     return table
 
 
+def _photo(path: str, size: float) -> Any:
+    """A picture file scaled to fit a ``size`` square, its shape kept."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image
+
+    width, height = ImageReader(path).getSize()
+    scale = size / max(width, height, 1)
+    return Image(path, width=width * scale, height=height * scale)
+
+
+def _mark_box(size: float) -> Any:
+    from reportlab.graphics.shapes import Drawing, Rect
+    from reportlab.lib.colors import HexColor, white
+
+    box = Drawing(size, size)
+    box.add(Rect(2, 2, size - 4, size - 4, rx=4, ry=4, strokeColor=HexColor(INK),
+                 strokeWidth=2.5, fillColor=white))
+    return box
+
+
+def choice_row(block: md.Choice, st: Style, s: dict[str, Any], width: float) -> Any:
+    """A ballot option: picture | words | an empty box to mark, inside a ruled frame."""
+    from reportlab.platypus import Paragraph, Table
+
+    from coprod_cli.render.icons import drawing
+
+    size = st.picture_mm * MM
+    box = max(size * 0.85, 14 * MM)
+    pad = st.body * 0.5
+    if block.photo:
+        picture: Any = _photo(block.photo, size)
+    elif block.icon:
+        picture = drawing(block.icon, size, REGULAR)
+    else:
+        picture = ""
+    words = [Paragraph(markup(line), s["body"]) for spans in block.lines
+             for line in lines_for(spans, st)]
+    words_w = width - size - box - 4 * pad
+    table = Table([[picture, words, _mark_box(box)]],
+                  colWidths=[size + 2 * pad, words_w, box + 2 * pad], hAlign="LEFT")
+    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                ("BOX", (0, 0), (-1, -1), 1, s["accent"]),
+                                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                                ("TOPPADDING", (0, 0), (-1, -1), pad),
+                                ("BOTTOMPADDING", (0, 0), (-1, -1), pad)]))
+    table.spaceAfter = st.space_after * 0.6
+    return table
+
+
 def fill_lines(block: md.Fill, st: Style, s: dict[str, Any], width: float) -> Any:
     """Labels with lines to write on; labels that will not share a row each get their own."""
     from reportlab.pdfbase.pdfmetrics import stringWidth

@@ -1,0 +1,128 @@
+"""Printed ballot papers: numbered, the question, each option with its picture and a box.
+
+Built as handout Markdown and rendered by ``coprod_cli.render`` in any of the four styles.
+Each option is a ``[choice]`` row (picture | name | an empty box to mark). The paper says
+how to mark it: an X for a yes-no or majority vote, numbers 1, 2, 3 for a ranked one; easy
+read says it in short sentences, each with a picture, and shows a marked box. A photo given
+with ``--picture`` is passed to the renderer as a file, never written into the Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from coprod_cli.errors import UsageError, ValidationError
+from coprod_cli.escape import escape_markdown
+
+MAX_COPIES = 500
+#: Pictures the yes-no options get when none was given.
+YES_NO_ICONS = {"Yes": "agree", "No": "no", "Abstain": None}
+
+
+def _md(text: str) -> str:
+    return escape_markdown(text, one_line=True)
+
+
+def _photos(vote: dict[str, Any]) -> dict[str, str]:
+    photos: dict[str, str] = {}
+    for index, option in enumerate(vote["options"]):
+        path = option["picture"]
+        if path is None:
+            continue
+        if not Path(path).is_file():
+            raise ValidationError(f"The picture for '{option['name']}' ({path}) is no longer "
+                                  "there, so the ballot papers were not made.",
+                                  hint="Put the file back, or add the vote again with the "
+                                       "picture's new place.")
+        photos[f"photo-{index}"] = path
+    return photos
+
+
+def _choice_lines(vote: dict[str, Any]) -> list[str]:
+    lines = []
+    for index, option in enumerate(vote["options"]):
+        if option["picture"]:
+            picture = f" photo-{index}"
+        elif vote["method"] == "yes-no" and YES_NO_ICONS.get(option["name"]):
+            picture = f" {YES_NO_ICONS[option['name']]}"
+        else:
+            picture = ""
+        lines += [f"[choice{picture}] **{_md(option['name'])}**", ""]
+    return lines
+
+
+def how_to_mark(vote: dict[str, Any], *, easy: bool) -> list[str]:
+    """What to write in the boxes, as lines of Markdown."""
+    ranked = vote["method"] in ("irv", "stv")
+    seats = vote["seats"]
+    if easy:
+        if not ranked:
+            return ["[picture mark-x] Put an X in one box.",
+                    "The box next to the one you choose.", "Only put one X.", ""]
+        return ["[picture mark-numbers] Write 1 in the box next to the one you want most.",
+                "Write 2 next to the one you want next.", "Then 3, and so on.",
+                "You do not have to number them all.", ""]
+    if not ranked:
+        return ["Put an X in the box beside **one** option only.", ""]
+    seats_said = f" There are {seats} places to fill." if seats > 1 else ""
+    return [f"Number the boxes in your order of choice: write 1 beside your first choice, 2 "
+            f"beside your second, 3 beside your third, and so on. You need not number them "
+            f"all.{seats_said}", ""]
+
+
+def _paper(vote: dict[str, Any], number: int, copies: int, style: str) -> list[str]:
+    easy = style == "easy-read"
+    out = [f"## Ballot paper {number} of {copies}", ""]
+    if easy:
+        out += ["[picture vote] This is a vote.", "", f"[picture question] "
+                f"**{_md(vote['question'])}**", ""]
+        if vote["method"] == "stv" and vote["seats"] > 1:
+            out += [f"[picture people] We are choosing {vote['seats']} people.", ""]
+        out += how_to_mark(vote, easy=True)
+        if vote["secret"]:
+            out += ["[picture lock] Your vote is secret.", "Do not write your name.", ""]
+        out += ["Your vote:", ""]
+    else:
+        out += [f"### {_md(vote['question'])}", ""]
+        said = how_to_mark(vote, easy=False)
+        if vote["secret"]:
+            said[0] += " This is a secret vote: do not write your name."
+        said[0] += " Your vote:"
+        out += said
+    out += _choice_lines(vote)
+    out += ["[picture thanks] Fold your paper.", "Put it in the ballot box.", ""] if easy \
+        else ["Fold your paper and put it in the ballot box.", ""]
+    return out
+
+
+def ballot_markdown(vote: dict[str, Any], *, style: str, copies: int, per_page: int) -> str:
+    """Every paper, numbered 1 to ``copies``, ``per_page`` to a page."""
+    if not 1 <= copies <= MAX_COPIES:
+        raise UsageError(f"--copies must be between 1 and {MAX_COPIES}, not {copies}.",
+                         hint="Print one paper for each person who can vote.")
+    if not 1 <= per_page <= 4:
+        raise UsageError(f"--per-page must be 1, 2, 3 or 4, not {per_page}.",
+                         hint="Easy read and large print are clearest one to a page.")
+    out: list[str] = []
+    for number in range(1, copies + 1):
+        if number > 1:
+            out += (["[pagebreak]", ""] if (number - 1) % per_page == 0
+                    else ["---", ""])
+        out += _paper(vote, number, copies, style)
+    return "\n".join(out)
+
+
+def write_ballots(vote: dict[str, Any], *, out: Path, style: str, fmt: str, copies: int,
+                  per_page: int) -> Path:
+    """Write the ballot papers for ``vote`` to ``out``."""
+    from coprod_cli.render import render_document
+
+    markdown = ballot_markdown(vote, style=style, copies=copies, per_page=per_page)
+    photos = _photos(vote)
+    if fmt == "md":  # a Markdown file has the words; it cannot carry the photos
+        markdown = re.sub(r"^\[choice photo-\d+\]", "[choice]", markdown, flags=re.M)
+    return render_document(markdown, out=out, fmt=fmt, style=style, photos=photos,
+                           title=f"Ballot papers: {vote['question']}",
+                           subject="Ballot papers for a vote")
