@@ -139,6 +139,9 @@ def _register() -> None:
     from coprod_cli.cli import toolkit as toolkit_cli
 
     app.add_typer(toolkit_cli.app, name="toolkit")
+    from coprod_cli.cli import vote as vote_cli
+
+    app.add_typer(vote_cli.app, name="vote")
     app.command("init")(init_cmd.init)
 
 

@@ -75,9 +75,9 @@ if TYPE_CHECKING:
     from markdown_it.rules_block import StateBlock
     from markdown_it.token import Token
 
-__all__ = ["Block", "Chart", "Choice", "Code", "Fill", "Heading", "Inline", "ListBlock", "PageBreak",
-           "Para", "Picture", "Quote", "Rule", "Scale", "Span", "Table", "Ticks", "WriteBox",
-           "chart_block", "parse", "plain_text", "split_sentences"]
+__all__ = ["Block", "Chart", "Choice", "Code", "Fill", "Heading", "Inline", "ListBlock",
+           "PageBreak", "Para", "Picture", "Quote", "Rule", "Scale", "Span", "Table", "Ticks",
+           "WriteBox", "chart_block", "parse", "plain_text", "split_sentences"]
 
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 

@@ -17,8 +17,8 @@ from xml.sax.saxutils import escape as xml_escape
 from coprod_cli.render import markdown as md
 from coprod_cli.render.fonts import BOLD, REGULAR, register_fonts
 from coprod_cli.render.pdf_handout import (
-    fill_lines,
     choice_row,
+    fill_lines,
     picture_row,
     rating_scale,
     tick_boxes,

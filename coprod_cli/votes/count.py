@@ -69,7 +69,7 @@ class _Ties:
 
     def order_highest(self, tied: list[int], why: str) -> list[int]:
         """``tied`` from the one that goes first to the one that goes last."""
-        left, out = list(tied), []
+        left, out = list(tied), list[int]()
         while len(left) > 1:
             last = self.lowest(left, why)
             out.insert(0, last)
