@@ -98,7 +98,7 @@ def test_a_tie_for_exclusion_goes_to_the_earliest_round_where_they_differ() -> N
     assert result.rounds[1].counts == {0: 6, 1: 3, 2: 3}
     assert names(result, result.rounds[1].excluded) == ["C"]
     assert result.tie_notes == ["B and C were tied for the fewest votes; C had fewer votes "
-                                "in round 1."]
+                                "in round 1, so C is excluded."]
 
 
 def test_a_tie_by_lot_is_the_same_every_time_for_the_same_seed() -> None:

@@ -192,7 +192,7 @@ def _count_table(result: VoteResult) -> Any:
 
     from coprod_cli.votes.result import figure
 
-    table = Table(title=result.question, title_justify="left")
+    table = Table()
     table.add_column("Candidate")
     for rnd in result.rounds:
         quota = result.quota_in(rnd)
@@ -245,9 +245,9 @@ def count(
                 say(line, markup=False)
         else:
             say(_count_table(result))
-            for line in result.round_lines():
-                if line.startswith("  "):
-                    say(line, markup=False)
+            for rnd in result.rounds:
+                for line in result.events(rnd):
+                    say(f"Round {rnd.number}: {line}", markup=False)
     elif result.valid:
         first = result.rounds[0].counts
         for c in sorted(first, key=lambda c: -first[c]):

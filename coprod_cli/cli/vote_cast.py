@@ -144,10 +144,15 @@ def _clear() -> None:
     sys.stdout.flush()
 
 
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _describe(vote: dict[str, Any], picked: list[int]) -> str:
     names = [vote["options"][i]["name"] for i in picked]
     if vote["method"] in ("irv", "stv"):
-        return ", ".join(f"{n}: {name}" for n, name in enumerate(names, start=1))
+        return ", ".join(f"{_ordinal(n)} {name}" for n, name in enumerate(names, start=1))
     return str(names[0])
 
 

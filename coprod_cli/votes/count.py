@@ -49,8 +49,9 @@ class _Ties:
         self.notes: list[str] = []
         self._rng = random.Random(seed)
 
-    def lowest(self, tied: list[int], why: str) -> int:
-        """Of ``tied`` (equal now), the one to exclude (or to go last)."""
+    def lowest(self, tied: list[int], why: str, loses: str = "is excluded") -> int:
+        """Of ``tied`` (equal now), the one to exclude (or to go last); ``loses`` says what
+        that means ("is excluded")."""
         if len(tied) == 1:
             return tied[0]
         pool = sorted(tied)
@@ -60,18 +61,19 @@ class _Ties:
             if len(pool) == 1:
                 self.notes.append(
                     f"{self._list(tied)} were tied {why}; {self.names[pool[0]]} had fewer "
-                    f"votes in round {number}.")
+                    f"votes in round {number}, so {self.names[pool[0]]} {loses}.")
                 return pool[0]
         chosen = self._rng.choice(pool)
-        self.notes.append(f"{self._list(tied)} were tied {why} in every round, so it was "
-                          f"decided by lot (seed {self.seed}): {self.names[chosen]}.")
+        before = "" if len(self.history) == 1 else " and had been in every round"
+        self.notes.append(f"{self._list(tied)} were tied {why}{before}, so it was decided "
+                          f"by lot (seed {self.seed}): {self.names[chosen]} {loses}.")
         return chosen
 
-    def order_highest(self, tied: list[int], why: str) -> list[int]:
+    def order_highest(self, tied: list[int], why: str, loses: str) -> list[int]:
         """``tied`` from the one that goes first to the one that goes last."""
         left, out = list(tied), list[int]()
         while len(left) > 1:
-            last = self.lowest(left, why)
+            last = self.lowest(left, why, loses)
             out.insert(0, last)
             left.remove(last)
         return left + out
@@ -82,12 +84,12 @@ class _Ties:
 
 
 def _by_votes(candidates: list[int], totals: dict[int, Fraction], ties: _Ties,
-              why: str) -> list[int]:
+              why: str, loses: str) -> list[int]:
     """``candidates`` most votes first, ties broken by the rule."""
     out: list[int] = []
     for value in sorted({totals[c] for c in candidates}, reverse=True):
         same = [c for c in candidates if totals[c] == value]
-        out += ties.order_highest(same, why) if len(same) > 1 else same
+        out += ties.order_highest(same, why, loses) if len(same) > 1 else same
     return out
 
 
@@ -113,7 +115,8 @@ def count_single(names: list[str], ballots: list[list[int]], *, method: str,
     if valid:
         top = max(totals.values())
         leaders = [c for c in totals if totals[c] == top]
-        winner = ties.order_highest(leaders, "for the most votes")[0] if len(leaders) > 1 \
+        winner = ties.order_highest(leaders, "for the most votes",
+                                                        "does not win")[0] if len(leaders) > 1 \
             else leaders[0]
         rnd.elected.append(winner)
         result.elected.append(winner)
@@ -184,7 +187,8 @@ def count_ranked(names: list[str], ballots: list[list[int]], *, seats: int,
             quota = Fraction(int(in_count) // 2 + 1)  # IRV values are whole: no transfers
             rnd.quota = quota
         reached = [c for c in hopeful if now[c] >= quota and now[c] > 0]
-        for c in _by_votes(reached, now, ties, "on reaching the quota"):
+        for c in _by_votes(reached, now, ties, "on reaching the quota",
+                           "is elected after the other"):
             if len(elected) < seats:
                 hopeful.discard(c)
                 elected.append(c)
@@ -193,7 +197,8 @@ def count_ranked(names: list[str], ballots: list[list[int]], *, seats: int,
         if len(elected) >= seats:
             break
         if len(hopeful) <= seats - len(elected):
-            for c in _by_votes(sorted(hopeful), now, ties, "for the last seats"):
+            for c in _by_votes(sorted(hopeful), now, ties, "for the last seats",
+                               "is elected after the other"):
                 elected.append(c)
                 rnd.elected.append(c)
             rnd.note = "The candidates left were as many as the seats left."
@@ -201,7 +206,8 @@ def count_ranked(names: list[str], ballots: list[list[int]], *, seats: int,
             break
         surplus_due = [c for c in surplus_due if now[c] > quota]
         if method == "stv" and surplus_due:
-            order = _by_votes(surplus_due, now, ties, "for whose surplus goes first")
+            order = _by_votes(surplus_due, now, ties, "for whose surplus goes first",
+                              "has their surplus passed on later")
             giver = order[0]
             surplus_due.remove(giver)
             pile, piles[giver] = piles[giver], []
@@ -214,7 +220,7 @@ def count_ranked(names: list[str], ballots: list[list[int]], *, seats: int,
             continue
         lowest_value = min(now[c] for c in hopeful)
         lowest = [c for c in hopeful if now[c] == lowest_value]
-        out = ties.lowest(lowest, "for the fewest votes")
+        out = ties.lowest(lowest, "for the fewest votes", "is excluded")
         hopeful.discard(out)
         excluded.append(out)
         rnd.excluded.append(out)

@@ -111,7 +111,8 @@ class VoteResult:
 
     def summary_lines(self) -> list[str]:
         """Plain sentences for the minutes: who was elected, or whether it was carried."""
-        q = f"{self.question}: " if self.question else ""
+        q = self.question.strip()
+        q = "" if not q else f"{q} " if q[-1] in "?.!" else f"{q}: "
         if not self.valid:
             return [f"{q}no ballots were cast."]
         if self.method == "yes-no":
@@ -155,18 +156,26 @@ class VoteResult:
             if r.exhausted:
                 head += f"; exhausted {figure(r.exhausted)}"
             out.append(head + ".")
-            for c in r.elected:
-                out.append(f"  {n[c]} is elected.")
-            if r.transfer is not None:
-                t = r.transfer
-                why = (f"{n[t.source]}'s surplus of {votes_word(t.amount)} passes on"
-                       if t.kind == "surplus" else
-                       f"{n[t.source]} is excluded; their {votes_word(t.amount)} pass on")
-                moved = [f"{figure(v)} to {n[c]}" for c, v in
-                         sorted(t.to.items(), key=lambda kv: (-kv[1], n[kv[0]]))]
-                if t.exhausted:
-                    moved.append(f"{figure(t.exhausted)} exhausted (no further choice)")
-                out.append(f"  {why}: " + (", ".join(moved) if moved else "nothing") + ".")
-            if r.note:
-                out.append(f"  {r.note}")
+            out += [f"  {line}" for line in self.events(r)]
+        return out
+
+    def events(self, r: Round) -> list[str]:
+        """What happened at the end of round ``r``: elected, excluded, transferred."""
+        n = self.names
+        out = []
+        for c in r.elected:
+            out.append(f"{n[c]} is elected.")
+        if r.transfer is not None:
+            t = r.transfer
+            why = (f"{n[t.source]}'s surplus of {votes_word(t.amount)} passes on"
+                   if t.kind == "surplus" else
+                   f"{n[t.source]} is excluded; their {votes_word(t.amount)} "
+                   + ("passes" if t.amount == 1 else "pass") + " on")
+            moved = [f"{figure(v)} to {n[c]}" for c, v in
+                     sorted(t.to.items(), key=lambda kv: (-kv[1], n[kv[0]]))]
+            if t.exhausted:
+                moved.append(f"{figure(t.exhausted)} exhausted (no further choice)")
+            out.append(f"{why}: " + (", ".join(moved) if moved else "nothing") + ".")
+        if r.note:
+            out.append(r.note)
         return out
