@@ -16,7 +16,7 @@ import typer
 
 from coprod_cli.cli import new_app
 from coprod_cli.cli.context import state
-from coprod_cli.errors import CoprodError, UsageError
+from coprod_cli.errors import UsageError
 
 if TYPE_CHECKING:
     from coprod_cli.votes.result import VoteResult
@@ -50,15 +50,9 @@ def _pictures(values: list[str]) -> dict[str, str]:
 
 
 def _meeting_id(store: Any, ref: str) -> str:
-    import importlib
+    from coprod_cli.meetings.agenda import find_meeting
 
-    try:  # the meetings feature lands on main separately
-        agenda = importlib.import_module("coprod_cli.meetings.agenda")
-    except ModuleNotFoundError:
-        raise CoprodError("This copy of coprod has no meetings yet, so a vote cannot be "
-                          "added to one.", hint="Update coprod to a version with 'coprod "
-                          "meeting plan'.") from None
-    return str(agenda.find_meeting(store, ref)["id"])
+    return str(find_meeting(store, ref)["id"])
 
 
 @app.command("add")
@@ -80,12 +74,14 @@ def add(
         "--picture", help="OPTION=FILE: a picture or photo (PNG or JPEG) for an option on "
         "the ballot papers. Repeat for each.", show_default=False)] = None,
     item: Annotated[str | None, typer.Option(
-        help="The agenda item the vote belongs to.", show_default=False)] = None,
+        help="The agenda item the vote belongs to: its title or its number on the agenda.",
+        show_default=False)] = None,
 ) -> None:
     """Add a vote to a meeting. Nothing is saved if any part is wrong.
 
     Example: coprod vote add m-1a2b --question "Chair" --option Siân --option Dev --method irv
     """
+    from coprod_cli.meetings.agenda import find_meeting
     from coprod_cli.votes import records
 
     records.check_method(method)
@@ -93,7 +89,9 @@ def add(
     pictures = _pictures(picture or [])
     store = state().store()
     with store.transaction() as tx:
-        vote = records.add_vote(tx, meeting_id=_meeting_id(tx, meeting), item=item,
+        found = find_meeting(tx, meeting)
+        key = records.agenda_item(found, item) if item else None
+        vote = records.add_vote(tx, meeting_id=found["id"], item=key,
                                 question=question, options=option or [], method=method,
                                 seats=chosen_seats, secret=secret, pictures=pictures)
     said = "secret " if secret else ""

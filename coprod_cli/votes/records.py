@@ -143,6 +143,21 @@ def match_option(names: list[str], text: str, *, what: str = "the ballot") -> in
 
 # -- adding, finding and listing ---------------------------------------------------------
 
+def agenda_item(meeting: dict[str, Any], text: str) -> str:
+    """The key of the meeting's agenda item ``text`` means: its title (any case), its key,
+    or its number on the agenda."""
+    items = meeting["items"]
+    key = " ".join(text.split()).casefold()
+    for item in items:
+        if key in (item["title"].casefold(), item["key"].casefold()):
+            return str(item["key"])
+    if key.isdigit() and 1 <= int(key) <= len(items):
+        return str(items[int(key) - 1]["key"])
+    listed = "; ".join(f"{n}. {i['title']}" for n, i in enumerate(items, start=1))
+    raise ValidationError(f"The meeting on {meeting['date']} has no agenda item '{text}'.",
+                          hint=f"Its items are: {listed}.")
+
+
 def add_vote(tx: Transaction, *, meeting_id: str, item: str | None, question: str,
              options: list[str], method: str, seats: int = 1, secret: bool = False,
              pictures: dict[str, str] | None = None) -> dict[str, Any]:
@@ -214,7 +229,8 @@ def votes_for_meeting(store: Records, meeting_id: str) -> list[dict[str, Any]]:
 
 def list_votes(store: Records, *, meeting_id: str | None = None) -> list[dict[str, Any]]:
     votes = [v for v in store.all(VOTES) if meeting_id is None or v["meeting_id"] == meeting_id]
-    return [public(store, v) for v in sorted(votes, key=lambda v: (v["created_at"], v["id"]))]
+    # stable: votes added in the same second keep the order they were added in
+    return [public(store, v) for v in sorted(votes, key=lambda v: v["created_at"])]
 
 
 # -- casting and closing -----------------------------------------------------------------

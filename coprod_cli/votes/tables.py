@@ -30,6 +30,7 @@ from typing import Annotated, Literal, NotRequired
 
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
+from coprod_cli.meetings.tables import MEETINGS
 from coprod_cli.store.schema.declarations import Date, Record
 from coprod_cli.store.schema.markers import Person, Ref, Text
 from coprod_cli.store.schema.registry import Table, register
@@ -47,8 +48,8 @@ class VoteOption(TypedDict):
 
 
 class Vote(Record):
-    meeting_id: str
-    item: Annotated[str | None, Text("the agenda item of a vote")]
+    meeting_id: Annotated[str, Ref(MEETINGS, "its meeting")]
+    item: Annotated[str | None, Text("the agenda item of a vote")]  # the item's key
     question: Annotated[str, Text("a vote's question")]
     options: list[VoteOption]
     method: Method
