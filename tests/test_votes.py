@@ -306,11 +306,13 @@ def test_a_yes_no_ballot_says_put_an_x_and_several_papers_share_a_page(
     vote = _add(_store(coprod_home), method="yes-no", options=[],
                 question="Should we meet monthly?")
     out = tmp_path / "yn.pdf"
-    cli("vote", "ballots", vote["id"], "--copies", "4", "--per-page", "2", "--out", str(out))
+    cli("vote", "ballots", vote["id"], "--copies", "4", "--several-per-page", "--out",
+        str(out))
     reader = PdfReader(out)
-    assert len(reader.pages) == 2
+    assert len(reader.pages) == 2  # two fit whole on a page
     text = reader.pages[0].extract_text()
     assert "Ballot paper 1 of 4" in text and "Ballot paper 2 of 4" in text
+    assert "Ballot paper 3 of 4" in reader.pages[1].extract_text()
     assert "Put an X in the box beside one option only." in text
     assert all(word in text for word in ("Yes", "No", "Abstain"))
     assert bad_page_ends(out) == []
@@ -338,3 +340,30 @@ def test_ballots_refuse_a_picture_that_has_gone(cli, coprod_home: Path,
     result = cli("vote", "ballots", vote["id"], "--out", str(out), code=1)
     assert "is no longer there, so the ballot papers were not made" in result.text
     assert not out.exists()
+
+
+@pytest.mark.parametrize("style", ["easy-read", "large-print"])
+def test_a_long_ballot_keeps_each_paper_on_one_sheet(cli, coprod_home: Path, tmp_path: Path,
+                                                     style: str) -> None:
+    from pypdf import PdfReader
+
+    from tests.page_ends import bad_page_ends
+
+    names = ["Siân Roberts", "Dev Patel", "Ceri Jones", "Łucja Nowak", "Dai Evans",
+             "Aisha Khan", "Tom O'Brien", "Mair Hughes"]
+    photo = _picture(tmp_path / "p.png")
+    vote = _add(_store(coprod_home), method="stv", seats=3, options=names, secret=True,
+                question="Who should sit on the shadow board for a year?",
+                pictures={n: str(photo) for n in names[::2]})
+    out = tmp_path / "long.pdf"
+    cli("vote", "ballots", vote["id"], "--style", style, "--copies", "2", "--out", str(out))
+    pages = [p.extract_text() for p in PdfReader(out).pages]
+    papers = [t for t in pages if "Ballot paper" in t]
+    assert len(papers) == 2  # each paper is one page, whole
+    for number, text in enumerate(papers, start=1):
+        assert f"Ballot paper {number} of 2" in text
+        assert all(name in text for name in names)
+    if style == "easy-read":  # the guide is a page of its own at the front
+        assert len(pages) == 3 and "How to fill in your ballot paper" in pages[0]
+        assert "We are choosing 3 people." in pages[0]
+    assert bad_page_ends(out) == []

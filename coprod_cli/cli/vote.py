@@ -110,8 +110,9 @@ def ballots(
     style: Annotated[str, typer.Option(
         help="standard, easy-read, large-print or dyslexia.")] = "standard",
     copies: Annotated[int, typer.Option(help="How many numbered papers.")] = 1,
-    per_page: Annotated[int, typer.Option(
-        "--per-page", help="Papers on each page, 1 to 4 (cut them apart).")] = 1,
+    several: Annotated[bool, typer.Option(
+        "--several-per-page", help="As many papers on each page as fit whole, with a line "
+        "to cut along (default: one a page).")] = False,
     fmt: Annotated[OutFormat, typer.Option(
         "--format", help="pdf to print, html for a screen, md to edit.")] = OutFormat.pdf,
 ) -> None:
@@ -126,7 +127,7 @@ def ballots(
     get_style(style)
     found = records.find_vote(state().store(), vote)
     written = ballot_papers.write_ballots(found, out=out, style=style, fmt=fmt.value,
-                                          copies=copies, per_page=per_page)
+                                          copies=copies, several=several)
     state().console().print(f"Wrote {copies} ballot paper{'' if copies == 1 else 's'} "
                             f"({style}) to {written}.", markup=False)
 

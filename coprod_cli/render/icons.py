@@ -159,6 +159,7 @@ ICONS: dict[str, list[Shape]] = {
              ("poly", [62, 88, 62, 30, 88, 30, 88, 88], True, "soft")],
     "name": [("rect", 10, 24, 80, 56, 8, "soft"), ("line", 24, 46, 76, 46),
              ("line", 24, 62, 60, 62)],
+    "disagree": [("circle", 50, 50, 40, "soft"), ("line", 22, 78, 78, 22)],
     # how to mark a ballot paper: an X in a box; or boxes numbered 1, 2, 3 (a ranked vote)
     "mark-x": [("rect", 14, 14, 72, 72, 8, "none"), ("line", 32, 32, 68, 68),
                ("line", 68, 32, 32, 68)],

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape as xml_escape
 from coprod_cli.render import markdown as md
 from coprod_cli.render.fonts import BOLD, REGULAR, register_fonts
 from coprod_cli.render.pdf_handout import (
+    ballot_paper,
     choice_row,
     fill_lines,
     picture_row,
@@ -77,14 +78,22 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
                 made += _flowable(blocks[i], st, s, width)
             made = [_together(made)]
         elif isinstance(block, md.Choice):
-            # a ballot paper's options stay on one page with the question above them
+            # a ballot paper is one sheet: from the last page break or rule to the line
+            # after its last option, with the options made smaller if it would not fit
             lead = []
-            while out and _keeps_with_next(out[-1]):
+            while out and type(out[-1]).__name__ not in _PAPER_EDGES:
                 lead.insert(0, out.pop())
+            choices = [block]
             while i + 1 < len(blocks) and isinstance(blocks[i + 1], md.Choice):
                 i += 1
-                made += _flowable(blocks[i], st, s, width)
-            made = [_together(lead + made)]
+                choices.append(blocks[i])  # type: ignore[arg-type]
+            tail: list[Any] = []
+            if i + 1 < len(blocks) and isinstance(blocks[i + 1], md.Para | md.Picture) and (
+                    i + 2 == len(blocks) or isinstance(blocks[i + 2], md.Rule | md.PageBreak)):
+                i += 1
+                tail = _flowable(blocks[i], st, s, width)
+            made = [_together(ballot_paper(lead, choices, tail, st, s, width,
+                                           frame_height(st)))]
         elif isinstance(block, md.Chart) or (isinstance(block, md.Table)
                                              and len(block.rows) <= KEEP_TABLE_ROWS):
             # a chart or a short table is never split across a page, nor parted from the
@@ -122,6 +131,10 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
     if whole_page:
         _keep_closing_section(out, width, frame_height(st))
     return out
+
+
+#: What starts a new ballot paper: a page break, or the rule between papers on one page.
+_PAPER_EDGES = ("PageBreakIfNotEmpty", "PageBreak", "HRFlowable")
 
 
 def _keep_closing_section(out: list[Any], width: float, page: float) -> None:

@@ -199,15 +199,39 @@ def _mark_box(size: float) -> Any:
     return box
 
 
-def choice_row(block: md.Choice, st: Style, s: dict[str, Any], width: float) -> Any:
-    """A ballot option: picture | words | an empty box to mark, inside a ruled frame."""
+def ballot_paper(lead: list[Any], choices: list[md.Choice], tail: list[Any], st: Style,
+                 s: dict[str, Any], width: float, page: float) -> list[Any]:
+    """A whole ballot paper's flowables: the options at full size, or smaller (down to
+    half) when the paper would not otherwise fit on one page."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    canv = Canvas(io.BytesIO())  # only to measure
+
+    def height(items: list[Any]) -> float:
+        return float(sum(f.wrapOn(canv, width, page)[1] + f.getSpaceBefore()
+                         + f.getSpaceAfter() for f in items))
+
+    fixed = height(lead) + height(tail)
+    for scale in (1.0, 0.85, 0.7, 0.6, 0.5):
+        rows = [choice_row(c, st, s, width, scale) for c in choices]
+        if fixed + height(rows) <= page * 0.97:
+            break
+    return lead + rows + tail
+
+
+def choice_row(block: md.Choice, st: Style, s: dict[str, Any], width: float,
+               scale: float = 1.0) -> Any:
+    """A ballot option: picture | words | an empty box to mark, inside a ruled frame;
+    ``scale`` below 1 makes the picture, the box and the space smaller (never the words)."""
     from reportlab.platypus import Paragraph, Table
 
     from coprod_cli.render.icons import drawing
 
-    size = st.picture_mm * MM
-    box = max(size * 0.85, 14 * MM)
-    pad = st.body * 0.5
+    size = st.picture_mm * MM * scale
+    box = max(size * 0.85, 11 * MM)
+    pad = st.body * 0.5 * max(scale, 0.6)
     if block.photo:
         picture: Any = _photo(block.photo, size)
     elif block.icon:

@@ -17,8 +17,10 @@ from coprod_cli.errors import UsageError, ValidationError
 from coprod_cli.escape import escape_markdown
 
 MAX_COPIES = 500
+#: Easy read papers with more options than this have their guide on a page of its own.
+EASY_OPTIONS_WITH_GUIDE = 4
 #: Pictures the yes-no options get when none was given.
-YES_NO_ICONS = {"Yes": "agree", "No": "no", "Abstain": None}
+YES_NO_ICONS = {"Yes": "agree", "No": "disagree", "Abstain": None}
 
 
 def _md(text: str) -> str:
@@ -72,18 +74,34 @@ def how_to_mark(vote: dict[str, Any], *, easy: bool) -> list[str]:
             f"all.{seats_said}", ""]
 
 
+def _easy_guide(vote: dict[str, Any]) -> list[str]:
+    """Easy read: what the vote is and how to mark the paper, a picture beside each idea."""
+    out = ["[picture vote] This is a vote.", "", f"[picture question] "
+           f"**{_md(vote['question'])}**", ""]
+    if vote["method"] == "stv" and vote["seats"] > 1:
+        out += [f"[picture people] We are choosing {vote['seats']} people.", ""]
+    out += how_to_mark(vote, easy=True)
+    if vote["secret"]:
+        out += ["[picture lock] Your vote is secret.", "Do not write your name.", ""]
+    return out
+
+
+def _guide_apart(vote: dict[str, Any], style: str) -> bool:
+    """Easy read with many options: the guide gets a page of its own at the front, so each
+    paper is the question and the options, on one sheet, with pictures a useful size."""
+    return style == "easy-read" and len(vote["options"]) > EASY_OPTIONS_WITH_GUIDE
+
+
 def _paper(vote: dict[str, Any], number: int, copies: int, style: str) -> list[str]:
     easy = style == "easy-read"
     out = [f"## Ballot paper {number} of {copies}", ""]
-    if easy:
-        out += ["[picture vote] This is a vote.", "", f"[picture question] "
-                f"**{_md(vote['question'])}**", ""]
-        if vote["method"] == "stv" and vote["seats"] > 1:
-            out += [f"[picture people] We are choosing {vote['seats']} people.", ""]
-        out += how_to_mark(vote, easy=True)
-        if vote["secret"]:
-            out += ["[picture lock] Your vote is secret.", "Do not write your name.", ""]
-        out += ["Your vote:", ""]
+    if easy and _guide_apart(vote, style):
+        ranked = vote["method"] in ("irv", "stv")
+        out += [f"[picture question] **{_md(vote['question'])}**", "",
+                "[picture mark-numbers] Write 1, 2, 3 in the boxes." if ranked
+                else "[picture mark-x] Put an X in one box.", "", "Your vote:", ""]
+    elif easy:
+        out += _easy_guide(vote) + ["Your vote:", ""]
     else:
         out += [f"### {_md(vote['question'])}", ""]
         said = how_to_mark(vote, easy=False)
@@ -97,29 +115,30 @@ def _paper(vote: dict[str, Any], number: int, copies: int, style: str) -> list[s
     return out
 
 
-def ballot_markdown(vote: dict[str, Any], *, style: str, copies: int, per_page: int) -> str:
-    """Every paper, numbered 1 to ``copies``, ``per_page`` to a page."""
+def ballot_markdown(vote: dict[str, Any], *, style: str, copies: int, several: bool) -> str:
+    """Every paper, numbered 1 to ``copies``: one to a page, or (``several``) as many as fit
+    whole on each page, with a line to cut along between them."""
     if not 1 <= copies <= MAX_COPIES:
         raise UsageError(f"--copies must be between 1 and {MAX_COPIES}, not {copies}.",
                          hint="Print one paper for each person who can vote.")
-    if not 1 <= per_page <= 4:
-        raise UsageError(f"--per-page must be 1, 2, 3 or 4, not {per_page}.",
-                         hint="Easy read and large print are clearest one to a page.")
     out: list[str] = []
+    if _guide_apart(vote, style):
+        out += ["## How to fill in your ballot paper", "", *_easy_guide(vote),
+                "[picture thanks] Fold your paper.", "Put it in the ballot box.", "",
+                "[pagebreak]", ""]
     for number in range(1, copies + 1):
         if number > 1:
-            out += (["[pagebreak]", ""] if (number - 1) % per_page == 0
-                    else ["---", ""])
+            out += ["---" if several else "[pagebreak]", ""]
         out += _paper(vote, number, copies, style)
     return "\n".join(out)
 
 
 def write_ballots(vote: dict[str, Any], *, out: Path, style: str, fmt: str, copies: int,
-                  per_page: int) -> Path:
+                  several: bool = False) -> Path:
     """Write the ballot papers for ``vote`` to ``out``."""
     from coprod_cli.render import render_document
 
-    markdown = ballot_markdown(vote, style=style, copies=copies, per_page=per_page)
+    markdown = ballot_markdown(vote, style=style, copies=copies, several=several)
     photos = _photos(vote)
     if fmt == "md":  # a Markdown file has the words; it cannot carry the photos
         markdown = re.sub(r"^\[choice photo-\d+\]", "[choice]", markdown, flags=re.M)
