@@ -50,7 +50,7 @@ def _picture(path: Path) -> Path:
                             "option ('Siân')."),
     ({"method": "stv", "seats": 4}, "There are 4 seats but only 3 candidates, so everyone "
                                     "would be elected without a vote."),
-    ({"method": "irv", "seats": 2}, "--seats is only for an STV vote; a irv vote fills one "
+    ({"method": "irv", "seats": 2}, "--seats is only for an STV vote; an IRV vote fills one "
                                     "place."),
     ({"method": "ranked-choice"}, "'ranked-choice' is not a way of voting coprod knows."),
     ({"pictures": {"Dev": "/no/such/dev.png"}}, "The picture for 'Dev' (/no/such/dev.png) "
@@ -326,7 +326,7 @@ def test_ballot_papers_as_html_carry_the_photo_inside_and_a_labelled_box(
     cli("vote", "ballots", vote["id"], "--style", "easy-read", "--format", "html", "--out",
         str(out))
     page = out.read_text(encoding="utf-8")
-    assert page.count('src="data:image/png;base64,') == 1
+    assert page.count('src="data:image/jpeg;base64,') == 1
     assert 'aria-label="Your mark for Dev"' in page
     assert str(photo) not in page
 

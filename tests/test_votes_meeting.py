@@ -84,7 +84,7 @@ def test_a_meeting_elects_its_chair_by_secret_irv_and_decides_by_yes_no(
      "There are 3 seats but only 2 candidates, so everyone would be elected without a vote.",
      1),
     (["--option", "Siân", "--option", "Dev", "--method", "irv", "--seats", "1"],
-     "--seats is only for an STV vote; a irv vote fills one place.", 2),
+     "--seats is only for an STV vote; an IRV vote fills one place.", 2),
     (["--option", "Siân", "--option", "Dev", "--method", "borda"],
      "'borda' is not a way of voting coprod knows.", 2),
     (["--option", "Siân", "--option", "Dev", "--method", "majority", "--picture",

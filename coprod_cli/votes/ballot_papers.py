@@ -17,6 +17,8 @@ from coprod_cli.errors import UsageError, ValidationError
 from coprod_cli.escape import escape_markdown
 
 MAX_COPIES = 500
+#: The longest side of a photo on a ballot paper (about 5 cm at 300 dots an inch).
+PHOTO_PIXELS = 600
 #: Easy read papers with more options than this have their guide on a page of its own.
 EASY_OPTIONS_WITH_GUIDE = 4
 #: Pictures the yes-no options get when none was given.
@@ -133,15 +135,34 @@ def ballot_markdown(vote: dict[str, Any], *, style: str, copies: int, several: b
     return "\n".join(out)
 
 
+def _small_copy(path: str, folder: Path, name: str) -> str:
+    """A copy of a photo no bigger than the ballot needs, the right way up: a phone's 12
+    megapixel photo would otherwise be carried whole into every paper of an HTML file."""
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as image:
+        upright = ImageOps.exif_transpose(image)
+        small = upright.convert("RGB")
+        small.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS))
+        target = folder / f"{name}.jpg"
+        small.save(target, "JPEG", quality=88)
+    return str(target)
+
+
 def write_ballots(vote: dict[str, Any], *, out: Path, style: str, fmt: str, copies: int,
                   several: bool = False) -> Path:
     """Write the ballot papers for ``vote`` to ``out``."""
+    import tempfile
+
     from coprod_cli.render import render_document
 
     markdown = ballot_markdown(vote, style=style, copies=copies, several=several)
     photos = _photos(vote)
     if fmt == "md":  # a Markdown file has the words; it cannot carry the photos
         markdown = re.sub(r"^\[choice photo-\d+\]", "[choice]", markdown, flags=re.M)
-    return render_document(markdown, out=out, fmt=fmt, style=style, photos=photos,
-                           title=f"Ballot papers: {vote['question']}",
-                           subject="Ballot papers for a vote")
+    with tempfile.TemporaryDirectory(prefix="coprod-ballots-") as folder:
+        small = {key: _small_copy(path, Path(folder), key) for key, path in photos.items()} \
+            if fmt != "md" else {}
+        return render_document(markdown, out=out, fmt=fmt, style=style, photos=small,
+                               title=f"Ballot papers: {vote['question']}",
+                               subject="Ballot papers for a vote")

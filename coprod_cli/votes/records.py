@@ -47,7 +47,8 @@ def check_seats(method: str, seats: int | None) -> int:
     if seats is None:
         return 1
     if method != "stv":
-        raise UsageError(f"--seats is only for an STV vote; a {method} vote fills one place.",
+        said = {"yes-no": "a yes-no", "majority": "a majority", "irv": "an IRV"}[method]
+        raise UsageError(f"--seats is only for an STV vote; {said} vote fills one place.",
                          hint="Use --method stv to fill several seats, or leave out --seats.")
     if seats < 1:
         raise UsageError(f"An STV vote needs at least one seat, not {seats}.",
