@@ -263,9 +263,9 @@ def test_at_the_laptop_an_open_vote_asks_who_and_stops_a_second_ballot(
     store = _store(coprod_home)
     add_person(store, "Ana", "volunteer")
     vote = _add(store, method="majority")
-    typed = "\nAna\n2\ny\n\n\nAna\n1\ny\n\nend\n"
+    typed = "\nAna\n2\ny\n\n\nAna\n\nend\n"
     shown = cli("vote", "cast", vote["id"], "--at-laptop", input=typed).text
-    assert "Your vote was not saved: Ana has already voted in 'Who chairs?'." in shown
+    assert "Ana, you have already voted in this vote. Each person has one vote." in shown
     (ballot,) = _store(coprod_home).all(BALLOTS)
     assert ballot["ranking"] == [1] and ballot["entered"] == "laptop"
 

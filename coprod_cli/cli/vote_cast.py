@@ -166,6 +166,11 @@ def _one_voter(vote: dict[str, Any]) -> bool:
         person = ask_valid("Your name", lambda t: find_person(state().store(), t),
                            flag="--voter")
         voter_id = str(person["id"])
+        if records.has_voted(state().store(), vote, voter_id):
+            _say(f"{person['name']}, you have already voted in this vote. Each person has "
+                 "one vote.")
+            ask("Press Enter and pass the laptop back")
+            return True
     _say(vote["question"])
     _options(vote)
     _say(_how(vote, voter=True))

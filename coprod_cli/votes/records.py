@@ -292,7 +292,7 @@ def cast_ballot(tx: Transaction, vote_id: str, *, choice: str | None = None,
         if person is None:
             raise NotFoundError("The voter is not on the register, so the ballot was not "
                                 "saved.", hint="Add them with 'coprod people add' first.")
-        if any(b["voter_id"] == voter_id for b in _ballots_of(tx, vote)):
+        if has_voted(tx, vote, voter_id):
             raise ValidationError(f"{person['name']} has already voted in '{vote['question']}'."
                                   " Nothing was saved.",
                                   hint="Each person has one ballot.")
@@ -309,6 +309,12 @@ def close_vote(tx: Transaction, vote_id: str) -> None:
                               hint=f"See the result with: coprod vote count {vote['id']}")
     tx.update(VOTES, vote["id"], {"status": "closed", "closed_at": clock.now_iso(),
                                   "tie_seed": secrets.randbelow(10**9)})
+
+
+def has_voted(store: Records, vote: dict[str, Any], person_id: str) -> bool:
+    """Whether someone has a ballot in an open vote (a secret vote never knows)."""
+    return not vote["secret"] and any(b["voter_id"] == person_id
+                                      for b in _ballots_of(store, vote))
 
 
 def ballots_of(store: Records, vote: dict[str, Any]) -> list[list[int]]:
