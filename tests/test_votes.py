@@ -208,8 +208,10 @@ def test_cast_close_count_and_list_through_the_cli(cli, coprod_home: Path) -> No
     assert data["rounds"][0]["transfer"] == {"from": "Ann", "kind": "surplus", "amount": 1,
                                              "to": {"Bo": 0.75, "Cy": 0.25}, "exhausted": 0}
     assert data["tie_seed"] is not None
+    before = _store(coprod_home).snapshot()
     late = cli("vote", "cast", vote["id"], "--choice", "Ann", code=1)
     assert "is closed, so no more ballots can be cast" in late.text
+    assert _store(coprod_home).snapshot() == before
 
 
 def test_bad_ballots_at_the_cli_say_why_and_save_nothing(cli, coprod_home: Path) -> None:

@@ -68,7 +68,7 @@ def test_a_meeting_elects_its_chair_by_secret_irv_and_decides_by_yes_no(
 
     from coprod_cli import config
     from coprod_cli.store.database import Store
-    from coprod_cli.votes.records import count_vote, votes_for_meeting
+    from coprod_cli.votes import count_vote, votes_for_meeting
 
     store = Store.open(config.store_dir(coprod_home))
     assert [v["id"] for v in votes_for_meeting(store, meeting)] == [chair, budget]

@@ -163,9 +163,9 @@ ICONS: dict[str, list[Shape]] = {
     # how to mark a ballot paper: an X in a box; or boxes numbered 1, 2, 3 (a ranked vote)
     "mark-x": [("rect", 14, 14, 72, 72, 8, "none"), ("line", 32, 32, 68, 68),
                ("line", 68, 32, 32, 68)],
-    "mark-numbers": [("rect", 30, 4, 40, 27, 5, "none"), ("text", 50, 26, 24, "1"),
-                     ("rect", 30, 37, 40, 27, 5, "none"), ("text", 50, 59, 24, "2"),
-                     ("rect", 30, 70, 40, 27, 5, "none"), ("text", 50, 92, 24, "3")],
+    "mark-numbers": [("rect", 24, 3, 52, 29, 5, "none"), ("text", 50, 27, 27, "1"),
+                     ("rect", 24, 36, 52, 29, 5, "none"), ("text", 50, 60, 27, "2"),
+                     ("rect", 24, 69, 52, 29, 5, "none"), ("text", 50, 93, 27, "3")],
 }
 
 def face(mood: float) -> list[Shape]:

@@ -44,7 +44,8 @@ METHODS: tuple[str, ...] = ("yes-no", "majority", "irv", "stv")
 
 class VoteOption(TypedDict):
     name: Annotated[str, Text("an option in a vote")]
-    picture: str | None  # the path of a picture or photo file for the ballot papers
+    #: the path of a picture or photo file for the ballot papers (a file name may name them)
+    picture: Annotated[str | None, Text("the picture file of an option in a vote")]
 
 
 class Vote(Record):
