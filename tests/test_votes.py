@@ -369,3 +369,28 @@ def test_a_long_ballot_keeps_each_paper_on_one_sheet(cli, coprod_home: Path, tmp
         assert len(pages) == 3 and "How to fill in your ballot paper" in pages[0]
         assert "We are choosing 3 people." in pages[0]
     assert bad_page_ends(out) == []
+
+
+def test_hostile_text_prints_literally_on_ballots_and_the_store_checks(
+        cli, coprod_home: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    cli("group", "add", "Board", "--kind", "board")
+    cli("meeting", "plan", "Board", "--date", "2027-01-12", "--time", "14:00", "--place", "Hall")
+    meeting = json.loads(cli("meeting", "list", "--format", "json").output)[0]["id"]
+    vote = _add(_store(coprod_home), question="# Chair [write 3] *now*", meeting_id=meeting,
+                options=["**Bold**", "[pagebreak]", "&amp; <i Ceri"])
+    out = tmp_path / "h.pdf"
+    cli("vote", "ballots", vote["id"], "--out", str(out))
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    for literal in ("# Chair [write 3] *now*", "**Bold**", "[pagebreak]", "&amp; <i Ceri"):
+        assert literal in text
+    cli("vote", "cast", vote["id"], "--ranking", "[pagebreak]>**bold**")
+    cli("vote", "close", vote["id"])
+    assert "[pagebreak] was elected" in cli("vote", "count", vote["id"]).text
+    before = _store(coprod_home).snapshot()
+    refused = cli("vote", "cast", vote["id"], "--choice", "1", code=1)
+    assert "closed" in refused.text and _store(coprod_home).snapshot() == before
+    assert "records are in order." in cli("data", "check").text

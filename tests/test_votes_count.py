@@ -116,7 +116,7 @@ def test_yes_no_is_carried_only_with_more_yes_than_no() -> None:
     carried = count_ballots(["Yes", "No", "Abstain"], [[0]] * 5 + [[1]] * 3 + [[2]],
                             method="yes-no")
     assert carried.outcome == "carried"
-    assert carried.summary_lines() == ["carried, with 5 for, 3 against and 1 abstaining."]
+    assert carried.summary_lines() == ["Carried, with 5 for, 3 against and 1 abstaining."]
     tie = count_ballots(["Yes", "No", "Abstain"], [[0]] * 3 + [[1]] * 3, method="yes-no")
     assert tie.outcome == "not carried"
     assert "a tie is not carried" in tie.summary_lines()[0]
@@ -127,7 +127,7 @@ def test_no_ballots_elects_no_one() -> None:
         result = count_ballots(["A", "B", "C"], [], method=method, seats=2 if method == "stv"
                                else 1, seed=1)
         assert result.elected == []
-        assert result.summary_lines() == ["no ballots were cast."]
+        assert result.summary_lines() == ["No ballots were cast."]
 
 
 @pytest.mark.parametrize("seats", [1, 2, 3])
@@ -140,3 +140,13 @@ def test_stv_never_elects_more_than_the_seats_and_values_add_up(seats: int) -> N
     assert len(result.elected) == seats
     for rnd in result.rounds:  # no vote is made or lost: every round sums to the ballots
         assert sum(rnd.counts.values()) + rnd.exhausted == 57
+
+
+def test_summary_lines_read_as_sentences_for_the_minutes() -> None:
+    ballots = [[0, 1]] * 4 + [[1, 0]] * 2 + [[2]] * 5
+    result = count_ballots(["Siân", "Dev", "Ceri"], ballots, method="irv", seed=1)
+    result.question = "Chair"
+    assert result.summary_lines() == [
+        "Chair: Siân was elected in round 2 with 6 of 11 votes (quota 6)."]
+    result.question = "Who should be Chair?"
+    assert result.summary_lines()[0].startswith("Who should be Chair? Siân was elected")

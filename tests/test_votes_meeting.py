@@ -74,7 +74,7 @@ def test_a_meeting_elects_its_chair_by_secret_irv_and_decides_by_yes_no(
     assert [v["id"] for v in votes_for_meeting(store, meeting)] == [chair, budget]
     result = count_vote(store, budget)
     assert result.summary_lines() == [
-        "Spend £200 on the garden? carried, with 2 for, 1 against and 0 abstaining."]
+        "Spend £200 on the garden? Carried, with 2 for, 1 against and 0 abstaining."]
 
 
 @pytest.mark.parametrize(("args", "message", "code"), [

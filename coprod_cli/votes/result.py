@@ -114,10 +114,13 @@ class VoteResult:
         q = self.question.strip()
         q = "" if not q else f"{q} " if q[-1] in "?.!" else f"{q}: "
         if not self.valid:
-            return [f"{q}no ballots were cast."]
+            return [f"{q}{'no' if q.endswith(': ') else 'No'} ballots were cast."]
         if self.method == "yes-no":
             first = self.rounds[0].counts
-            said = (f"{q}{self.outcome}, with {figure(first[0])} for, {figure(first[1])} "
+            outcome = str(self.outcome)
+            if not q.endswith(": "):  # a new sentence after a question, or on its own
+                outcome = outcome.capitalize()
+            said = (f"{q}{outcome}, with {figure(first[0])} for, {figure(first[1])} "
                     f"against and {figure(first.get(2, 0))} abstaining")
             if first[0] == first[1]:
                 said += " (a tie is not carried)"
