@@ -203,6 +203,7 @@ def at_laptop(ref: str) -> None:
     terminal = stdin_is_terminal()
     if terminal:
         sys.stdout.write(ALT_ON)
+    stopped = False
     try:
         while True:
             _clear()
@@ -224,6 +225,8 @@ def at_laptop(ref: str) -> None:
                 _one_voter(vote)
             except NoTerminalError:
                 break
+    except KeyboardInterrupt:
+        stopped = True
     finally:
         _clear()
         if terminal:
@@ -231,6 +234,13 @@ def at_laptop(ref: str) -> None:
             sys.stdout.flush()
     store = state().store()
     total = records.ballot_count(store, records.find_vote(store, vote["id"]))
-    _say(f"Voting at the laptop ended. The vote has {total} ballot"
+    said = "was stopped (a vote not yet saved was not kept)" if stopped else "ended"
+    _say(f"Voting at the laptop {said}. The vote has {total} ballot"
          f"{'' if total == 1 else 's'} and is still open: close it with coprod vote close "
          f"{vote['id']}")
+    if stopped:
+        import typer
+
+        from coprod_cli.errors import ExitCode
+
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
