@@ -194,9 +194,10 @@ def _count_table(result: VoteResult) -> Any:
     table = Table()
     table.add_column("Candidate")
     for rnd in result.rounds:
-        quota = result.quota_in(rnd)
+        quota = rnd.quota  # IRV's changes each round; STV's one quota is said above
         table.add_column(f"Round {rnd.number}" + (f"\nquota {figure(quota)}" if quota
-                                                   is not None else ""), justify="right")
+                                                   is not None else ""), justify="right",
+                         no_wrap=True)
     order = sorted(range(len(result.names)), key=lambda c: (
         c not in result.elected, result.elected.index(c) if c in result.elected else 0,
         -float(max((r.counts.get(c, 0) for r in result.rounds), default=0))))
@@ -227,7 +228,7 @@ def count(
     """
     from coprod_cli.votes import records
     from coprod_cli.votes.count import TIE_RULE
-    from coprod_cli.votes.result import METHOD_WORDS
+    from coprod_cli.votes.result import METHOD_WORDS, figure
 
     result = records.count_vote(state().store(), vote)
     if fmt is ListFormat.json:
@@ -236,10 +237,13 @@ def count(
     say = state().console().print
     say(f"{result.question}", markup=False)
     seats = f", {result.seats} seats" if result.seats > 1 else ""
-    say(f"Method: {METHOD_WORDS[result.method]}{seats}. Ballots: {result.valid}.",
+    quota = f" Quota: {figure(result.quota)}." if result.quota is not None else ""
+    say(f"Method: {METHOD_WORDS[result.method]}{seats}. Ballots: {result.valid}.{quota}",
         markup=False)
     if result.method in ("irv", "stv") and result.valid:
-        if state().plain:
+        longest = max(len(n) for n in [*result.names, "Candidate", "Exhausted"])
+        need = longest + 4 + len(result.rounds) * 15  # "12.34 elected" and its borders
+        if state().plain or need > state().console().width:
             for line in result.round_lines():
                 say(line, markup=False)
         else:
