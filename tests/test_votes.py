@@ -203,6 +203,9 @@ def test_cast_close_count_and_list_through_the_cli(cli, coprod_home: Path) -> No
     assert "Round 1 (quota 3): Ann 4, Bo 1, Cy 1." in shown
     assert "Ann's surplus of 1 vote passes on: 0.75 to Bo, 0.25 to Cy." in shown
     assert "Ann was elected in round 1 with 4 of 6 votes (quota 3)." in shown
+    table = cli("vote", "count", vote["id"]).text  # 200 columns: the table fits
+    assert "Quota: 3." in table and "┃ Candidate ┃" in table and "4 elected" in table
+    assert "Round 1: Ann's surplus of 1 vote passes on: 0.75 to Bo, 0.25 to Cy." in table
     data = json.loads(cli("vote", "count", vote["id"], "--format", "json").output)
     assert data["elected"] == ["Ann", "Bo"] and data["quota"] == 3
     assert data["rounds"][0]["transfer"] == {"from": "Ann", "kind": "surplus", "amount": 1,
@@ -394,3 +397,16 @@ def test_hostile_text_prints_literally_on_ballots_and_the_store_checks(
     refused = cli("vote", "cast", vote["id"], "--choice", "1", code=1)
     assert "closed" in refused.text and _store(coprod_home).snapshot() == before
     assert "records are in order." in cli("data", "check").text
+
+
+def test_a_choice_line_shows_only_photos_its_caller_named() -> None:
+    from coprod_cli.errors import ValidationError
+    from coprod_cli.render.markdown import Choice, parse
+
+    (row,) = parse("[choice agree] **Yes**")
+    assert isinstance(row, Choice) and row.icon == "agree" and row.photo is None
+    (row,) = parse("[choice photo-0] Dev", photos={"photo-0": "/p/dev.jpg"})
+    assert isinstance(row, Choice) and row.photo == "/p/dev.jpg" and row.icon is None
+    with pytest.raises(ValidationError) as caught:  # a template cannot name a file
+        parse("[choice photo-0] Dev")
+    assert caught.value.message == "There is no picture file called 'photo-0'."
