@@ -57,8 +57,9 @@ def _meeting_id(store: Any, ref: str) -> str:
 
 @app.command("add")
 def add(
-    meeting: Annotated[str, typer.Argument(metavar="MEETING",
-                                           help="The meeting's id (coprod meeting list).")],
+    meeting: Annotated[str, typer.Argument(
+        metavar="MEETING", help="The meeting: its id (coprod meeting list), or its date when "
+        "only one meeting is that day.")],
     question: Annotated[str, typer.Option(help="What is being decided, in plain words.")],
     method: Annotated[str, typer.Option(
         help="yes-no (Yes, No, Abstain); majority (one X, the most votes wins); irv "
@@ -79,7 +80,7 @@ def add(
 ) -> None:
     """Add a vote to a meeting. Nothing is saved if any part is wrong.
 
-    Example: coprod vote add m-1a2b --question "Chair" --option Siân --option Dev --method irv
+    Example: coprod vote add 2027-01-12 --question Chair --option Siân --option Dev --method irv
     """
     from coprod_cli.meetings.agenda import find_meeting
     from coprod_cli.votes import records
@@ -265,7 +266,7 @@ def count(
 @app.command("list")
 def list_votes(
     meeting: Annotated[str | None, typer.Option(
-        help="Only this meeting's votes.", show_default=False)] = None,
+        help="Only this meeting's votes (its id, or its date).", show_default=False)] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="table or json.")
                    ] = ListFormat.table,
 ) -> None:
