@@ -108,8 +108,9 @@ def add(
 def ballots(
     vote: Annotated[str, typer.Argument(metavar="VOTE", help="The vote's id.")],
     out: Annotated[Path, typer.Option(help="The file to write, e.g. ballots.pdf.")],
-    style: Annotated[str, typer.Option(
-        help="standard, easy-read, large-print or dyslexia.")] = "standard",
+    style: Annotated[str | None, typer.Option(
+        help="standard, easy-read, large-print or dyslexia (default: your setting).",
+        show_default=False)] = None,
     copies: Annotated[int, typer.Option(help="How many numbered papers.")] = 1,
     several: Annotated[bool, typer.Option(
         "--several-per-page", help="As many papers on each page as fit whole, with a line "
@@ -125,6 +126,7 @@ def ballots(
     from coprod_cli.render.styles import get_style
     from coprod_cli.votes import ballot_papers, records
 
+    style = style or state().settings().handout_style
     get_style(style)
     found = records.find_vote(state().store(), vote)
     written = ballot_papers.write_ballots(found, out=out, style=style, fmt=fmt.value,
