@@ -94,6 +94,9 @@ def test_casting_after_the_vote_is_closed_is_refused(tmp_path: Path) -> None:
         _cast(store, vote["id"], choice="Dev")
     assert caught.value.message == ("The vote 'Who chairs?' is closed, so no more ballots can "
                                     "be cast. Nothing was saved.")
+    with pytest.raises(CoprodError) as caught, store.transaction() as tx:
+        records.close_vote(tx, vote["id"])
+    assert caught.value.message == "The vote 'Who chairs?' is already closed."
     assert store.snapshot() == before
 
 
