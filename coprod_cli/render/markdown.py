@@ -25,7 +25,9 @@ Handout lines (each on a line of its own; a directive line may follow a paragrap
     A ballot paper's option: the picture (a name from ``ICONS``; or ``photo-N``, a picture
     file the caller passes to :func:`parse` as ``photos``, never a path in the text; or
     nothing for a plain row), the words, and an empty box on the right to mark. The lines
-    straight after it, up to a blank line, are more words, as for ``[picture]``.
+    straight after it, up to a blank line, are more words, as for ``[picture]``. In a PDF,
+    the rows and everything since the last page break or rule (``---``), with one line
+    after them, are one ballot paper: kept on one page, the rows smaller if need be.
 ``[fill Job | Who | By when]``
     Labelled lines to fill in, side by side on one row (a form field per label).
 ``[pagebreak]``
