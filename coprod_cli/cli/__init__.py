@@ -139,6 +139,9 @@ def _register() -> None:
     from coprod_cli.cli import toolkit as toolkit_cli
 
     app.add_typer(toolkit_cli.app, name="toolkit")
+    from coprod_cli.cli import pairs as pairs_cli
+
+    app.add_typer(pairs_cli.app, name="pairs")
     app.command("init")(init_cmd.init)
 
 

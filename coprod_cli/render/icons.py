@@ -159,6 +159,33 @@ ICONS: dict[str, list[Shape]] = {
              ("poly", [62, 88, 62, 30, 88, 30, 88, 88], True, "soft")],
     "name": [("rect", 10, 24, 80, 56, 8, "soft"), ("line", 24, 46, 76, 46),
              ("line", 24, 62, 60, 62)],
+    # a ball with a patch in the middle and seams out to the edge
+    "ball": [("circle", 50, 50, 40, "soft"),
+             ("poly", [50, 36, 63, 46, 58, 62, 42, 62, 37, 46], True, "accent"),
+             ("line", 50, 36, 50, 10), ("line", 63, 46, 88, 38), ("line", 58, 62, 72, 84),
+             ("line", 42, 62, 28, 84), ("line", 37, 46, 12, 38)],
+    # two musical notes joined by a beam
+    "music": [("circle", 30, 76, 12, "accent"), ("circle", 72, 66, 12, "accent"),
+              ("line", 40, 76, 40, 20), ("line", 82, 66, 82, 12),
+              ("poly", [40, 20, 82, 12, 82, 24, 40, 32], True, "soft")],
+    # a watering can pouring drops
+    "watering": [("poly", [24, 40, 66, 40, 70, 86, 20, 86], True, "soft"),
+                 ("poly", [66, 52, 88, 30], False, "none"),
+                 ("poly", _arc(45, 40, 18, 180, 360, 10), False, "none"),
+                 ("circle", 92, 44, 3, "accent"), ("circle", 88, 54, 3, "accent"),
+                 ("circle", 96, 56, 3, "accent")],
+    # a hand trowel: a pointed blade on a handle, for weeding and digging
+    "trowel": [("poly", [50, 92, 30, 62, 36, 40, 64, 40, 70, 62], True, "soft"),
+               ("line", 50, 40, 50, 24), ("rect", 42, 6, 16, 20, 5, "accent")],
+    # a basket of picked vegetables, for harvesting
+    "basket": [("poly", [12, 50, 88, 50, 76, 88, 24, 88], True, "soft"),
+               ("poly", _arc(50, 50, 30, 180, 360, 12), False, "none"),
+               ("circle", 36, 44, 8, "accent"), ("circle", 52, 42, 8, "accent"),
+               ("circle", 66, 45, 7, "accent")],
+    # a broom, for tidying and sweeping
+    "broom": [("line", 70, 8, 46, 60),
+              ("poly", [34, 56, 58, 66, 52, 92, 18, 78], True, "soft"),
+              ("line", 28, 74, 40, 90), ("line", 40, 66, 46, 90)],
 }
 
 def face(mood: float) -> list[Shape]:
