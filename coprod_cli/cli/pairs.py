@@ -120,7 +120,7 @@ def make(
     settings = state().settings()
     pair = peer.make_pair(state().store(), a, b, checklist=settings.pair_checklist,
                           facilitator=facilitator, every=review_every, agreed_on=agreed_on,
-                          checks=check or [], group=group)
+                          checks=check or [], group=group, service=settings.service)
     view = peer.pair_view(state().store(), pair)
     _say(f"Paired {view['names'][0]} and {view['names'][1]} (pairing {view['short_id']}), "
          f"agreed {pair['agreed_on']}.")

@@ -19,13 +19,14 @@ if TYPE_CHECKING:
     from coprod_cli.store.database import Store, Transaction
 
 
-def group_members(store: Store | Transaction, ref: str) -> tuple[dict[str, Any], set[str]]:
-    """A group (by name or id) and the ids of its current members."""
+def group_members(store: Store | Transaction, ref: str, *, on: str | None = None
+                  ) -> tuple[dict[str, Any], set[str]]:
+    """A group (by name or id) and the ids of its members on ``on`` (default today)."""
     import importlib
 
     membership = importlib.import_module("coprod_cli.groups.membership")
     group: dict[str, Any] = membership.find_group(store, ref)
-    return group, {m.person_id for m in membership.members(store, group["id"])}
+    return group, {m.person_id for m in membership.members(store, group["id"], on=on)}
 
 
 def suggest_pairs(store: Store, *, group: str | None = None,
@@ -37,14 +38,14 @@ def suggest_pairs(store: Store, *, group: str | None = None,
 def make_pair(store: Store, a: str, b: str, *, checklist: Sequence[str],
               facilitator: str | None = None, every: str | None = None,
               agreed_on: str | None = None, checks: Iterable[str] = (),
-              group: str | None = None) -> dict[str, Any]:
+              group: str | None = None, service: str = "") -> dict[str, Any]:
     if group:
         found, member_ids = group_members(store, group)
         return pairs.make_pair(store, a, b, checklist=checklist, facilitator=facilitator,
                                every=every, agreed_on=agreed_on, checks=checks,
-                               group_id=found["id"], members=member_ids)
+                               group_id=found["id"], members=member_ids, service=service)
     return pairs.make_pair(store, a, b, checklist=checklist, facilitator=facilitator,
-                           every=every, agreed_on=agreed_on, checks=checks)
+                           every=every, agreed_on=agreed_on, checks=checks, service=service)
 
 
 def pair_view(store: Store | Transaction, pair: dict[str, Any]) -> dict[str, Any]:

@@ -147,8 +147,8 @@ def next_review(pair: dict[str, Any]) -> str | None:
 
 # -- making a pairing -----------------------------------------------------------------------
 
-def refuse_person(store: Records, person: dict[str, Any], other: dict[str, Any]) -> None:
-    """The reasons a person cannot be paired with ``other`` (as one plain sentence)."""
+def refuse_person(store: Records, person: dict[str, Any]) -> None:
+    """Why a person cannot be paired now (as one plain sentence), if they cannot."""
     if person.get("pairing") == "no":
         raise ValidationError(f"{person['name']} has said no to being paired, so nothing "
                               "was saved.",
@@ -162,22 +162,37 @@ def refuse_person(store: Records, person: dict[str, Any], other: dict[str, Any])
                               "nothing was saved.",
                               hint=f"End that pairing first: coprod pairs end "
                                    f"{short(current['id'])} --reason \"...\"")
-    mine, theirs = people.name_key(person["service"]), people.name_key(other["service"])
-    if mine and theirs and mine != theirs:
-        raise ValidationError(f"{person['name']} is with '{person['service']}', not "
-                              f"'{other['service']}': someone who has left the service "
-                              "cannot be paired there, so nothing was saved.",
-                              hint="If they are back, change their service: coprod people "
-                                   f"edit {people.short_id(person['id'])} --service NAME")
+
+
+def refuse_service(a: dict[str, Any], b: dict[str, Any], service: str) -> None:
+    """Both must be with the service: someone recorded in another one has left it."""
+    key = people.name_key(service)
+    for person in (a, b):
+        theirs = people.name_key(person["service"])
+        if key and theirs and theirs != key:
+            raise ValidationError(f"{person['name']} is with '{person['service']}', not "
+                                  f"'{service}': someone who has left the service cannot be "
+                                  "paired, so nothing was saved.",
+                                  hint="If they are back, change their service: coprod "
+                                       f"people edit {people.short_id(person['id'])} "
+                                       "--service NAME")
+    if people.name_key(a["service"]) != people.name_key(b["service"]) and \
+            a["service"] and b["service"]:
+        raise ValidationError(f"{a['name']} is with '{a['service']}' and {b['name']} with "
+                              f"'{b['service']}': people in different services (or who have "
+                              "left one) cannot be paired, so nothing was saved.",
+                              hint="If someone has moved, change their service: coprod "
+                                   "people edit PERSON --service NAME")
 
 
 def make_pair(store: Store, a_ref: str, b_ref: str, *, checklist: Sequence[str],
               facilitator: str | None = None, every: str | None = None,
               agreed_on: str | None = None, checks: Iterable[str] = (),
-              group_id: str | None = None,
-              members: set[str] | None = None) -> dict[str, Any]:
+              group_id: str | None = None, members: set[str] | None = None,
+              service: str = "") -> dict[str, Any]:
     """Record that two people both agreed to be paired. ``members`` (with ``group_id``):
-    the people currently in that group; both must be among them."""
+    the people currently in that group; both must be among them. ``service``: this
+    organisation's service (the settings'); someone recorded in another has left it."""
     a, b = people.find_person(store, a_ref), people.find_person(store, b_ref)
     if a["id"] == b["id"]:
         raise ValidationError(f"{a['name']} cannot be paired with themselves, so nothing "
@@ -188,8 +203,9 @@ def make_pair(store: Store, a_ref: str, b_ref: str, *, checklist: Sequence[str],
                 raise ValidationError(f"{person['name']} is not a current member of that "
                                       "group (or has left it), so nothing was saved.",
                                       hint="See who is in it: coprod group show GROUP")
-    refuse_person(store, a, b)
-    refuse_person(store, b, a)
+    refuse_service(a, b, service)
+    refuse_person(store, a)
+    refuse_person(store, b)
     helper = people.find_person(store, facilitator) if facilitator else None
     if helper is not None and helper["id"] in (a["id"], b["id"]):
         raise ValidationError(f"{helper['name']} is in the pair, so cannot also be its "
@@ -206,7 +222,7 @@ def make_pair(store: Store, a_ref: str, b_ref: str, *, checklist: Sequence[str],
     record: dict[str, Any] = {
         "people": [a["id"], b["id"]],
         "facilitator": helper["id"] if helper else None,
-        "service": a["service"] or b["service"],
+        "service": service or a["service"] or b["service"],
         "group_id": group_id,
         "agreed_on": agreed.isoformat(),
         "shared": shared_interests(a, b),
@@ -225,8 +241,8 @@ def make_pair(store: Store, a_ref: str, b_ref: str, *, checklist: Sequence[str],
     }
     with store.transaction() as tx:
         # checked again inside the lock: another window may have paired one of them
-        refuse_person(tx, a, b)
-        refuse_person(tx, b, a)
+        refuse_person(tx, a)
+        refuse_person(tx, b)
         tx.insert(PAIRS, record)
     return record
 
