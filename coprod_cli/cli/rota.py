@@ -47,12 +47,15 @@ def _present(record: dict[str, Any], names: dict[str, str], fmt: Format, out: Pa
         from coprod_cli import render
 
         target = out or Path(f"rota.{fmt.value}")
-        render.render_document(rota_print.rota_markdown(record, names, unrecorded=unrecorded),
+        render.render_document(rota_print.rota_markdown(record, names),
                                out=target, fmt=fmt.value, style="easy-read",
                                title=f"{record['group_name']} rota",
                                author=state().settings().organisation or "coprod",
                                subject="Rota")
         _say(f"Wrote {target}.")
+        if unrecorded:
+            _say("No free days recorded, so counted as free every day: "
+                 + ", ".join(unrecorded) + ".")
         return
     if state().plain:
         for line in rota_print.rota_lines(record, names):

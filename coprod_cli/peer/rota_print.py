@@ -8,7 +8,6 @@ rota and how many turns each person has. Every stored word is escaped for Markdo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -55,8 +54,7 @@ def turns(record: dict[str, Any]) -> Counter[str]:
     return Counter(s["person_id"] for d in record["dates"] for s in d["shifts"])
 
 
-def rota_markdown(record: dict[str, Any], names: dict[str, str], *,
-                  unrecorded: Sequence[str] = ()) -> str:
+def rota_markdown(record: dict[str, Any], names: dict[str, str]) -> str:
     """The rota as handout Markdown (easy read first, then the table)."""
     e = escape_markdown
     safe = {k: e(v, one_line=True) for k, v in names.items()}
@@ -87,9 +85,6 @@ def rota_markdown(record: dict[str, Any], names: dict[str, str], *,
     counted = turns(record)
     for pid, name in sorted(safe.items(), key=lambda kv: kv[1].casefold()):
         lines.append(f"| {name} | {counted.get(pid, 0)} |")
-    if unrecorded:
-        lines += ["", "No free days recorded (counted as free every day): "
-                  + ", ".join(e(n, one_line=True) for n in unrecorded) + "."]
     return "\n".join(lines) + "\n"
 
 

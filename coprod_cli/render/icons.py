@@ -168,24 +168,25 @@ ICONS: dict[str, list[Shape]] = {
     "music": [("circle", 30, 76, 12, "accent"), ("circle", 72, 66, 12, "accent"),
               ("line", 40, 76, 40, 20), ("line", 82, 66, 82, 12),
               ("poly", [40, 20, 82, 12, 82, 24, 40, 32], True, "soft")],
-    # a watering can pouring drops
-    "watering": [("poly", [24, 40, 66, 40, 70, 86, 20, 86], True, "soft"),
-                 ("poly", [66, 52, 88, 30], False, "none"),
-                 ("poly", _arc(45, 40, 18, 180, 360, 10), False, "none"),
-                 ("circle", 92, 44, 3, "accent"), ("circle", 88, 54, 3, "accent"),
-                 ("circle", 96, 56, 3, "accent")],
-    # a hand trowel: a pointed blade on a handle, for weeding and digging
-    "trowel": [("poly", [50, 92, 30, 62, 36, 40, 64, 40, 70, 62], True, "soft"),
-               ("line", 50, 40, 50, 24), ("rect", 42, 6, 16, 20, 5, "accent")],
+    # a watering can: a body, a handle over the back, a long spout with a rose, and drops
+    "watering": [("poly", [14, 44, 58, 44, 62, 88, 10, 88], True, "soft"),
+                 ("poly", _arc(30, 44, 16, 180, 360, 10), False, "none"),
+                 ("line", 58, 60, 84, 30), ("rect", 80, 20, 14, 12, 3, "accent"),
+                 ("circle", 86, 46, 3.5, "accent"), ("circle", 94, 54, 3.5, "accent"),
+                 ("circle", 82, 60, 3.5, "accent")],
+    # a garden trowel on a slant: a leaf-shaped blade, a short neck and a handle
+    "trowel": [("poly", [10, 92, 16, 58, 44, 46, 56, 58, 44, 86], True, "soft"),
+               ("line", 50, 52, 64, 38),
+               ("poly", [62, 34, 82, 14, 92, 24, 72, 44], True, "accent")],
     # a basket of picked vegetables, for harvesting
     "basket": [("poly", [12, 50, 88, 50, 76, 88, 24, 88], True, "soft"),
                ("poly", _arc(50, 50, 30, 180, 360, 12), False, "none"),
                ("circle", 36, 44, 8, "accent"), ("circle", 52, 42, 8, "accent"),
                ("circle", 66, 45, 7, "accent")],
-    # a broom, for tidying and sweeping
-    "broom": [("line", 70, 8, 46, 60),
-              ("poly", [34, 56, 58, 66, 52, 92, 18, 78], True, "soft"),
-              ("line", 28, 74, 40, 90), ("line", 40, 66, 46, 90)],
+    # a broom, for tidying and sweeping: a long handle and a wide brush of bristles
+    "broom": [("line", 84, 6, 46, 58),
+              ("poly", [30, 52, 62, 66, 56, 94, 8, 80], True, "soft"),
+              ("line", 20, 70, 14, 84), ("line", 32, 74, 28, 88), ("line", 44, 78, 42, 92)],
 }
 
 def face(mood: float) -> list[Shape]:
