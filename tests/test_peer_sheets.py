@@ -59,15 +59,16 @@ def test_pairing_sheet_refuses_a_file_it_cannot_write(cli, tmp_path: Path) -> No
 
 
 def test_pairing_sheet_escapes_what_people_typed(cli, tmp_path: Path) -> None:
-    for name in ("Ann", "Bob"):
+    for name in ("Ann **star**", "[write 3] Bob"):
         cli("people", "add", name)
-        cli("people", "edit", name, "--interest", "[write 3] **bold** <b>x</b>")
-    cli("pairs", "make", "Ann", "Bob")
+        cli("people", "edit", name, "--interest", "gardening")
+    cli("pairs", "make", "Ann **star**", "[write 3] Bob")
     pid = json.loads(cli("pairs", "list", "--format", "json").output)[0]["id"][:6]
     out = tmp_path / "sheet.md"
     cli("pairs", "sheet", pid, "--out", str(out))
     text = out.read_text(encoding="utf-8")
-    assert "\\[write 3\\]" in text and "\\*\\*bold\\*\\*" in text
+    assert "Ann \\*\\*star\\*\\* and \\[write 3\\] Bob are a pair." in text
+    assert "[write 3] Bob" not in text.replace("\\[write 3\\] Bob", "")
 
 
 def test_pictures_are_chosen_by_what_the_words_mean() -> None:
