@@ -139,6 +139,12 @@ def _register() -> None:
     from coprod_cli.cli import toolkit as toolkit_cli
 
     app.add_typer(toolkit_cli.app, name="toolkit")
+    from coprod_cli.cli import group as group_cli
+
+    app.add_typer(group_cli.app, name="group")
+    from coprod_cli.cli import meeting as meeting_cli
+
+    app.add_typer(meeting_cli.app, name="meeting")
     from coprod_cli.cli import pairs as pairs_cli
 
     app.add_typer(pairs_cli.app, name="pairs")

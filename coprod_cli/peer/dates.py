@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date
 
 from coprod_cli import clock
-from coprod_cli.errors import UsageError
+from coprod_cli.days import parse_day
 
 
 def parse_date(text: str | None, what: str = "date") -> date:
-    """A ``YYYY-MM-DD`` date (or "today"); today when ``text`` is None."""
+    """A ``YYYY-MM-DD`` date ("today" and "tomorrow" too, read by ``coprod_cli.days``);
+    today when ``text`` is None."""
     if text is None:
         return clock.today()
-    value = text.strip().lower()
-    if value == "today":
-        return clock.today()
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"'{text}' is not a date; write the {what} as YYYY-MM-DD, "
-                         "e.g. 2026-03-14.") from None
+    return date.fromisoformat(parse_day(text, what))
 
 
 def add_months(start: date, months: int) -> date:

@@ -22,11 +22,10 @@ if TYPE_CHECKING:
 def group_members(store: Store | Transaction, ref: str, *, on: str | None = None
                   ) -> tuple[dict[str, Any], set[str]]:
     """A group (by name or id) and the ids of its members on ``on`` (default today)."""
-    import importlib
+    from coprod_cli.groups.membership import find_group, members
 
-    membership = importlib.import_module("coprod_cli.groups.membership")
-    group: dict[str, Any] = membership.find_group(store, ref)
-    return group, {m.person_id for m in membership.members(store, group["id"], on=on)}
+    group = find_group(store, ref)
+    return group, {m.person_id for m in members(store, group["id"], on=on)}
 
 
 def suggest_pairs(store: Store, *, group: str | None = None,
