@@ -43,11 +43,27 @@ def test_pairing_sheet_is_easy_read_with_what_they_like_when_and_who_to_call(
     for said in ("About your pairing", "Ceri and Dai are a pair.",
                  "You both said yes on Monday 2 November 2026.",
                  "You both like gardening.", "You both like football.",
-                 "You are both free on: Thursday afternoons.", "Call Sam if you need help.",
+                 "You are both free on Thursday afternoons.", "Call Sam if you need help.",
                  "The first time is on Sunday 2 May 2027.", "You can stop at any time."):
         assert said in text, said
     assert len(PdfReader(out).pages) <= 2
     assert bad_page_ends(out) == []
+
+
+def test_a_long_pairing_sheet_never_ends_a_page_on_a_heading(cli, tmp_path: Path) -> None:
+    likes = ["gardening", "football", "music", "walking", "cooking", "reading", "history"]
+    for name in ("Ann", "Bob"):
+        cli("people", "add", name)
+        cli("people", "edit", name, "--available", "mon-am,tue-pm,thu-pm,sat-eve",
+            *[x for like in likes for x in ("--interest", like)])
+    cli("people", "add", "Sam", "--role", "staff")
+    cli("pairs", "make", "Ann", "Bob", "--facilitator", "Sam")
+    pid = json.loads(cli("pairs", "list", "--format", "json").output)[0]["id"][:6]
+    for style in ("easy-read", "large-print"):
+        out = tmp_path / f"{style}.pdf"
+        cli("pairs", "sheet", pid, "--style", style, "--out", str(out))
+        assert bad_page_ends(out) == [], style
+        assert "You both like history." in _text(out)
 
 
 def test_pairing_sheet_refuses_a_file_it_cannot_write(cli, tmp_path: Path) -> None:

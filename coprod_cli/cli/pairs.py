@@ -129,8 +129,10 @@ def make(
     _say("Reviews due: " + ", ".join(pair["review_dates"]) + ".")
     todo = [c["item"] for c in pair["checklist"] if not c["done"]]
     if todo:
-        _say("Safeguarding checks still to do: " + "; ".join(todo) + ". When done: coprod "
-             f"pairs check {view['short_id']} --check KEY")
+        from coprod_cli.peer.pairs import check_key
+
+        _say("Safeguarding checks still to do: " + "; ".join(todo) + ". When one is done: "
+             f"coprod pairs check {view['short_id']} --check {check_key(todo[0])}")
     else:
         _say("All safeguarding checks are recorded as done.")
 

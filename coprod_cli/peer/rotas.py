@@ -178,6 +178,8 @@ def plan(tasks: Sequence[Task], days: Sequence[str], start: date, weeks: int,
     done: dict[str, dict[str, int]] = {m.person_id: {} for m in order}
     last: dict[str, str] = {}
     places = [t.name for t in tasks for _ in range(t.people)]
+    task_order = {t.name: n for n, t in enumerate(tasks)}
+    rank = {m.person_id: n for n, m in enumerate(order)}
     planned: list[tuple[date, list[tuple[str, str]]]] = []
     for index, day in enumerate(rota_dates(start, weeks, days)):
         free = [(n, m) for n, m in enumerate(order) if DAYS[day.weekday()] in m.days]
@@ -185,6 +187,7 @@ def plan(tasks: Sequence[Task], days: Sequence[str], start: date, weeks: int,
                                     item[0]))
         chosen = [m for _, m in free[:len(places)]]
         shifts = _assign(chosen, places, done, last)
+        shifts.sort(key=lambda s: (task_order[s[0]], rank[s[1]]))  # by task, then name
         for task, pid in shifts:
             turns[pid] += 1
             latest[pid] = index

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from coprod_cli.errors import UsageError
 from coprod_cli.escape import escape_markdown
-from coprod_cli.peer.availability import slot_words
+from coprod_cli.peer.availability import slots_words
 from coprod_cli.peer.dates import long_date
 from coprod_cli.peer.pairing import pair_view
 from coprod_cli.peer.pairs import find_pair, pending
@@ -51,8 +51,7 @@ def sheet_markdown(store: Store, pair: dict[str, Any], *, organisation: str = ""
         else None
     org = escape_markdown(organisation, one_line=True) if organisation else ""
     lines = ["# About your pairing", "",
-             "[picture people] This sheet is about your pairing.",
-             f"{a} and {b} are a pair.",
+             f"[picture people] {a} and {b} are a pair.",
              f"You both said yes on {long_date(pair['agreed_on'])}.", ""]
     lines += ["## What you both like", ""]
     if pair["shared"]:
@@ -63,20 +62,18 @@ def sheet_markdown(store: Store, pair: dict[str, Any], *, organisation: str = ""
         lines += ["[picture heart] You can find out what you both like.", ""]
     lines += ["## When you meet", ""]
     if pair["slots"]:
-        lines += ["[picture calendar] You are both free on:"]
-        lines += [f"{slot_words(s)}." for s in pair["slots"]]
-        lines += ["You can meet then.", ""]
+        lines += [f"[picture calendar] You are both free on {slots_words(pair['slots'])}.",
+                  "You can meet then.", ""]
     else:
         lines += ["[picture calendar] You will choose a time to meet together.", ""]
     lines += ["## Who to call", ""]
     if helper:
         lines += [f"[picture phone] Call {helper} if you need help.",
                   f"{helper} helps you meet up."
-                  + (f" {helper} works at {org}." if org else ""),
-                  "You can call if you want to change something.", ""]
+                  + (f" {helper} works at {org}." if org else ""), ""]
     else:
         lines += [f"[picture phone] Call {org or 'the service'} if you need help.", ""]
-    lines += ["[picture shield] Tell someone if you do not feel safe.",
+    lines += [f"[picture shield] Tell {helper or 'someone'} if you do not feel safe.",
               "You will not be in trouble.", ""]
     lines += ["## Checking how it is going", ""]
     left = pending(pair)
