@@ -67,6 +67,8 @@ def test_rota_make_is_fair_available_and_saved_only_when_asked(cli, group: str,
             assert not free or weekday in free
     assert "Allotment group, from 2026-12-07 for 2 weeks on Mondays, Wednesdays, Fridays" \
         in cli("rota", "list").text
+    shown = cli("rota", "show", rota["id"][:6]).text
+    assert "Turns: " + ", ".join(f"{n} {turns[n]}" for n in sorted(FREE)) + "." in shown
 
 
 def test_rota_prints_as_an_easy_read_pdf(cli, group: str, tmp_path: Path) -> None:
@@ -198,3 +200,15 @@ def test_forget_and_export_cover_rotas(cli, group: str, tmp_path: Path) -> None:
     dai_id = json.loads(out.read_text(encoding="utf-8"))["person"]["id"]
     cli("people", "forget", "Dai", "--yes")
     assert dai_id not in json.dumps(_saved(cli))
+
+
+def test_rota_show_lists_members_with_no_turns(cli) -> None:
+    cli("group", "add", "Tiny", "--kind", "other")
+    for name, free in (("Ann", "mon-am"), ("Bob", "tue-am")):
+        cli("people", "add", name)
+        cli("people", "edit", name, "--available", free)
+        cli("group", "join", "Tiny", name, "--from", "2026-11-01")
+    cli("rota", "make", "Tiny", "--task", "Tea", "--days", "mon", "--weeks", "2", "--start",
+        "2026-12-07", "--save")
+    rota_id = json.loads(cli("rota", "list", "--format", "json").output)[0]["id"]
+    assert "Turns: Ann 2, Bob 0." in cli("rota", "show", rota_id).text

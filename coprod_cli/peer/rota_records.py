@@ -93,7 +93,13 @@ def list_rotas(store: Store | Transaction) -> list[dict[str, Any]]:
 
 
 def names_for(store: Store | Transaction, record: dict[str, Any]) -> dict[str, str]:
+    """Names of everyone on the rota, and of the group's members on its first day (so a
+    member with no turns is listed with none)."""
     ids = {s["person_id"] for d in record["dates"] for s in d["shifts"]}
+    try:
+        ids |= group_members(store, record["group_id"], on=record["start"])[1]
+    except NotFoundError:  # the group is gone; the rota still shows who was on it
+        pass
     return {pid: (p["name"] if (p := store.get(people.TABLE, pid)) else "someone forgotten")
             for pid in ids}
 
