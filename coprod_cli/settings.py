@@ -14,6 +14,12 @@ DEFAULT_JARGON: tuple[str, ...] = ("SU", "service user", "keyworker", "KPI",
 who use services often find distancing or unclear."""
 
 
+DEFAULT_PAIR_CHECKLIST: tuple[str, ...] = ("risk assessment done", "contact details agreed",
+                                           "emergency contacts held")
+"""The safeguarding checks 'coprod pairs make' records for a new pairing, unless the
+organisation sets its own list (pair_checklist in the settings)."""
+
+
 class Settings(BaseModel):
     """What an organisation sets once: who it is and how cautious its reports are."""
 
@@ -39,3 +45,7 @@ class Settings(BaseModel):
     #: Words 'coprod session check' warns about in sessions and handouts (whole words; a word
     #: in capitals, like KPI, matches only in capitals).
     jargon: list[str] = Field(default_factory=lambda: list(DEFAULT_JARGON), max_length=200)
+    #: The safeguarding checklist for a peer pairing ('coprod pairs make --check KEY' ticks
+    #: an item; the key is the item's words joined by '-', or any unambiguous start of it).
+    pair_checklist: list[str] = Field(default_factory=lambda: list(DEFAULT_PAIR_CHECKLIST),
+                                      min_length=1, max_length=30)

@@ -145,6 +145,12 @@ def _register() -> None:
     from coprod_cli.cli import meeting as meeting_cli
 
     app.add_typer(meeting_cli.app, name="meeting")
+    from coprod_cli.cli import pairs as pairs_cli
+
+    app.add_typer(pairs_cli.app, name="pairs")
+    from coprod_cli.cli import rota as rota_cli
+
+    app.add_typer(rota_cli.app, name="rota")
     from coprod_cli.cli import vote as vote_cli
 
     app.add_typer(vote_cli.app, name="vote")

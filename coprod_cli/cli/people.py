@@ -30,7 +30,9 @@ def _public(person: dict[str, Any]) -> dict[str, Any]:
     return {"id": person["id"], "short_id": people.short_id(person["id"]),
             "name": person["name"], "role": person["role"], "service": person["service"],
             "consent": person["consent"], "prefers": person["prefers"],
-            "created_at": person["created_at"], "updated_at": person["updated_at"]}
+            "created_at": person["created_at"], "updated_at": person["updated_at"],
+            "interests": person.get("interests", []), "available": person.get("available", []),
+            "pairing": person.get("pairing", "yes")}
 
 
 def _describe(person: dict[str, Any]) -> str:
@@ -136,6 +138,15 @@ def show(
     consent = person["consent"]
     say(f"Consent: {consent['text']} (recorded {consent['given_at'][:10]})." if consent
         else "Consent: not recorded.", markup=False)
+    from coprod_cli.peer.availability import slots_words
+
+    interests = person.get("interests", [])
+    if interests:
+        say("Interests: " + ", ".join(interests) + ".", markup=False)
+    if person.get("available"):
+        say(f"Free: {slots_words(person['available'])}.", markup=False)
+    if person.get("pairing") == "no":
+        say("Pairing: has said no to being paired.", markup=False)
     say(f"Added {person['created_at'][:10]}, last changed {person['updated_at'][:10]}.",
         markup=False)
 
@@ -150,13 +161,34 @@ def edit(
         help="What they agreed to now (an empty value clears it).")] = None,
     prefers: Annotated[list[str] | None, typer.Option(
         help="easy-read or large-print; repeat for both. Replaces the old list.")] = None,
+    interest: Annotated[list[str] | None, typer.Option(
+        "--interest", help="Something they enjoy, in their words; repeat for more. Added to "
+        "the ones they have. Matched ignoring case and plurals, with a few synonyms "
+        "(footy = football, allotment = gardening).")] = None,
+    no_interest: Annotated[list[str] | None, typer.Option(
+        "--no-interest", help="Remove an interest (as shown by 'people show').")] = None,
+    clear_interests: Annotated[bool, typer.Option(
+        "--clear-interests", help="Remove all their interests (then add any --interest).")
+    ] = False,
+    available: Annotated[str | None, typer.Option(
+        "--available", help="When they are free, replacing what was there: days and parts of "
+        "the day, e.g. mon-am,thu-pm,sat-eve (am morning, pm afternoon, eve evening). An "
+        "empty value clears it.")] = None,
+    pairing: Annotated[str | None, typer.Option(
+        "--pairing", help="no: they have said no to being paired (pairs suggest leaves "
+        "them out and pairs make refuses); yes: happy to be paired.")] = None,
 ) -> None:
     """Change someone's details. Only what you give is changed.
 
-    Example: coprod people edit Ceri --role volunteer
+    Example: coprod people edit Ceri --interest gardening --interest "football (Wrexham)"
+    --available mon-am,thu-pm
     """
     person = people.edit_person(state().store(), ref, name=name, role=role, service=service,
-                                consent=consent, prefers=prefers)
+                                consent=consent, prefers=prefers,
+                                add_interests=interest or [], remove_interests=no_interest or [],
+                                clear_interests=clear_interests,
+                                available=[available] if available is not None else None,
+                                pairing=pairing)
     state().console().print(f"Updated {_describe(person)}.", markup=False)
 
 

@@ -225,9 +225,18 @@ def find_person(store: Store, ref: str) -> dict[str, Any]:
 
 def edit_person(store: Store, ref: str, *, name: str | None = None, role: str | None = None,
                 service: str | None = None, consent: str | None = None,
-                prefers: Iterable[str] | None = None) -> dict[str, Any]:
+                prefers: Iterable[str] | None = None, add_interests: Iterable[str] = (),
+                remove_interests: Iterable[str] = (), clear_interests: bool = False,
+                available: Iterable[str] | None = None,
+                pairing: str | None = None) -> dict[str, Any]:
+    """Change what is given, in one write. Interests, availability and pairing are read by
+    ``coprod_cli.peer.interests`` (peer support)."""
+    from coprod_cli.peer.interests import profile_changes
+
     person = find_person(store, ref)
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = profile_changes(person, add=add_interests,
+                                              remove=remove_interests, clear=clear_interests,
+                                              available=available, pairing=pairing)
     if name is not None:
         changes["name"] = clean_name(name)
     if role is not None:
@@ -242,6 +251,7 @@ def edit_person(store: Store, ref: str, *, name: str | None = None, role: str | 
     if not changes:
         raise UsageError("Nothing to change.",
                          hint="Give at least one of --name, --role, --service, --consent, "
-                              "--prefers.")
+                              "--prefers, --interest, --no-interest, --clear-interests, "
+                              "--available, --pairing.")
     changes["updated_at"] = now_iso()
     return store.update(TABLE, person["id"], changes)

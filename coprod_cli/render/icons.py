@@ -159,6 +159,34 @@ ICONS: dict[str, list[Shape]] = {
              ("poly", [62, 88, 62, 30, 88, 30, 88, 88], True, "soft")],
     "name": [("rect", 10, 24, 80, 56, 8, "soft"), ("line", 24, 46, 76, 46),
              ("line", 24, 62, 60, 62)],
+    # a ball with a patch in the middle and seams out to the edge
+    "ball": [("circle", 50, 50, 40, "soft"),
+             ("poly", [50, 36, 63, 46, 58, 62, 42, 62, 37, 46], True, "accent"),
+             ("line", 50, 36, 50, 10), ("line", 63, 46, 88, 38), ("line", 58, 62, 72, 84),
+             ("line", 42, 62, 28, 84), ("line", 37, 46, 12, 38)],
+    # two musical notes joined by a beam
+    "music": [("circle", 30, 76, 12, "accent"), ("circle", 72, 66, 12, "accent"),
+              ("line", 40, 76, 40, 20), ("line", 82, 66, 82, 12),
+              ("poly", [40, 20, 82, 12, 82, 24, 40, 32], True, "soft")],
+    # a watering can: a body, a handle over the back, a long spout with a rose, and drops
+    "watering": [("poly", [14, 44, 58, 44, 62, 88, 10, 88], True, "soft"),
+                 ("poly", _arc(30, 44, 16, 180, 360, 10), False, "none"),
+                 ("line", 58, 60, 84, 30), ("rect", 80, 20, 14, 12, 3, "accent"),
+                 ("circle", 86, 46, 3.5, "accent"), ("circle", 94, 54, 3.5, "accent"),
+                 ("circle", 82, 60, 3.5, "accent")],
+    # a garden trowel on a slant: a leaf-shaped blade, a short neck and a handle
+    "trowel": [("poly", [10, 92, 16, 58, 44, 46, 56, 58, 44, 86], True, "soft"),
+               ("line", 50, 52, 64, 38),
+               ("poly", [62, 34, 82, 14, 92, 24, 72, 44], True, "accent")],
+    # a basket of picked vegetables, for harvesting
+    "basket": [("poly", [12, 50, 88, 50, 76, 88, 24, 88], True, "soft"),
+               ("poly", _arc(50, 50, 30, 180, 360, 12), False, "none"),
+               ("circle", 36, 44, 8, "accent"), ("circle", 52, 42, 8, "accent"),
+               ("circle", 66, 45, 7, "accent")],
+    # a broom, for tidying and sweeping: a long handle and a wide brush of bristles
+    "broom": [("line", 84, 6, 46, 58),
+              ("poly", [30, 52, 62, 66, 56, 94, 8, 80], True, "soft"),
+              ("line", 20, 70, 14, 84), ("line", 32, 74, 28, 88), ("line", 44, 78, 42, 92)],
     "disagree": [("circle", 50, 50, 40, "soft"), ("line", 22, 78, 78, 22)],
     # how to mark a ballot paper: an X in a box; or boxes numbered 1, 2, 3 (a ranked vote)
     "mark-x": [("rect", 14, 14, 72, 72, 8, "none"), ("line", 32, 32, 68, 68),

@@ -24,6 +24,7 @@ from coprod_cli.grants.funds import FUNDS as FUNDS_TABLE
 from coprod_cli.grants.scheme import TABLE as GRANTS_TABLE
 from coprod_cli.grants.scheme import Status as GrantStatus
 from coprod_cli.money import format_money
+from coprod_cli.peer.availability import SLOT_PATTERN
 from coprod_cli.people import ledger, privacy
 from coprod_cli.people.register import MAX_NAME, Role
 from coprod_cli.people.register import TABLE as PEOPLE_TABLE
@@ -88,6 +89,12 @@ class PersonRecord(Record):
     prefers: list[Literal["easy-read", "large-print"]]
     created_at: Date
     updated_at: Date
+    # peer support (coprod_cli/peer): interests as typed, free slots, and whether they are
+    # happy to be paired ("no": they said no, so pairs suggest leaves them out)
+    interests: NotRequired[list[Annotated[str, StringConstraints(max_length=80),
+                                          Text("an interest")]]]
+    available: NotRequired[list[Annotated[str, StringConstraints(pattern=SLOT_PATTERN)]]]
+    pairing: NotRequired[Literal["yes", "no"]]
 
 
 # -- session runs and what hangs off them -------------------------------------------------
