@@ -14,6 +14,16 @@ DEFAULT_JARGON: tuple[str, ...] = ("SU", "service user", "keyworker", "KPI",
 who use services often find distancing or unclear."""
 
 
+class InvolvementRate(BaseModel):
+    """A named rate the organisation pays for involvement (``coprod involve rate``): an
+    amount in pence for each hour, session or day."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pence: int = Field(ge=1, le=100_000_000)
+    per: Literal["hour", "session", "day"]
+
+
 class Settings(BaseModel):
     """What an organisation sets once: who it is and how cautious its reports are."""
 
@@ -39,3 +49,12 @@ class Settings(BaseModel):
     #: Words 'coprod session check' warns about in sessions and handouts (whole words; a word
     #: in capitals, like KPI, matches only in capitals).
     jargon: list[str] = Field(default_factory=lambda: list(DEFAULT_JARGON), max_length=200)
+    #: Named rates for paying people for their involvement ('coprod involve rate NAME
+    #: AMOUNT --per hour'): the organisation's own, never built in.
+    involvement_rates: dict[str, InvolvementRate] = Field(default_factory=dict, max_length=100)
+    #: The organisation's own threshold for involvement payments in a week or a month, in
+    #: pence; None: no flag. Passing it flags that the person should be offered independent
+    #: welfare-rights advice. Benefit rules change every April and differ between benefits,
+    #: so coprod never decides what affects anyone's benefits: the organisation sets this.
+    involvement_threshold_pence: int | None = Field(default=None, ge=1, le=100_000_000)
+    involvement_threshold_per: Literal["week", "month"] = "week"

@@ -344,6 +344,8 @@ def plan_erasure(records: Records, person: dict[str, Any], pseudonym: str) -> Er
             continue
         for part, record in rows(records, spec.name):
             scrubbed, removed = _scrub(spec, record, person, pseudonym, pattern)
+            if spec.forget_as is not None and scrubbed != record:
+                scrubbed = spec.forget_as(scrubbed, pseudonym)
             changes = {k: v for k, v in scrubbed.items() if v != record.get(k)}
             if changes:
                 plan.changed(spec.name, part, record["id"], changes)
