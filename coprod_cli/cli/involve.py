@@ -284,3 +284,40 @@ def _show_report(built: dict[str, Any], fmt: ReportFormat, out: Path | None,
     if built["threshold"]["pence"] is None:
         say("No threshold is set (involvement_threshold_pence in config.yaml), so nothing is "
             "flagged.")
+
+
+@app.command("roadmap")
+def roadmap(
+    out: Annotated[Path, typer.Option(help="The file to write.")],
+    style: Annotated[Style, typer.Option(help="easy-read, standard or large-print.")
+                     ] = Style.easy_read,
+    fmt: Annotated[DocFormat | None, typer.Option(
+        "--format", help="pdf, html or md (default: from the file's ending, else pdf).")
+    ] = None,
+) -> None:
+    """Print the ways to get involved as a visual roadmap: steps along a path, a picture
+    beside each.
+
+    The steps come from data/involvement/ways.yaml in your records folder if you have made
+    one (copy the built-in list and change it), otherwise the built-in list.
+
+    Example: coprod involve roadmap --style easy-read --out ways-to-get-involved.pdf
+    """
+    from coprod_cli import render
+    from coprod_cli.involvement import roadmap as ways
+
+    found = ways.load_ways(state().data_folders())
+    organisation = state().settings().organisation
+    path = render.render_document(
+        ways.roadmap_markdown(found, style=style.value, organisation=organisation),
+        out=out, fmt=_doc_format(fmt, out), style=style.value,
+        title="Ways to get involved", author=organisation or "coprod",
+        subject="Ways to get involved", lang="en-GB")
+    say(f"Wrote {path}: {len(found)} steps.")
+
+
+def _doc_format(fmt: DocFormat | None, out: Path) -> str:
+    if fmt is not None:
+        return fmt.value
+    suffix = out.suffix.lower().lstrip(".")
+    return suffix if suffix in ("pdf", "html", "md") else "pdf"

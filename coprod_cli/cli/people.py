@@ -23,6 +23,11 @@ class Format(StrEnum):
     json = "json"
 
 
+class YesNo(StrEnum):
+    yes = "yes"
+    no = "no"
+
+
 ROLE_HELP = "staff, volunteer, person-using-services, carer or other."
 
 
@@ -30,7 +35,8 @@ def _public(person: dict[str, Any]) -> dict[str, Any]:
     return {"id": person["id"], "short_id": people.short_id(person["id"]),
             "name": person["name"], "role": person["role"], "service": person["service"],
             "consent": person["consent"], "prefers": person["prefers"],
-            "created_at": person["created_at"], "updated_at": person["updated_at"]}
+            "created_at": person["created_at"], "updated_at": person["updated_at"],
+            "benefits_advice": person.get("benefits_advice")}
 
 
 def _describe(person: dict[str, Any]) -> str:
@@ -138,6 +144,9 @@ def show(
         else "Consent: not recorded.", markup=False)
     say(f"Added {person['created_at'][:10]}, last changed {person['updated_at'][:10]}.",
         markup=False)
+    if person.get("benefits_advice"):
+        say("They have said they receive benefits: offer welfare-rights advice before paid "
+            "involvement passes your threshold.", markup=False)
 
 
 @app.command("edit")
@@ -150,13 +159,19 @@ def edit(
         help="What they agreed to now (an empty value clears it).")] = None,
     prefers: Annotated[list[str] | None, typer.Option(
         help="easy-read or large-print; repeat for both. Replaces the old list.")] = None,
+    benefits_advice: Annotated[YesNo | None, typer.Option(
+        help="yes if they have said they receive benefits: involvement payments over your "
+             "threshold are then flagged more strongly (coprod never decides eligibility).")
+    ] = None,
 ) -> None:
     """Change someone's details. Only what you give is changed.
 
-    Example: coprod people edit Ceri --role volunteer
+    Example: coprod people edit Ceri --role volunteer --benefits-advice yes
     """
     person = people.edit_person(state().store(), ref, name=name, role=role, service=service,
-                                consent=consent, prefers=prefers)
+                                consent=consent, prefers=prefers,
+                                benefits_advice=None if benefits_advice is None
+                                else benefits_advice is YesNo.yes)
     state().console().print(f"Updated {_describe(person)}.", markup=False)
 
 

@@ -225,7 +225,8 @@ def find_person(store: Store, ref: str) -> dict[str, Any]:
 
 def edit_person(store: Store, ref: str, *, name: str | None = None, role: str | None = None,
                 service: str | None = None, consent: str | None = None,
-                prefers: Iterable[str] | None = None) -> dict[str, Any]:
+                prefers: Iterable[str] | None = None,
+                benefits_advice: bool | None = None) -> dict[str, Any]:
     person = find_person(store, ref)
     changes: dict[str, Any] = {}
     if name is not None:
@@ -239,9 +240,11 @@ def edit_person(store: Store, ref: str, *, name: str | None = None, role: str | 
                               if consent.strip() else None)
     if prefers is not None:
         changes["prefers"] = parse_formats(prefers)
+    if benefits_advice is not None:
+        changes["benefits_advice"] = benefits_advice
     if not changes:
         raise UsageError("Nothing to change.",
                          hint="Give at least one of --name, --role, --service, --consent, "
-                              "--prefers.")
+                              "--prefers, --benefits-advice.")
     changes["updated_at"] = now_iso()
     return store.update(TABLE, person["id"], changes)

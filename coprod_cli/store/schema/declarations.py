@@ -88,6 +88,10 @@ class PersonRecord(Record):
     prefers: list[Literal["easy-read", "large-print"]]
     created_at: Date
     updated_at: Date
+    #: They have said they receive benefits, so involvement payments over the
+    #: organisation's threshold are flagged more strongly (``involve report``); coprod never
+    #: decides eligibility. Missing: not said.
+    benefits_advice: NotRequired[bool]
 
 
 # -- session runs and what hangs off them -------------------------------------------------
