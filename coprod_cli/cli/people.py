@@ -216,7 +216,10 @@ def export(
 
         raise UsageError("This version of coprod cannot write PDFs yet, so nothing was written.",
                          hint="Leave out --pdf to write the JSON file on its own.")
-    data = privacy.subject_access(state().store(), ref)
+    from coprod_cli import config
+
+    data = privacy.subject_access(state().store(), ref,
+                                  toolkit_dir=config.toolkit_dir(state().home))
     written = [privacy.write_export(data, out)]
     if render is not None:
         pdf_path = out.with_suffix(".pdf")
@@ -233,6 +236,54 @@ def export(
         + " and ".join(str(p) for p in written) + ".", markup=False)
     say(", ".join(f"{n} {key.replace('_', ' ')}" for key, n in counts.items()) + ".",
         markup=False)
+
+
+class JourneyStyle(StrEnum):
+    standard = "standard"
+    easy_read = "easy-read"
+    large_print = "large-print"
+
+
+class DocFormat(StrEnum):
+    pdf = "pdf"
+    html = "html"
+    md = "md"
+
+
+@app.command("journey")
+def journey(
+    ref: Annotated[str, typer.Argument(metavar="PERSON", help="Name or short id.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    style: Annotated[JourneyStyle, typer.Option(help="standard, easy-read or large-print.")
+                     ] = JourneyStyle.easy_read,
+    fmt: Annotated[DocFormat | None, typer.Option(
+        "--format", help="pdf, html or md (default: from the file's ending, else pdf).")
+    ] = None,
+) -> None:
+    """Print someone's journey: what they have done, first to latest, for them to keep.
+
+    Sessions they came to and helped lead, groups and offices, involvement, toolkit
+    sessions they helped make, panels they sat on. Only their own records are in it.
+
+    Example: coprod people journey Ceri --style easy-read --out ceri-journey.pdf
+    """
+    from coprod_cli import config, render
+    from coprod_cli.people import journey as journeys
+
+    store = state().store()
+    person = journeys.find(store, ref)
+    events = journeys.journey(store, person, toolkit_dir=config.toolkit_dir(state().home))
+    organisation = state().settings().organisation
+    chosen = fmt.value if fmt is not None else (
+        out.suffix.lower().lstrip(".") if out.suffix.lower() in (".pdf", ".html", ".md")
+        else "pdf")
+    path = render.render_document(
+        journeys.journey_markdown(person, events, style=style.value,
+                                  organisation=organisation),
+        out=out, fmt=chosen, style=style.value, title=f"{person['name']}'s journey",
+        author=organisation or "coprod", subject="A person's journey", lang="en-GB")
+    state().console().print(f"Wrote {path}: {len(events)} things {person['name']} has done.",
+                            markup=False)
 
 
 @app.command("forget")
