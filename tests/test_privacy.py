@@ -65,6 +65,12 @@ def test_export_holds_exactly_what_is_held_about_the_person(store: Store) -> Non
                                   "entry": {"name": "Ana", "person_id": ana["id"],
                                             "role": "person-using-services"}}]}],
         "funds_added": [],
+        "involvement": [],
+        "journey": [
+            {"date": "2026-01-10", "source": "attendance",
+             "what": "You came to the session \u201cFive ways to wellbeing\u201d."},
+            {"date": "2026-02-10", "source": "runs",
+             "what": "You helped to lead the session \u201cNoticing our strengths\u201d."}],
     }
     assert measured[0]["when"] == "before" and len(measured) == 2
     # who wrote a comment about Ana is someone else's data: it is not in her export
