@@ -130,7 +130,7 @@ def log(
     Expenses are repaid in full whatever they choose. Put a receipt in the expense
     ("Bus fare:4.20:bus.jpg"), or give --receipt after the --expense it belongs to.
 
-    Example: coprod involve log Ceri --activity "Interview panel" --date 2026-11-20 --hours 2 --rate panel --expense "Bus fare:4.20"
+    Example: coprod involve log Ceri --activity "Panel" --date 2026-11-20 --hours 2 --rate panel
     """
     from coprod_cli.involvement import payments, rates
 

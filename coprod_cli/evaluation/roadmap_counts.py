@@ -50,7 +50,7 @@ def roadmap_counts(store: Any, filters: Any, first_attended: dict[str, str]) -> 
     officer: set[str] = set()
     for term in _rows(store, "group_members"):
         pid, day = term.get("person_id"), term.get("from")
-        if not moved(pid, day):
+        if not isinstance(pid, str) or not moved(pid, day):
             continue
         if kinds.get(term.get("group_id")) == "committee":
             committee.add(pid)

@@ -71,6 +71,7 @@ def set_rate(home: Path, settings: Any, name: str, amount: str, per: str) -> Rat
     from coprod_cli.settings import InvolvementRate
 
     new = settings.model_copy(update={"involvement_rates": {
-        **settings.involvement_rates, key: InvolvementRate(pence=pence, per=per)}})
+        **settings.involvement_rates, key: InvolvementRate.model_validate(
+            {"pence": pence, "per": per})}})
     config.save_settings(home, new)
     return Rate(key, pence, per)
