@@ -321,6 +321,11 @@ def forget(
             + ", ".join(changed), markup=False)
     say(f"  remove {plan.texts_removed} note{'s' * (plan.texts_removed != 1)} or comment"
         f"{'s' * (plan.texts_removed != 1)} that name them", markup=False)
+    paid = _kept_as_accounts(plan.updates)
+    if paid:
+        say(f"  keep {paid} as anonymised totals (no name, id, activity or expense words; "
+            "the dates and amounts stay), because your organisation must keep accounts of "
+            "what it paid", markup=False)
     if privacy.name_pattern(name) is None:
         say("  (A one-letter name is not searched for in notes and comments.)", markup=False)
     if not yes and not confirm(f"Forget {name} for good? This cannot be undone",
@@ -335,6 +340,10 @@ def forget(
         f"notes or comments removed, {beside.get('receipts', 0)} receipt copies and "
         f"{beside.get('credits', 0)} toolkit credits cleared. The erasure record "
         f"({record['id'][:8]}) keeps only these counts.", markup=False)
+    if paid:
+        say(f"Their {paid} {'is' if paid.startswith('1 ') else 'are'} kept as anonymised totals, because your organisation must "
+            "keep accounts of what it paid: no name, id, activity or expense words, only the "
+            "dates, hours and amounts.", markup=False)
     backups = Path(getattr(store.backend, "backups_dir", home / "backups"))
     failed = beside.get("backups_failed") or []
     say(f"Backups: they were removed from the {beside.get('backups', 0)} backups in {backups} "
@@ -353,6 +362,15 @@ def forget(
             "so it has not changed them; delete or edit them):", markup=False)
         for path in left[:20]:
             say(f"  {path}", markup=False)
+
+
+def _kept_as_accounts(updates: list[tuple[str, str, str, dict[str, Any]]]) -> str:
+    """"2 involvement payments" when forgetting keeps any of theirs as anonymised totals."""
+    from coprod_cli.involvement.tables import TABLE
+
+    kept = sum(1 for table, _, _, changes in updates
+               if table == TABLE and changes.get("anonymised"))
+    return _count(kept, TABLE) if kept else ""
 
 
 @app.command("review")
