@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
-from typing_extensions import TypedDict
 
 from coprod_cli import config
 from coprod_cli.evaluation.suppression import Hidden, suppress

@@ -341,7 +341,8 @@ def forget(
         f"{beside.get('credits', 0)} toolkit credits cleared. The erasure record "
         f"({record['id'][:8]}) keeps only these counts.", markup=False)
     if paid:
-        say(f"Their {paid} {'is' if paid.startswith('1 ') else 'are'} kept as anonymised totals, because your organisation must "
+        verb = "is" if paid.startswith("1 ") else "are"
+        say(f"Their {paid} {verb} kept as anonymised totals, because your organisation must "
             "keep accounts of what it paid: no name, id, activity or expense words, only the "
             "dates, hours and amounts.", markup=False)
     backups = Path(getattr(store.backend, "backups_dir", home / "backups"))
