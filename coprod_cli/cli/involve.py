@@ -169,7 +169,7 @@ def list_logs(
     if not rows:
         say("No involvement is logged yet. Log some with: coprod involve log PERSON ...")
         return
-    if state().plain:
+    if state().plain or state().console().width < 100:  # a narrow window: one line each
         for row in rows:
             say(f"{payments.describe(row)} ({row['id']}).")
         return
@@ -179,9 +179,10 @@ def list_logs(
     from coprod_cli.money import format_money
 
     table = Table(title="Involvement", title_justify="left")
-    for column in ("Id", "Date", "Person", "Activity", "Offered", "Choice", "Paid",
-                   "Expenses"):
-        table.add_column(column)
+    table.add_column("Id", no_wrap=True, min_width=25)  # ids are typed back: never cut
+    for column in ("Date", "Person", "Activity", "Offered", "Choice", "Paid", "Expenses"):
+        table.add_column(column, no_wrap=column not in ("Person", "Activity"),
+                         min_width=16 if column == "Activity" else None)
     for row in rows:
         table.add_row(row["id"], row["date"], Text(row["person_name"] or "(anonymised)"),
                       Text(row["activity"]), format_money(row["fee_pence"]), row["choice"],
@@ -214,6 +215,11 @@ def report(
     from coprod_cli.involvement import report as involvement_report
     from coprod_cli.people import register as people
 
+    if out is not None and fmt is ReportFormat.table:
+        from coprod_cli.errors import UsageError
+
+        raise UsageError("--out writes a json, csv or pdf file; the table is shown on screen.",
+                         hint="Add --format pdf (or json, csv) to write a file.")
     settings = state().settings()
     store = state().store()
     threshold = involvement_report.Threshold(settings.involvement_threshold_pence,
@@ -237,6 +243,14 @@ def _day(text: str | None) -> str | None:
     except ValueError:
         raise ValidationError(f"'{text}' is not a date; write it as year-month-day, like "
                               "2026-11-23.") from None
+
+
+def _by_person(flags: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The flags, one list per person, in the order people first appear."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for flag in flags:
+        grouped.setdefault(flag["person_id"], []).append(flag)
+    return list(grouped.values())
 
 
 def _show_report(built: dict[str, Any], fmt: ReportFormat, out: Path | None,
@@ -265,8 +279,17 @@ def _show_report(built: dict[str, Any], fmt: ReportFormat, out: Path | None,
             subject="Involvement payments", lang="en-GB")
         say(f"Wrote {path}.")
         return
-    for flag in built["flags"]:
-        say(f"Flag: {flag['message']}")
+    for flags in _by_person(built["flags"]):
+        if len(flags) == 1:
+            say(f"Flag: {flags[0]['message']}")
+            continue
+        per = built["threshold"]["per"]
+        when = ", ".join(f"{involvement_report.period_words(f['period'], per)} "
+                         f"({format_money(f['paid_pence'])})" for f in flags)
+        advice = flags[0]["message"].split(f" a {per}.", 1)[1].strip()
+        say(f"Flag: {flags[0]['person']} was paid over your organisation's threshold of "
+            f"{format_money(flags[0]['threshold_pence'])} a {per} in {len(flags)} {per}s: "
+            f"{when}. {advice}")
     if not built["lines"]:
         say("Nothing was logged in this period.")
         return

@@ -21,6 +21,7 @@ from coprod_cli.escape import csv_safe, escape_markdown
 from coprod_cli.money import format_money
 
 ANONYMISED = "Anonymised (a person who was forgotten)"
+BENEFITS_SAID = "yes: offer advice before any more paid involvement"
 
 
 def period_of(day: str, by: str) -> str:
@@ -148,7 +149,7 @@ def to_markdown(report: dict[str, Any], organisation: str = "") -> str:
     by = report["by"]
     span = " to ".join(x for x in (report["from"], report["to"]) if x) or "all dates"
     out = ["# Involvement payments and expenses", "",
-           esc(f"{organisation + ': ' if organisation else ''}totals per person per {by}, "
+           esc(f"{organisation + ': t' if organisation else 'T'}otals per person per {by}, "
                f"{span}."), ""]
     threshold = report["threshold"]
     if threshold["pence"] is None:
@@ -159,8 +160,17 @@ def to_markdown(report: dict[str, Any], organisation: str = "") -> str:
                     f"{threshold['per']}, of payments for time (expenses are not counted)."),
                 ""]
     if report["flags"]:
-        out += ["## Offer independent welfare-rights advice", ""]
-        out += [f"- {esc(f['message'], one_line=True)}" for f in report["flags"]]
+        out += ["## Offer independent welfare-rights advice", "",
+                esc(f"These people were paid more than your threshold in a "
+                    f"{threshold['per']}. Offer each of them independent welfare-rights "
+                    "advice. coprod does not decide what affects anyone's benefits."), ""]
+        out += [f"| Person | {threshold['per'].capitalize()} | Paid for their time | "
+                "Said they receive benefits |", "| --- | --- | --- | --- |"]
+        out += [f"| {esc(f['person'], one_line=True)} | "
+                f"{esc(period_words(f['period'], threshold['per']), one_line=True)} | "
+                f"{esc(format_money(f['paid_pence']))} | "
+                f"{BENEFITS_SAID if f['receives_benefits'] else 'not said'} |"
+                for f in report["flags"]]
         out.append("")
     out += ["## Totals", ""]
     if not report["lines"]:
