@@ -247,8 +247,8 @@ def test_report_csv_is_spreadsheet_safe_and_pdf_reads(cli, org: Path, tmp_path: 
 
 
 def test_forget_keeps_payments_as_anonymised_totals(cli, org: Path, tmp_path: Path) -> None:
-    ticket = tmp_path / "ticket.jpg"
-    ticket.write_bytes(b"ticket")
+    ticket = tmp_path / "ticket.pdf"
+    ticket.write_bytes(b"%PDF invoice: paid to Ceri, thank you")
     cli("involve", "log", "Ceri", "--activity", "Panel with Ceri's friend", "--date", DAY,
         "--hours", "2", "--rate", "panel", "--expense", f"Ceri's bus:4.20:{ticket}")
     cli("involve", "log", "Dee", "--activity", "Stall, Ceri helped", "--date", DAY,
@@ -264,7 +264,18 @@ def test_forget_keeps_payments_as_anonymised_totals(cli, org: Path, tmp_path: Pa
     assert kept["person_id"] is None and kept["person_name"] is None
     assert kept["activity"] == "[removed: kept as anonymised accounts]"
     assert kept["expenses"][0]["item"] == "expense"
-    assert kept["expenses"][0]["receipt"]["original_name"] == "receipt"
+    receipt = kept["expenses"][0]["receipt"]
+    assert receipt["original_name"] == "receipt"
+    copy = (org / "receipts" / receipt["file"]).read_bytes()
+    assert copy == b"%PDF invoice: paid to XXXX, thank you"
+    assert receipt["sha256"] == hashlib.sha256(copy).hexdigest()
+    assert "1 receipt copies" in out
+    assert not [p for p in (org / "receipts").rglob("*")
+                if p.is_file() and b"Ceri" in p.read_bytes()]
+    backed_up = [p.read_text() for p in (org / "backups").glob("*/involvement/*.json")]
+    assert backed_up and all("Ceri" not in text and ceri not in text for text in backed_up)
+    assert any(receipt["file"] in text for text in backed_up)
+    assert all(receipt["sha256"] in text for text in backed_up if receipt["file"] in text)
     assert (kept["fee_pence"], kept["paid_pence"], kept["expenses_pence"]) == (3000, 3000, 420)
     dee = next(r for r in rows if r["person_name"] == "Dee")
     assert dee["activity"] == "[removed: named a person who asked to be forgotten]"
