@@ -19,22 +19,7 @@ from coprod_cli.store.schema.markers import Person
 from tests.page_ends import bad_page_ends
 from tests.sample_records import build_org, report
 
-# -- stand-ins for the groups and panels tables, when this version does not declare them ----
-
-
-class _Group(schema.Record):
-    name: str
-    kind: str
-
-
-class _Term(schema.Record):
-    group_id: str
-    person_id: Annotated[str, Person("group member")]
-    office: str
-    until: str | None
-
-
-_Term.__annotations__["from"] = str  # "from" is a Python keyword
+# -- a stand-in for the panels table, until the panels branch declares it ----------------
 
 
 class _Panel(schema.Record):
@@ -45,13 +30,11 @@ class _Panel(schema.Record):
 
 @contextmanager
 def governance() -> Iterator[None]:
-    """groups, group_members and panels declared (the real ones once they are on main)."""
+    """The panels table declared (the real one once it is on main); groups are on main."""
     with ExitStack() as stack:
-        for name, record in (("groups", _Group), ("group_members", _Term),
-                             ("panels", _Panel)):
-            if not schema.is_declared(name):
-                stack.enter_context(schema.registered(schema.Table(
-                    name, record, (f"{name} record", f"{name} records"))))
+        if not schema.is_declared("panels"):
+            stack.enter_context(schema.registered(schema.Table(
+                "panels", _Panel, ("panel", "panels"))))
         yield
 
 
@@ -62,17 +45,18 @@ def home_store(coprod_home: Path) -> Store:
 
 
 def add_governance(store: Store, who: dict[str, dict]) -> None:
+    from coprod_cli.groups import membership
+
     ids = {k: v["id"] for k, v in who.items()}
-    store.insert("groups", {"id": "grp-1", "name": "Members' committee", "kind": "committee"})
-    store.insert("groups", {"id": "grp-2", "name": "Garden group", "kind": "peer-support"})
-    for rid, group, person, office, start, until in (
-            ("t1", "grp-1", "Ana", "member", "2026-03-01", "2026-05-31"),
-            ("t2", "grp-1", "Ana", "chair", "2026-06-01", None),
-            ("t3", "grp-2", "Bo", "treasurer", "2026-04-01", None),
-            ("t4", "grp-1", "Dee", "member", "2026-01-01", None),  # before she first came
-            ("t5", "grp-1", "Sam", "secretary", "2026-03-01", None)):  # staff, never attended
-        store.insert("group_members", {"id": rid, "group_id": group, "person_id": ids[person],
-                                       "office": office, "from": start, "until": until})
+    membership.add_group(store, "Members' committee", "committee")
+    membership.add_group(store, "Garden group", "peer-support")
+    for group, person, office, start, until in (
+            ("Members' committee", "Ana", "member", "2026-03-01", "2026-05-31"),
+            ("Members' committee", "Ana", "chair", "2026-06-01", None),
+            ("Garden group", "Bo", "treasurer", "2026-04-01", None),
+            ("Members' committee", "Dee", "member", "2026-01-01", None),  # before she came
+            ("Members' committee", "Sam", "secretary", "2026-03-01", None)):  # never attended
+        membership.join(store, group, ids[person], office=office, start=start, until=until)
     store.insert("panels", {"id": "p1", "post": "Support worker", "date": "2026-04-20",
                             "members": [ids["Ana"], ids["Bo"], ids["Sam"]]})
     store.insert("panels", {"id": "p2", "post": "Cook", "date": "2026-05-20",

@@ -142,6 +142,12 @@ def _register() -> None:
     from coprod_cli.cli import involve as involve_cli
 
     app.add_typer(involve_cli.app, name="involve")
+    from coprod_cli.cli import group as group_cli
+
+    app.add_typer(group_cli.app, name="group")
+    from coprod_cli.cli import meeting as meeting_cli
+
+    app.add_typer(meeting_cli.app, name="meeting")
     app.command("init")(init_cmd.init)
 
 

@@ -49,7 +49,7 @@ def roadmap_counts(store: Any, filters: Any, first_attended: dict[str, str]) -> 
     committee: set[str] = set()
     officer: set[str] = set()
     for term in _rows(store, "group_members"):
-        pid, day = term.get("person_id"), term.get("from")
+        pid, day = term.get("person_id"), term.get("start")
         if not isinstance(pid, str) or not moved(pid, day):
             continue
         if kinds.get(term.get("group_id")) == "committee":

@@ -1,4 +1,50 @@
-"""The tables this feature keeps, declared for the store (see store/schema/features.py).
+"""The tables a group keeps: the group itself and each member's term, declared for the store.
 
-Nothing is declared here yet.
+A membership is one record per term (a person who was a member and is now chair has two), so
+who held which office, and when, is never overwritten: minutes, a person's journey and the
+report can all say who was chair on a given day. Leaving sets ``until``; nothing is deleted.
 """
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import StringConstraints
+
+from coprod_cli.store.schema.declarations import Date, Name, Record
+from coprod_cli.store.schema.markers import Person, Ref
+from coprod_cli.store.schema.registry import Table, register
+
+GROUPS = "groups"
+MEMBERS = "group_members"
+
+Kind = Literal["committee", "quality-group", "board", "peer-support", "other"]
+Office = Literal["chair", "co-chair", "secretary", "treasurer", "member"]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+OFFICES: tuple[str, ...] = Office.__args__  # type: ignore[attr-defined]
+
+
+class Group(Record):
+    name: Name
+    kind: Kind
+    service: Annotated[str, StringConstraints(max_length=120)]
+    quorum: int | None
+    created_at: Date
+
+
+class Membership(Record):
+    """One term: a member from ``start`` (``group join --from``) until ``until`` (inclusive;
+    None while it lasts)."""
+
+    group_id: Annotated[str, Ref(GROUPS, "its group")]
+    person_id: Annotated[str, Person("member")]
+    office: Office
+    start: Date
+    until: Date | None
+    created_at: Date
+
+
+register(Table(GROUPS, Group, ("group", "groups"), export_heading="Groups"))
+register(Table(MEMBERS, Membership, ("group membership", "group memberships"),
+               export_as="group_memberships", export_heading="Groups they belong to",
+               dated_by="start"))

@@ -95,7 +95,7 @@ def groups(ctx: Context) -> list[Event]:
         office = term.get("office") or "member"
         joined = (f"You joined {group}." if office == "member"
                   else f"You became {office} of {group}.")
-        out.append(Event(str(term["from"])[:10], "vote" if office == "member" else "star",
+        out.append(Event(str(term["start"])[:10], "vote" if office == "member" else "star",
                          joined, "group_members"))
         if term.get("until"):
             left = (f"You finished as {office} of {group}." if office != "member"
