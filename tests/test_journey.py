@@ -75,6 +75,11 @@ def test_journey_is_their_own_story_first_to_latest(cli, clock, home_store: Stor
                                         "service": "Beech House", "part": "wrote step 2"},
                                        {"name": "Bo", "role": "carer", "service": "",
                                         "part": ""}]}]))
+        from coprod_cli.meetings.agenda import plan_meeting
+
+        for day in ("2026-06-10", "2026-12-20"):  # the second is still to come
+            plan_meeting(home_store, "Members' committee", date=day, time="18:00",
+                         place="Lounge", items=["Garden update:10:Ana", "Menus:10:Bo"])
         cli("involve", "log", "Ana", "--activity", "Reviewed the leaflet", "--date",
             "2026-06-15", "--fee", "20")
         cli("involve", "log", "Bo", "--activity", "Stall", "--date", "2026-06-15", "--fee", "5")
@@ -87,14 +92,17 @@ def test_journey_is_their_own_story_first_to_latest(cli, clock, home_store: Stor
             ("2026-05-20", "You sat on the interview panel for Cook."),
             ("2026-05-31", "You left Members' committee."),
             ("2026-06-01", "You became chair of Members' committee."),
+            ("2026-06-10", "You led \u201cGarden update\u201d at the Members' committee "
+                           "meeting."),
             ("2026-06-15", "You gave your time: Reviewed the leaflet."),
             ("2026-07-01", "You helped make the session \u201cNoticing our strengths\u201d "
                            "(wrote step 2).")]
         out = coprod_home.parent / "ana.md"
         said = cli("people", "journey", "Ana", "--out", str(out)).text
-        assert said == f"Wrote {out}: 9 things Ana has done.\n"
+        assert said == f"Wrote {out}: 10 things Ana has done.\n"
         text = out.read_text()
-        assert "Bo" not in text and "Stall" not in text and "Garden" not in text
+        assert "Bo" not in text and "Stall" not in text and "Garden group" not in text
+        assert "Menus" not in text
         assert text.index("10 January 2026") < text.index("1 July 2026")
         for style in ("easy-read", "standard", "large-print"):
             pdf = coprod_home.parent / f"ana-{style}.pdf"
@@ -184,7 +192,7 @@ def test_the_organisations_own_ways_replace_the_built_in(cli, coprod_home: Path,
 
 def test_journey_sources_are_one_per_table() -> None:
     names = [source.__name__ for source in journey.SOURCES]
-    assert names == ["attended", "facilitated", "groups", "involvement", "toolkit_credits",
-                     "panels"]
+    assert names == ["attended", "facilitated", "groups", "meetings", "involvement",
+                     "toolkit_credits", "panels"]
     ctx: Any = journey.Context(Store.memory(), {"id": "x", "name": "Nobody"})
     assert all(source(ctx) == [] for source in journey.SOURCES)

@@ -2,7 +2,7 @@
 
 "How far I had come" is the point of co-production for many people, so ``people journey``
 prints it: sessions attended, sessions they helped lead, groups joined and offices held,
-involvement logged, toolkit sessions they helped make, and interview panels sat on. Only
+agenda items they led at meetings, involvement logged, toolkit sessions they helped make, and interview panels sat on. Only
 their own records are read (consent: nobody else's name or data is in it).
 
 The journey is a list of small *sources*, one per table, each returning dated events; a new
@@ -138,8 +138,29 @@ def panels(ctx: Context) -> list[Event]:
             for p in _rows(ctx.records, "panels") if ctx.person["id"] in (p.get("members") or [])]
 
 
+def meetings(ctx: Context) -> list[Event]:
+    """Agenda items they led at a group's meeting, once the day has come (a planned meeting
+    is not yet something they have done)."""
+    from coprod_cli import clock
+
+    today = clock.today().isoformat()
+    names = {g["id"]: g.get("name", "a group") for g in _rows(ctx.records, "groups")}
+    out = []
+    for meeting in _rows(ctx.records, "meetings"):
+        if str(meeting.get("date", ""))[:10] > today:
+            continue
+        group = names.get(meeting.get("group_id"), "a group")
+        for item in meeting.get("items") or []:
+            if item.get("lead_id") == ctx.person["id"]:
+                out.append(Event(str(meeting["date"])[:10], "speech",
+                                 f"You led \u201c{item['title']}\u201d at the {group} meeting.",
+                                 "meetings"))
+    return out
+
+
 #: Every source, one per table; add one here for a new table.
-SOURCES: list[Source] = [attended, facilitated, groups, involvement, toolkit_credits, panels]
+SOURCES: list[Source] = [attended, facilitated, groups, meetings, involvement,
+                         toolkit_credits, panels]
 
 
 def journey(records: Any, person: dict[str, Any], *,
