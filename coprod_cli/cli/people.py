@@ -263,8 +263,8 @@ def journey(
     """Print someone's journey: what they have done, first to latest, for them to keep.
 
     Sessions they came to and helped lead, groups and offices, meeting items they led,
-    involvement, toolkit
-    sessions they helped make, panels they sat on. Only their own records are in it.
+    involvement, toolkit sessions they helped make, panels they sat on. Only their own
+    records are in it.
 
     Example: coprod people journey Ceri --style easy-read --out ceri-journey.pdf
     """

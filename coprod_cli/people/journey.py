@@ -2,8 +2,9 @@
 
 "How far I had come" is the point of co-production for many people, so ``people journey``
 prints it: sessions attended, sessions they helped lead, groups joined and offices held,
-agenda items they led at meetings, involvement logged, toolkit sessions they helped make, and interview panels sat on. Only
-their own records are read (consent: nobody else's name or data is in it).
+agenda items they led at meetings, involvement logged, toolkit sessions they helped make,
+and interview panels sat on. Only their own records are read (consent: nobody else's name or
+data is in it).
 
 The journey is a list of small *sources*, one per table, each returning dated events; a new
 table (meetings, panels as they land) is one more function added to :data:`SOURCES`. A
