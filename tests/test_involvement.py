@@ -305,3 +305,21 @@ def test_export_covers_involvement(cli, org: Path, tmp_path: Path) -> None:
 
     words = " ".join(p.extract_text() for p in PdfReader(out.with_suffix(".pdf")).pages)
     assert "Involvement and payments" in words and "Their journey, first to latest" in words
+
+
+def test_screen_report_groups_a_persons_flags_and_table_takes_no_out(cli, org: Path,
+                                                                      tmp_path: Path) -> None:
+    text = (org / "config.yaml").read_text()
+    (org / "config.yaml").write_text(text.replace("involvement_threshold_pence: null",
+                                                  "involvement_threshold_pence: 1000"))
+    for day in ("2026-11-02", "2026-11-09"):
+        cli("involve", "log", "Ceri", "--activity", "Panel", "--date", day, "--fee", "12")
+    flags = [line for line in cli("involve", "report").text.splitlines()
+             if line.startswith("Flag:")]
+    assert flags == ["Flag: Ceri was paid over your organisation's threshold of £10.00 a week "
+                     "in 2 weeks: week of 2026-11-02 (£12.00), week of 2026-11-09 (£12.00). "
+                     "Offer them independent welfare-rights advice. coprod does not decide "
+                     "what affects anyone's benefits."]
+    result = cli("involve", "report", "--out", str(tmp_path / "r.txt"), code=2)
+    assert "--out writes a json, csv or pdf file" in result.text
+    assert not (tmp_path / "r.txt").exists()

@@ -128,7 +128,8 @@ def log(
     Pay by hours at a named rate (--hours 2 --rate panel) or by a fee (--fee 25.00). The
     person may take it (accept), take less (less:10.00), decline it, or give it to charity.
     Expenses are repaid in full whatever they choose. Put a receipt in the expense
-    ("Bus fare:4.20:bus.jpg"), or give --receipt after the --expense it belongs to.
+    ("Bus fare:4.20:bus.jpg"), or give --receipt files in the same order as the
+    expenses (the first --receipt is the first expense's).
 
     Example: coprod involve log Ceri --activity "Panel" --date 2026-11-20 --hours 2 --rate panel
     """
