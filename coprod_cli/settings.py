@@ -18,6 +18,14 @@ DEFAULT_PAIR_CHECKLIST: tuple[str, ...] = ("risk assessment done", "contact deta
                                            "emergency contacts held")
 """The safeguarding checks 'coprod pairs make' records for a new pairing, unless the
 organisation sets its own list (pair_checklist in the settings)."""
+class InvolvementRate(BaseModel):
+    """A named rate the organisation pays for involvement (``coprod involve rate``): an
+    amount in pence for each hour, session or day."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pence: int = Field(ge=1, le=100_000_000)
+    per: Literal["hour", "session", "day"]
 
 
 class Settings(BaseModel):
@@ -49,3 +57,12 @@ class Settings(BaseModel):
     #: an item; the key is the item's words joined by '-', or any unambiguous start of it).
     pair_checklist: list[str] = Field(default_factory=lambda: list(DEFAULT_PAIR_CHECKLIST),
                                       min_length=1, max_length=30)
+    #: Named rates for paying people for their involvement ('coprod involve rate NAME
+    #: AMOUNT --per hour'): the organisation's own, never built in.
+    involvement_rates: dict[str, InvolvementRate] = Field(default_factory=dict, max_length=100)
+    #: The organisation's own threshold for involvement payments in a week or a month, in
+    #: pence; None: no flag. Passing it flags that the person should be offered independent
+    #: welfare-rights advice. Benefit rules change every April and differ between benefits,
+    #: so coprod never decides what affects anyone's benefits: the organisation sets this.
+    involvement_threshold_pence: int | None = Field(default=None, ge=1, le=100_000_000)
+    involvement_threshold_per: Literal["week", "month"] = "week"
