@@ -39,3 +39,9 @@ class Settings(BaseModel):
     #: Words 'coprod session check' warns about in sessions and handouts (whole words; a word
     #: in capitals, like KPI, matches only in capitals).
     jargon: list[str] = Field(default_factory=lambda: list(DEFAULT_JARGON), max_length=200)
+    #: Interview panels: candidates are recorded by a code (C1, C2 ...) unless this is true,
+    #: when 'coprod panel pack --candidate NAME' may record their names as well.
+    panel_candidate_names: bool = False
+    #: Months after a panel's date that its candidate data (codes, any names, scores) is
+    #: kept; after that 'coprod people review' offers it for deletion.
+    panel_retention_months: int = Field(default=6, ge=1, le=120)
