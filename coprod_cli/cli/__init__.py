@@ -139,6 +139,9 @@ def _register() -> None:
     from coprod_cli.cli import toolkit as toolkit_cli
 
     app.add_typer(toolkit_cli.app, name="toolkit")
+    from coprod_cli.cli import panel as panel_cli
+
+    app.add_typer(panel_cli.app, name="panel")
     app.command("init")(init_cmd.init)
 
 
