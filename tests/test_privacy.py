@@ -65,6 +65,8 @@ def test_export_holds_exactly_what_is_held_about_the_person(store: Store) -> Non
                                   "entry": {"name": "Ana", "person_id": ana["id"],
                                             "role": "person-using-services"}}]}],
         "funds_added": [],
+        # interview panels (issue 19): she wrote no question, sat on no panel, gave no score
+        "panel_questions_written": [], "interview_panels": [], "interview_scores_given": [],
     }
     assert measured[0]["when"] == "before" and len(measured) == 2
     # who wrote a comment about Ana is someone else's data: it is not in her export

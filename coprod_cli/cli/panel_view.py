@@ -31,9 +31,11 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, title_justify="left")
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    table = Table(title=title, title_justify="left", expand=True)
+    ratios = {"Question": 3, "A good answer shows": 2, "By": 1, "Post": 2}
+    for column in columns:  # ids, dates and short headings never break across lines
+        table.add_column(column, overflow="fold", ratio=ratios.get(column),
+                         no_wrap=column not in ratios)
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
     state().console().print(table)
@@ -110,11 +112,11 @@ def show_summary(s: dict[str, Any]) -> None:
         return
     rows = []
     for c in s["candidates"]:
-        cells = [f"{m['total']}" + ("" if m["scored"] == s["questions"]
-                                    else f" ({m['scored']}/{s['questions']})")
-                 for m in c["by_member"]]
+        cells = ["-" if not m["scored"] else f"{m['total']}" + (
+            "" if m["scored"] == s["questions"] else f" ({m['scored']}/{s['questions']})")
+            for m in c["by_member"]]
         rows.append([c["code"] + (f" {c['name']}" if c["name"] else ""), *cells,
                      f"{c['total']} of {c['out_of']}" + ("" if c["complete"] else " *")])
     _table("Totals", ["Candidate", *members, "Overall"], rows)
     if any(not c["complete"] for c in s["candidates"]):
-        say("* not all scored yet; (n/m) is how many questions a member has scored.")
+        say("* not all scored yet; (n/m) is how many questions a member has scored, - none.")

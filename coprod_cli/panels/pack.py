@@ -97,7 +97,7 @@ def plan_markdown(panel: PackPanel, style: str) -> str:
               "## The questions", ""]
     for q in panel.questions:
         who = f" Asked by {esc(q['asked_by'])}." if q["asked_by"] else ""
-        lines += [f"{q['number']}. {esc(q['text'])} ({esc(q['topic'])}).{who}"]
+        lines += [f"{q['number']}. {esc(q['text'])} Topic: {esc(q['topic'])}.{who}"]
     lines += ["", "## How to score", "",
               f"Score each answer from {LOW} to {HIGH}: {scale_words()}. Score what the "
               "answer shows, against what a good answer shows, not the person.", ""]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from coprod_cli import clock
 from coprod_cli.errors import UsageError, ValidationError
-from coprod_cli.panels import PANELS, PARTITION, SCORES
+from coprod_cli.panels import PARTITION, SCORES
 from coprod_cli.panels.planning import find_panel, member_name, member_on, question_number
 from coprod_cli.panels.questions import clean_text, register_by_id, short
 
@@ -51,7 +51,7 @@ def candidate_on(panel: dict[str, Any], code: str) -> str:
     if wanted not in codes:
         raise ValidationError(f"{code.strip()} is not a candidate on panel "
                               f"{short(panel['id'])}: it has {len(codes)} "
-                              f"({codes[0]} to {codes[-1]}). Nothing was saved."
+                              f"({codes[0]} {'and' if len(codes) == 2 else 'to'} {codes[-1]}). Nothing was saved."
                               if len(codes) > 1 else
                               f"{code.strip()} is not a candidate on panel "
                               f"{short(panel['id'])}: it has one, C1. Nothing was saved.",
@@ -142,6 +142,3 @@ def panel_for_scoring(store: Any, panel_ref: str) -> dict[str, Any]:
     register = register_by_id(store)
     return {**panel, "member_names": {m: member_name(m, register) for m in panel["members"]}}
 
-
-def panel_exists(store: Any, panel_id: str) -> bool:
-    return any(p["id"] == panel_id for p in store.all(PANELS))
