@@ -38,7 +38,7 @@ def member_name(person_id: str, register: dict[str, dict[str, Any]]) -> str:
 
 
 def all_panels(store: Any) -> list[dict[str, Any]]:
-    return sorted(store.all(PANELS), key=lambda p: (p["date"], p["created_at"], p["id"]))
+    return sorted(store.all(PANELS), key=lambda p: (p["date"], p["created_at"]))
 
 
 def find_panel(store: Any, ref: str) -> dict[str, Any]:

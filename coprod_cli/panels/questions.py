@@ -116,7 +116,7 @@ def register_by_id(store: Any) -> dict[str, dict[str, Any]]:
 # -- the bank ------------------------------------------------------------------------------
 
 def all_questions(store: Any) -> list[dict[str, Any]]:
-    return sorted(store.all(QUESTIONS), key=lambda q: (q["created_at"], q["id"]))
+    return sorted(store.all(QUESTIONS), key=lambda q: q["created_at"])  # stable: as added
 
 
 def find_question(store: Any, ref: str) -> dict[str, Any]:
