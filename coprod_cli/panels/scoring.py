@@ -49,12 +49,10 @@ def candidate_on(panel: dict[str, Any], code: str) -> str:
                               "saved.", hint=f"Print its pack first: coprod panel pack "
                               f"{short(panel['id'])} --candidates N --out pack.pdf")
     if wanted not in codes:
+        has = (f"{len(codes)} ({codes[0]} {'and' if len(codes) == 2 else 'to'} {codes[-1]})"
+               if len(codes) > 1 else "one, C1")
         raise ValidationError(f"{code.strip()} is not a candidate on panel "
-                              f"{short(panel['id'])}: it has {len(codes)} "
-                              f"({codes[0]} {'and' if len(codes) == 2 else 'to'} {codes[-1]}). Nothing was saved."
-                              if len(codes) > 1 else
-                              f"{code.strip()} is not a candidate on panel "
-                              f"{short(panel['id'])}: it has one, C1. Nothing was saved.",
+                              f"{short(panel['id'])}: it has {has}. Nothing was saved.",
                               hint="Candidates are the codes printed on the scoring sheets.")
     return wanted
 
