@@ -31,8 +31,9 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, title_justify="left", expand=True)
     ratios = {"Question": 3, "A good answer shows": 2, "By": 1, "Post": 2}
+    table = Table(title=title, title_justify="left",
+                  expand=any(column in ratios for column in columns))
     for column in columns:  # ids, dates and short headings never break across lines
         table.add_column(column, overflow="fold", ratio=ratios.get(column),
                          no_wrap=column not in ratios)
