@@ -164,6 +164,8 @@ def test_pack_holds_every_sheet_with_nothing_orphaned(cli, tmp_path: Path, style
         p for p in pages if "Summary: Support worker" in p or "signs" in p)
     assert "Ceri signs" in whole and "Sam signs" in whole and "Date" in summary
     assert "Panel total" in whole
+    assert ("We do not write their names." if style == "easy-read" else
+            "Candidates are written as codes, not names, on every sheet.") in whole
     reader = PdfReader(out)
     assert reader.metadata.title == "Interview panel: Support worker"
     shown = json.loads(cli("panel", "show", pid, "--format", "json").text)
@@ -214,7 +216,9 @@ def test_candidates_are_codes_unless_the_organisation_allows_names(
     (coprod_home / "config.yaml").write_text("panel_candidate_names: true\n", encoding="utf-8")
     cli("panel", "pack", pid, "--candidates", "2", "--candidate", "Jo Bloggs",
         "--candidate", "Al Smith", "--out", str(out))
-    assert "Scoring sheet: C1 (Jo Bloggs)" in " ".join(_pages(out))
+    named = " ".join(_pages(out))
+    assert "Scoring sheet: C1 (Jo Bloggs)" in named and "Scoring sheet: C2 (Al Smith)" in named
+    assert "not names" not in named  # the plan no longer says names are never written
     shown = json.loads(cli("panel", "show", pid, "--format", "json").text)
     assert shown["candidate_names"] == {"C1": "Jo Bloggs", "C2": "Al Smith"}
 

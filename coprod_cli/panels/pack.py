@@ -83,7 +83,8 @@ def plan_markdown(panel: PackPanel, style: str) -> str:
             lines += [f"[picture group] The panel is {members}.", ""]
         lines += [f"[picture people] We will meet {len(panel.candidates)} "
                   f"{'person' if len(panel.candidates) == 1 else 'people'}.",
-                  f"Each one has a code: {codes}.", "We do not write their names.", "",
+                  f"Each one has a code: {codes}.",
+                  *([] if panel.names else ["We do not write their names."]), "",
                   "[picture question] We ask everyone the same questions.", "",
                   "[picture star] After each answer, you give a score.",
                   *(f"{n} means {w.lower()}." for n, w in SCALE.items()), ""]
@@ -93,7 +94,8 @@ def plan_markdown(panel: PackPanel, style: str) -> str:
         lines.append(f"**Organisation** {esc(panel.organisation)}  ")
     lines += [f"**Date** {when}  ", f"**Panel** {members or 'not named yet'}  ",
               f"**Candidates** {codes}", "",
-              "Candidates are written as codes, not names, on every sheet.", "",
+              *([] if panel.names else
+                ["Candidates are written as codes, not names, on every sheet.", ""]),
               "## The questions", ""]
     for q in panel.questions:
         who = f" Asked by {esc(q['asked_by'])}." if q["asked_by"] else ""
@@ -122,8 +124,8 @@ def member_markdown(panel: PackPanel, member: str | None, style: str) -> str:
             if q["good"]:
                 lines += ["[picture star] A good answer shows this.", esc(q["good"]), ""]
         else:
-            lines += [f"**Question {q['number']}** ({esc(q['topic'])}). {who}".rstrip(), "",
-                      esc(q["text"]), ""]
+            lines += [f"## Question {q['number']}", "", f"**{esc(q['text'])}**", "",
+                      f"Topic: {esc(q['topic'])}. {who}".rstrip(), ""]
             if q["good"]:
                 lines += [f"What a good answer shows: {esc(q['good'])}", ""]
     return "\n".join(lines)
