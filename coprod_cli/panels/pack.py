@@ -124,10 +124,11 @@ def member_markdown(panel: PackPanel, member: str | None, style: str) -> str:
             if q["good"]:
                 lines += ["[picture star] A good answer shows this.", esc(q["good"]), ""]
         else:
-            lines += [f"## Question {q['number']}", "", f"**{esc(q['text'])}**", "",
-                      f"Topic: {esc(q['topic'])}. {who}".rstrip(), ""]
+            # one paragraph (hard line breaks), so a long question keeps its details
+            parts = [f"**{esc(q['text'])}**", f"Topic: {esc(q['topic'])}. {who}".rstrip()]
             if q["good"]:
-                lines += [f"What a good answer shows: {esc(q['good'])}", ""]
+                parts.append(f"What a good answer shows: {esc(q['good'])}")
+            lines += [f"## Question {q['number']}", "", "  \n".join(parts), ""]
     return "\n".join(lines)
 
 
@@ -162,11 +163,13 @@ def sheet_markdown(panel: PackPanel, code: str, member: str | None, style: str) 
                 lines += [f"**A good answer shows:** {esc(q['good'])}"]
             lines += ["", scale_line(), "", f"[write {NOTE_LINES['easy-read']}]", ""]
         else:
-            lines += [f"## Question {q['number']}", "",
-                      f"{esc(q['text'])}" + (f" ({who})" if who else ""), ""]
+            # the question and its indicators are one paragraph: a paragraph straight above
+            # a scale is kept with it (and the notes box under it) on one page
+            words = esc(q["text"]) + (f" ({who})" if who else "")
             if q["good"]:
-                lines += [f"What a good answer shows: {esc(q['good'])}", ""]
-            lines += [scale_line(), "", f"[write {NOTE_LINES.get(style, 3)}]", ""]
+                words += f"  \n**What a good answer shows:** {esc(q['good'])}"
+            lines += [f"## Question {q['number']}", "", words, "", scale_line(), "",
+                      f"[write {NOTE_LINES.get(style, 3)}]", ""]
     if easy:
         lines += ["[picture tick] Add up your scores.", f"The most is {most}.", "",
                   "[fill Total | Date]", ""]
