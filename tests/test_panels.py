@@ -237,3 +237,21 @@ def test_pack_bad_input_saves_nothing(cli, coprod_home: Path, tmp_path: Path) ->
                                        "--candidates", "2", "--out",
                                        str(tmp_path / "nowhere" / "p.pdf"))
     assert not out.exists()
+
+
+def test_a_scale_and_the_notes_box_under_it_are_laid_out_as_one() -> None:
+    from reportlab.platypus import KeepTogether
+
+    from coprod_cli.render.markdown import parse
+    from coprod_cli.render.pdf_blocks import flowables
+    from coprod_cli.render.styles import get_style
+
+    source = "\n\n".join(f"## Question {n}\n\nWhy this job?\n\n[scale 0-3: No | Some | "
+                         "Good | Excellent]\n\n[write 3]" for n in range(1, 9))
+    made = flowables(parse(source), get_style("standard"))
+    assert not any(type(f).__name__ == "WriteBox" for f in made)  # none stands on its own
+    groups = [[type(c).__name__ for c in f._content] for f in made
+              if isinstance(f, KeepTogether)]
+    # each question's heading, words, scale and notes box are one group
+    assert sum(g.count("WriteBox") for g in groups) == 8
+    assert all(g.index("Table") < g.index("WriteBox") for g in groups if "WriteBox" in g)
