@@ -66,7 +66,13 @@ def test_export_lists_what_they_wrote_sat_on_and_scored(cli, tmp_path: Path) -> 
     [written] = export["panel_questions_written"]
     assert written["text"] == f"Ask what {MEMBER} would need from you."
     [panel] = export["interview_panels"]
-    assert panel["id"].startswith(pid) and who[MEMBER] in panel["members"]
+    assert panel["id"].startswith(pid)
+    assert (panel["post"], panel["date"], panel["candidates"]) == ("Support worker",
+                                                                   "2027-01-15", 2)
+    assert panel["as"] == ["panel member", "asks question 1"]
+    assert "members" not in panel  # the other members and the candidates are not theirs
+    assert [m["where"] for m in export["mentions"]] == ["interview panel question"]
+    assert export["mentions"][0]["text"] == f"How would you support {MEMBER} at a review?"
     [scored] = export["interview_scores_given"]
     assert (scored["candidate"], scored["score"], scored["member"]) == ("C1", 3, who[MEMBER])
     author = tmp_path / "author.json"
@@ -74,7 +80,8 @@ def test_export_lists_what_they_wrote_sat_on_and_scored(cli, tmp_path: Path) -> 
     export = json.loads(author.read_text(encoding="utf-8"))
     assert [q["text"] for q in export["panel_questions_written"]] == [
         "What does a good day look like for you?"]
-    assert [p["id"][:8] for p in export["interview_panels"]] == [pid]  # their question in it
+    [panel] = export["interview_panels"]  # their question is on it
+    assert panel["id"][:8] == pid and panel["as"] == ["wrote question 1"]
     assert export["interview_scores_given"] == []
 
 

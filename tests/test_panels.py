@@ -221,6 +221,11 @@ def test_candidates_are_codes_unless_the_organisation_allows_names(
     assert "not names" not in named  # the plan no longer says names are never written
     shown = json.loads(cli("panel", "show", pid, "--format", "json").text)
     assert shown["candidate_names"] == {"C1": "Jo Bloggs", "C2": "Al Smith"}
+    # a member's subject access export does not hand them the candidates' names
+    export = tmp_path / "ceri.json"
+    cli("people", "export", "Ceri", "--out", str(export))
+    held = export.read_text(encoding="utf-8")
+    assert '"interview_panels"' in held and "Jo Bloggs" not in held and "Al Smith" not in held
 
 
 def test_pack_bad_input_saves_nothing(cli, coprod_home: Path, tmp_path: Path) -> None:  # noqa: ANN001

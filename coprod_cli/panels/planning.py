@@ -190,3 +190,25 @@ def describe(store: Any, panel: dict[str, Any]) -> dict[str, Any]:
         "scores": len(scores),
         "candidate_data_deleted": bool(panel.get("candidate_data_deleted_at")),
     }
+
+
+def exported(found: list[tuple[dict[str, Any], list[Any]]], _: Any) -> list[dict[str, Any]]:
+    """The panels in someone's subject access export: what the panel was and how they were
+    part of it (a member, the author of a question, the one asking it). Candidates are
+    other people: only how many there were is shown, never a name."""
+    out = []
+    for panel, places in found:
+        parts = []
+        for at in places:
+            if at[0] == "members":
+                parts.append("panel member")
+            elif at[0] == "questions" and len(at) == 3:
+                number = panel["questions"][at[1]]["number"]
+                parts.append(f"wrote question {number}" if at[2] == "by"
+                             else f"asks question {number}")
+        out.append({"id": panel["id"], "post": panel["post"], "date": panel["date"],
+                    "as": parts,
+                    "questions": [{"number": q["number"], "text": q["text"]}
+                                  for q in panel["questions"]],
+                    "candidates": len(panel["candidates"])})
+    return sorted(out, key=lambda p: (p["date"], p["id"]))
