@@ -66,3 +66,9 @@ class Settings(BaseModel):
     #: so coprod never decides what affects anyone's benefits: the organisation sets this.
     involvement_threshold_pence: int | None = Field(default=None, ge=1, le=100_000_000)
     involvement_threshold_per: Literal["week", "month"] = "week"
+    #: Interview panels: candidates are recorded by a code (C1, C2 ...) unless this is true,
+    #: when 'coprod panel pack --candidate NAME' may record their names as well.
+    panel_candidate_names: bool = False
+    #: Months after a panel's date that its candidate data (codes, any names, scores) is
+    #: kept; after that 'coprod people review' offers it for deletion.
+    panel_retention_months: int = Field(default=6, ge=1, le=120)

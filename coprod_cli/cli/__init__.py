@@ -154,6 +154,9 @@ def _register() -> None:
     from coprod_cli.cli import rota as rota_cli
 
     app.add_typer(rota_cli.app, name="rota")
+    from coprod_cli.cli import panel as panel_cli
+
+    app.add_typer(panel_cli.app, name="panel")
     app.command("init")(init_cmd.init)
 
 

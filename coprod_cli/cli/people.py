@@ -410,32 +410,80 @@ def _kept_as_accounts(updates: list[tuple[str, str, str, dict[str, Any]]]) -> st
 @app.command("review")
 def review(
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    delete_panel_data: Annotated[bool, typer.Option(
+        "--delete-panel-data", help="Delete the candidate data and scores of the interview "
+        "panels listed as past their retention period (asks first).")] = False,
+    yes: Annotated[bool, typer.Option(
+        "--yes", help="With --delete-panel-data: delete without asking (for scripts).")
+    ] = False,
 ) -> None:
-    """List people who have not taken part for longer than the retention period.
+    """List people who have not taken part for longer than the retention period, and
+    interview panels whose candidate data is past its own.
 
     Taking part means attending or helping to lead a session. The period is
-    retention_days in the settings (default 730, two years).
+    retention_days in the settings (default 730, two years). A panel's candidate codes,
+    any names and scores are kept panel_retention_months after its date (default 6).
 
-    Example: coprod people review
+    Example: coprod people review --delete-panel-data
     """
+    from coprod_cli.panels import retention
     from coprod_cli.people import privacy
 
-    days = state().settings().retention_days
-    due = privacy.due_for_review(state().store(), days)
-    if fmt is Format.json:
-        typer.echo(json.dumps(due, indent=2, ensure_ascii=False))
-        return
+    settings = state().settings()
+    days, months = settings.retention_days, settings.panel_retention_months
+    store = state().store()
+    due = privacy.due_for_review(store, days)
+    panels = retention.due_panels(store, months)
     say = state().console().print
+    if delete_panel_data:
+        _delete_panel_data(store, panels, months, yes)
+        return
+    if fmt is Format.json:
+        typer.echo(json.dumps([{"kind": "person", **p} for p in due] + panels, indent=2,
+                              ensure_ascii=False))
+        return
     if not due:
         say(f"Nobody is due for review: everyone has taken part in the last {days} days.",
             markup=False)
+    else:
+        say(f"{len(due)} {'person has' if len(due) == 1 else 'people have'} not taken part "
+            f"for more than {days} days:", markup=False)
+        for person in due:
+            say(f"  {person['name']} ({person['short_id']}, "
+                f"{people.ROLE_WORDS[person['role']]}): last {person['last_activity_was']} on "
+                f"{person['last_activity']}, {person['days_since']} days ago", markup=False)
+        say("For each, ask whether the records are still needed. If not: coprod people "
+            "forget PERSON. To keep someone, record their renewed consent (coprod people edit "
+            "PERSON --consent TEXT); that restarts their period.", markup=False)
+    if panels:
+        say(f"{len(panels)} interview panel{'s' * (len(panels) != 1)} still "
+            f"{'holds' if len(panels) == 1 else 'hold'} candidate data more than {months} "
+            "months after the panel:", markup=False)
+        for panel in panels:
+            say(f"  {panel['short_id']} {panel['post']} on {panel['date']}: "
+                f"{panel['candidates']} candidates, {panel['scores']} scores (kept until "
+                f"{panel['kept_until']})", markup=False)
+        say("Delete their candidate data and scores with: coprod people review "
+            "--delete-panel-data (the panels themselves, their members and questions, "
+            "stay).", markup=False)
+
+
+def _delete_panel_data(store: Any, panels: list[dict[str, Any]], months: int,
+                       yes: bool) -> None:
+    from coprod_cli.panels import retention
+
+    say = state().console().print
+    if not panels:
+        say(f"No interview panel holds candidate data more than {months} months after it; "
+            "nothing was deleted.", markup=False)
         return
-    say(f"{len(due)} {'person has' if len(due) == 1 else 'people have'} not taken part for "
-        f"more than {days} days:", markup=False)
-    for person in due:
-        say(f"  {person['name']} ({person['short_id']}, {people.ROLE_WORDS[person['role']]}): "
-            f"last {person['last_activity_was']} on {person['last_activity']}, "
-            f"{person['days_since']} days ago", markup=False)
-    say("For each, ask whether the records are still needed. If not: coprod people forget "
-        "PERSON. To keep someone, record their renewed consent (coprod people edit PERSON "
-        "--consent TEXT); that restarts their period.", markup=False)
+    scores = sum(p["scores"] for p in panels)
+    if not yes and not confirm(
+            f"Delete the candidate data and {scores} scores of {len(panels)} interview "
+            f"panel{'s' * (len(panels) != 1)} for good?", default=False, flag="--yes"):
+        say("Nothing was deleted.", markup=False)
+        raise typer.Exit(1)
+    done = retention.delete_candidate_data(store, months)
+    say(f"Deleted the candidate data of {done['panels']} interview panel"
+        f"{'s' * (done['panels'] != 1)} and {done['scores']} scores. The panels' posts, "
+        "dates, members and questions are kept.", markup=False)

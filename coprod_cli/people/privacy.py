@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, ValidationError
 from coprod_cli.grants.scheme import TABLE as GRANTS
+from coprod_cli.panels import PANELS
+from coprod_cli.panels.planning import exported as panel_export
 from coprod_cli.people import register as people
 from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS
 from coprod_cli.store import schema
@@ -43,10 +45,13 @@ ABOUT_EXPORT = (
     "request under UK GDPR. 'person' is their entry on the register. 'attendance' lists the "
     "sessions they came to, 'feedback_given' and 'measures_given' the forms and wellbeing "
     "answers they gave, and 'runs_facilitated' the sessions they helped lead. 'grants' and "
-    "'funds_added' are small-grant records that name them. 'mentions' are notes, comments and "
-    "other free text that use their name (who wrote them is left out). 'journey' is what "
-    "they did, first to latest, and 'involvement' the involvement they were paid or "
-    "thanked for, with their expenses. Dates are year-month-day.")
+    "'funds_added' are small-grant records that name them. 'panel_questions_written', "
+    "'interview_panels' and 'interview_scores_given' are the interview questions they wrote, "
+    "the panels they sat on or wrote a question for, and the scores they gave (candidates by "
+    "code only). 'mentions' are notes, comments and other free text that use their name (who "
+    "wrote them is left out). 'journey' is what they did, first to latest, and "
+    "'involvement' the involvement they were paid or thanked for, with their expenses. Dates "
+    "are year-month-day.")
 
 
 class Records(Protocol):
@@ -192,7 +197,8 @@ def _measures(found: Found, runs: _Runs) -> list[dict[str, Any]]:
 #: holds the whole records, so their free text is not repeated under "mentions".
 PRESENTERS = {ATTENDANCE: (_with_session, True), FEEDBACK: (_with_date, True),
               MEASURES: (_measures, True), RUNS: (_facilitated, False),
-              GRANTS: (_named_in, False)}
+              GRANTS: (_named_in, False),
+              PANELS: (panel_export, False)}
 
 
 def _mentions(store: Records, pattern: re.Pattern[str] | None, runs: _Runs,
