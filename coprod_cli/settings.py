@@ -18,6 +18,14 @@ DEFAULT_PAIR_CHECKLIST: tuple[str, ...] = ("risk assessment done", "contact deta
                                            "emergency contacts held")
 """The safeguarding checks 'coprod pairs make' records for a new pairing, unless the
 organisation sets its own list (pair_checklist in the settings)."""
+class InvolvementRate(BaseModel):
+    """A named rate the organisation pays for involvement (``coprod involve rate``): an
+    amount in pence for each hour, session or day."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pence: int = Field(ge=1, le=100_000_000)
+    per: Literal["hour", "session", "day"]
 
 
 class Settings(BaseModel):
@@ -49,3 +57,18 @@ class Settings(BaseModel):
     #: an item; the key is the item's words joined by '-', or any unambiguous start of it).
     pair_checklist: list[str] = Field(default_factory=lambda: list(DEFAULT_PAIR_CHECKLIST),
                                       min_length=1, max_length=30)
+    #: Named rates for paying people for their involvement ('coprod involve rate NAME
+    #: AMOUNT --per hour'): the organisation's own, never built in.
+    involvement_rates: dict[str, InvolvementRate] = Field(default_factory=dict, max_length=100)
+    #: The organisation's own threshold for involvement payments in a week or a month, in
+    #: pence; None: no flag. Passing it flags that the person should be offered independent
+    #: welfare-rights advice. Benefit rules change every April and differ between benefits,
+    #: so coprod never decides what affects anyone's benefits: the organisation sets this.
+    involvement_threshold_pence: int | None = Field(default=None, ge=1, le=100_000_000)
+    involvement_threshold_per: Literal["week", "month"] = "week"
+    #: Interview panels: candidates are recorded by a code (C1, C2 ...) unless this is true,
+    #: when 'coprod panel pack --candidate NAME' may record their names as well.
+    panel_candidate_names: bool = False
+    #: Months after a panel's date that its candidate data (codes, any names, scores) is
+    #: kept; after that 'coprod people review' offers it for deletion.
+    panel_retention_months: int = Field(default=6, ge=1, le=120)

@@ -74,6 +74,12 @@ def main() -> None:
     if mode == "migrate":
         store.SCHEMA_VERSION = 2
         store.MIGRATIONS[2] = migrate_v2
+    if mode == "write":
+        # Load every table's declaration and the people check before 'ready', so the kill
+        # window covers writing, not imports (a loaded machine once spent it all importing).
+        from coprod_cli.store import schema
+
+        schema.table("people").adapter()
     print("ready", flush=True)
     if mode == "write":
         s = Store.open(root)

@@ -101,7 +101,8 @@ def test_coproduction_by_hand(org) -> None:
     store, _ = org
     co = report(store)["coproduction"]
     assert co == {"sessions": 2, "co_facilitated": 1, "moved_to_co_facilitator": 1,
-                  "would_help": {"maybe": 1, "yes": 1}, "co_designed": 0,
+                  "moved_to_panel_member": 0, "moved_to_committee_member": 0,
+                  "moved_to_officer": 0, "would_help": {"maybe": 1, "yes": 1}, "co_designed": 0,
                   "by_level": {**dict.fromkeys(("coercion", "educating", "informing",
                                                 "consultation", "engagement", "co-design",
                                                 "co-production"), 0), "not recorded": 2}}

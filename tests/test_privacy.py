@@ -66,6 +66,14 @@ def test_export_holds_exactly_what_is_held_about_the_person(store: Store) -> Non
                                   "entry": {"name": "Ana", "person_id": ana["id"],
                                             "role": "person-using-services"}}]}],
         "funds_added": [],
+        "involvement": [],
+        "journey": [
+            {"date": "2026-01-10", "source": "attendance",
+             "what": "You came to the session \u201cFive ways to wellbeing\u201d."},
+            {"date": "2026-02-10", "source": "runs",
+             "what": "You helped to lead the session \u201cNoticing our strengths\u201d."}],
+        # interview panels (issue 19): she wrote no question, sat on no panel, gave no score
+        "panel_questions_written": [], "interview_panels": [], "interview_scores_given": [],
     }
     # the core sections exactly; every other declared table (groups, meetings, panels ...)
     # has its own section, empty here because Ana is in none of them

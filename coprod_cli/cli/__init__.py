@@ -139,6 +139,9 @@ def _register() -> None:
     from coprod_cli.cli import toolkit as toolkit_cli
 
     app.add_typer(toolkit_cli.app, name="toolkit")
+    from coprod_cli.cli import involve as involve_cli
+
+    app.add_typer(involve_cli.app, name="involve")
     from coprod_cli.cli import group as group_cli
 
     app.add_typer(group_cli.app, name="group")
@@ -151,6 +154,9 @@ def _register() -> None:
     from coprod_cli.cli import rota as rota_cli
 
     app.add_typer(rota_cli.app, name="rota")
+    from coprod_cli.cli import panel as panel_cli
+
+    app.add_typer(panel_cli.app, name="panel")
     from coprod_cli.cli import vote as vote_cli
 
     app.add_typer(vote_cli.app, name="vote")

@@ -77,6 +77,11 @@ def print_report(console: Console, report: dict[str, Any], *, plain: bool) -> No
              f"{co['co_designed']} of {co['sessions']}{designed}.")
     out.line(f"People who moved from attendee to co-facilitator: "
              f"{co['moved_to_co_facilitator']}.")
+    from coprod_cli.evaluation.roadmap_counts import STEPS
+
+    for key, words in STEPS.items():
+        if key in co:
+            out.line(f"{words}: {co[key]}.")
     helpers = ", ".join(f"{k} {v}" for k, v in co["would_help"].items()) or "no answers"
     out.line(f"Would like to help run a session: {helpers}.")
     exp = report["experience"]

@@ -23,6 +23,11 @@ class Format(StrEnum):
     json = "json"
 
 
+class YesNo(StrEnum):
+    yes = "yes"
+    no = "no"
+
+
 ROLE_HELP = "staff, volunteer, person-using-services, carer or other."
 
 
@@ -32,7 +37,8 @@ def _public(person: dict[str, Any]) -> dict[str, Any]:
             "consent": person["consent"], "prefers": person["prefers"],
             "created_at": person["created_at"], "updated_at": person["updated_at"],
             "interests": person.get("interests", []), "available": person.get("available", []),
-            "pairing": person.get("pairing", "yes")}
+            "pairing": person.get("pairing", "yes"),
+            "benefits_advice": person.get("benefits_advice")}
 
 
 def _describe(person: dict[str, Any]) -> str:
@@ -149,6 +155,9 @@ def show(
         say("Pairing: has said no to being paired.", markup=False)
     say(f"Added {person['created_at'][:10]}, last changed {person['updated_at'][:10]}.",
         markup=False)
+    if person.get("benefits_advice"):
+        say("They have said they receive benefits: offer welfare-rights advice before paid "
+            "involvement passes your threshold.", markup=False)
 
 
 @app.command("edit")
@@ -177,6 +186,10 @@ def edit(
     pairing: Annotated[str | None, typer.Option(
         "--pairing", help="no: they have said no to being paired (pairs suggest leaves "
         "them out and pairs make refuses); yes: happy to be paired.")] = None,
+    benefits_advice: Annotated[YesNo | None, typer.Option(
+        help="yes if they have said they receive benefits: involvement payments over your "
+             "threshold are then flagged more strongly (coprod never decides eligibility).")
+    ] = None,
 ) -> None:
     """Change someone's details. Only what you give is changed.
 
@@ -188,7 +201,9 @@ def edit(
                                 add_interests=interest or [], remove_interests=no_interest or [],
                                 clear_interests=clear_interests,
                                 available=[available] if available is not None else None,
-                                pairing=pairing)
+                                pairing=pairing,
+                                benefits_advice=None if benefits_advice is None
+                                else benefits_advice is YesNo.yes)
     state().console().print(f"Updated {_describe(person)}.", markup=False)
 
 
@@ -233,7 +248,10 @@ def export(
 
         raise UsageError("This version of coprod cannot write PDFs yet, so nothing was written.",
                          hint="Leave out --pdf to write the JSON file on its own.")
-    data = privacy.subject_access(state().store(), ref)
+    from coprod_cli import config
+
+    data = privacy.subject_access(state().store(), ref,
+                                  toolkit_dir=config.toolkit_dir(state().home))
     written = [privacy.write_export(data, out)]
     if render is not None:
         pdf_path = out.with_suffix(".pdf")
@@ -250,6 +268,55 @@ def export(
         + " and ".join(str(p) for p in written) + ".", markup=False)
     say(", ".join(f"{n} {key.replace('_', ' ')}" for key, n in counts.items()) + ".",
         markup=False)
+
+
+class JourneyStyle(StrEnum):
+    standard = "standard"
+    easy_read = "easy-read"
+    large_print = "large-print"
+
+
+class DocFormat(StrEnum):
+    pdf = "pdf"
+    html = "html"
+    md = "md"
+
+
+@app.command("journey")
+def journey(
+    ref: Annotated[str, typer.Argument(metavar="PERSON", help="Name or short id.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    style: Annotated[JourneyStyle, typer.Option(help="standard, easy-read or large-print.")
+                     ] = JourneyStyle.easy_read,
+    fmt: Annotated[DocFormat | None, typer.Option(
+        "--format", help="pdf, html or md (default: from the file's ending, else pdf).")
+    ] = None,
+) -> None:
+    """Print someone's journey: what they have done, first to latest, for them to keep.
+
+    Sessions they came to and helped lead, groups and offices, meeting items they led,
+    involvement, toolkit sessions they helped make, panels they sat on. Only their own
+    records are in it.
+
+    Example: coprod people journey Ceri --style easy-read --out ceri-journey.pdf
+    """
+    from coprod_cli import config, render
+    from coprod_cli.people import journey as journeys
+
+    store = state().store()
+    person = journeys.find(store, ref)
+    events = journeys.journey(store, person, toolkit_dir=config.toolkit_dir(state().home))
+    organisation = state().settings().organisation
+    chosen = fmt.value if fmt is not None else (
+        out.suffix.lower().lstrip(".") if out.suffix.lower() in (".pdf", ".html", ".md")
+        else "pdf")
+    path = render.render_document(
+        journeys.journey_markdown(person, events, style=style.value,
+                                  organisation=organisation),
+        out=out, fmt=chosen, style=style.value, title=f"{person['name']}'s journey",
+        author=organisation or "coprod", subject="A person's journey", lang="en-GB")
+    state().console().print(f"Wrote {path}: {len(events)} things {person['name']} has done.",
+                            markup=False)
 
 
 @app.command("forget")
@@ -287,6 +354,11 @@ def forget(
             + ", ".join(changed), markup=False)
     say(f"  remove {plan.texts_removed} note{'s' * (plan.texts_removed != 1)} or comment"
         f"{'s' * (plan.texts_removed != 1)} that name them", markup=False)
+    paid = _kept_as_accounts(plan.updates)
+    if paid:
+        say(f"  keep {paid} as anonymised totals (no name, id, activity or expense words; "
+            "the dates and amounts stay), because your organisation must keep accounts of "
+            "what it paid", markup=False)
     if privacy.name_pattern(name) is None:
         say("  (A one-letter name is not searched for in notes and comments.)", markup=False)
     if not yes and not confirm(f"Forget {name} for good? This cannot be undone",
@@ -301,6 +373,11 @@ def forget(
         f"notes or comments removed, {beside.get('receipts', 0)} receipt copies and "
         f"{beside.get('credits', 0)} toolkit credits cleared. The erasure record "
         f"({record['id'][:8]}) keeps only these counts.", markup=False)
+    if paid:
+        verb = "is" if paid.startswith("1 ") else "are"
+        say(f"Their {paid} {verb} kept as anonymised totals, because your organisation must "
+            "keep accounts of what it paid: no name, id, activity or expense words, only the "
+            "dates, hours and amounts.", markup=False)
     backups = Path(getattr(store.backend, "backups_dir", home / "backups"))
     failed = beside.get("backups_failed") or []
     say(f"Backups: they were removed from the {beside.get('backups', 0)} backups in {backups} "
@@ -321,35 +398,92 @@ def forget(
             say(f"  {path}", markup=False)
 
 
+def _kept_as_accounts(updates: list[tuple[str, str, str, dict[str, Any]]]) -> str:
+    """"2 involvement payments" when forgetting keeps any of theirs as anonymised totals."""
+    from coprod_cli.involvement.tables import TABLE
+
+    kept = sum(1 for table, _, _, changes in updates
+               if table == TABLE and changes.get("anonymised"))
+    return _count(kept, TABLE) if kept else ""
+
+
 @app.command("review")
 def review(
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    delete_panel_data: Annotated[bool, typer.Option(
+        "--delete-panel-data", help="Delete the candidate data and scores of the interview "
+        "panels listed as past their retention period (asks first).")] = False,
+    yes: Annotated[bool, typer.Option(
+        "--yes", help="With --delete-panel-data: delete without asking (for scripts).")
+    ] = False,
 ) -> None:
-    """List people who have not taken part for longer than the retention period.
+    """List people who have not taken part for longer than the retention period, and
+    interview panels whose candidate data is past its own.
 
     Taking part means attending or helping to lead a session. The period is
-    retention_days in the settings (default 730, two years).
+    retention_days in the settings (default 730, two years). A panel's candidate codes,
+    any names and scores are kept panel_retention_months after its date (default 6).
 
-    Example: coprod people review
+    Example: coprod people review --delete-panel-data
     """
+    from coprod_cli.panels import retention
     from coprod_cli.people import privacy
 
-    days = state().settings().retention_days
-    due = privacy.due_for_review(state().store(), days)
-    if fmt is Format.json:
-        typer.echo(json.dumps(due, indent=2, ensure_ascii=False))
-        return
+    settings = state().settings()
+    days, months = settings.retention_days, settings.panel_retention_months
+    store = state().store()
+    due = privacy.due_for_review(store, days)
+    panels = retention.due_panels(store, months)
     say = state().console().print
+    if delete_panel_data:
+        _delete_panel_data(store, panels, months, yes)
+        return
+    if fmt is Format.json:
+        typer.echo(json.dumps([{"kind": "person", **p} for p in due] + panels, indent=2,
+                              ensure_ascii=False))
+        return
     if not due:
         say(f"Nobody is due for review: everyone has taken part in the last {days} days.",
             markup=False)
+    else:
+        say(f"{len(due)} {'person has' if len(due) == 1 else 'people have'} not taken part "
+            f"for more than {days} days:", markup=False)
+        for person in due:
+            say(f"  {person['name']} ({person['short_id']}, "
+                f"{people.ROLE_WORDS[person['role']]}): last {person['last_activity_was']} on "
+                f"{person['last_activity']}, {person['days_since']} days ago", markup=False)
+        say("For each, ask whether the records are still needed. If not: coprod people "
+            "forget PERSON. To keep someone, record their renewed consent (coprod people edit "
+            "PERSON --consent TEXT); that restarts their period.", markup=False)
+    if panels:
+        say(f"{len(panels)} interview panel{'s' * (len(panels) != 1)} still "
+            f"{'holds' if len(panels) == 1 else 'hold'} candidate data more than {months} "
+            "months after the panel:", markup=False)
+        for panel in panels:
+            say(f"  {panel['short_id']} {panel['post']} on {panel['date']}: "
+                f"{panel['candidates']} candidates, {panel['scores']} scores (kept until "
+                f"{panel['kept_until']})", markup=False)
+        say("Delete their candidate data and scores with: coprod people review "
+            "--delete-panel-data (the panels themselves, their members and questions, "
+            "stay).", markup=False)
+
+
+def _delete_panel_data(store: Any, panels: list[dict[str, Any]], months: int,
+                       yes: bool) -> None:
+    from coprod_cli.panels import retention
+
+    say = state().console().print
+    if not panels:
+        say(f"No interview panel holds candidate data more than {months} months after it; "
+            "nothing was deleted.", markup=False)
         return
-    say(f"{len(due)} {'person has' if len(due) == 1 else 'people have'} not taken part for "
-        f"more than {days} days:", markup=False)
-    for person in due:
-        say(f"  {person['name']} ({person['short_id']}, {people.ROLE_WORDS[person['role']]}): "
-            f"last {person['last_activity_was']} on {person['last_activity']}, "
-            f"{person['days_since']} days ago", markup=False)
-    say("For each, ask whether the records are still needed. If not: coprod people forget "
-        "PERSON. To keep someone, record their renewed consent (coprod people edit PERSON "
-        "--consent TEXT); that restarts their period.", markup=False)
+    scores = sum(p["scores"] for p in panels)
+    if not yes and not confirm(
+            f"Delete the candidate data and {scores} scores of {len(panels)} interview "
+            f"panel{'s' * (len(panels) != 1)} for good?", default=False, flag="--yes"):
+        say("Nothing was deleted.", markup=False)
+        raise typer.Exit(1)
+    done = retention.delete_candidate_data(store, months)
+    say(f"Deleted the candidate data of {done['panels']} interview panel"
+        f"{'s' * (done['panels'] != 1)} and {done['scores']} scores. The panels' posts, "
+        "dates, members and questions are kept.", markup=False)

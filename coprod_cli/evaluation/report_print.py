@@ -96,6 +96,15 @@ def headline(report: dict[str, Any]) -> list[str]:
     return out
 
 
+def _roadmap(co: dict[str, Any]) -> list[str]:
+    """People who moved further along the roadmap: panel, committee, office."""
+    from coprod_cli.evaluation.roadmap_counts import STEPS
+
+    lines = [f"- {md_escape(words)}: {md_escape(fmt(co[key]))}" for key, words in STEPS.items()
+             if key in co]
+    return [*lines, ""] if lines else []
+
+
 def _breakdowns(reach: dict[str, Any]) -> list[str]:
     from coprod_cli.render.markdown import chart_block
 
@@ -209,6 +218,7 @@ def to_report_markdown(report: dict[str, Any], *, organisation: str = "", servic
             f"{pct(co['co_facilitated'], co['sessions'])} were co-facilitated by someone with "
             f"lived experience. {fmt(co['moved_to_co_facilitator'])} people who first came as "
             "participants went on to co-facilitate a session.", ""]
+    out += _roadmap(co)
     levels = co.get("by_level") or {}
     if any(is_number(v) and v for k, v in levels.items() if k != "not recorded"):
         out += [f"{fmt(co['co_designed'])} sessions{pct(co['co_designed'], co['sessions'])} "

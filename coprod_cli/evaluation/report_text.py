@@ -75,6 +75,11 @@ def rows(report: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
         yield "coproduction", "sessions by level on the Ladder of co-production", level, count
     yield "coproduction", "all", "People who moved from attendee to co-facilitator", \
         co["moved_to_co_facilitator"]
+    from coprod_cli.evaluation.roadmap_counts import STEPS
+
+    for key, words in STEPS.items():
+        if key in co:
+            yield "coproduction", "all", words, co[key]
     for answer, count in co["would_help"].items():
         yield "coproduction", "would like to help run a session (people)", answer, count
     trend = report.get("trend") or {}

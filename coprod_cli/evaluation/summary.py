@@ -328,12 +328,15 @@ def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Me
         tally.add_measures(store.all(MEASURES, partition=year))
     registry = {p["id"]: p for p in store.all(people.TABLE)}
     started = sorted(tally.runs.values())
+    from coprod_cli.evaluation.roadmap_counts import roadmap_counts
+
     return {
         "filters": filters.__dict__,
         "period": {"first": started[0][:10] if started else None,
                    "last": started[-1][:10] if started else None},
         "reach": tally.reach(),
-        "coproduction": tally.coproduction(),
+        "coproduction": {**tally.coproduction(),
+                         **roadmap_counts(store, filters, tally.first_attended)},
         "experience": tally.experience(),
         "outcomes": tally.outcome_report(),
         "trend": tally.trend_report(),

@@ -236,8 +236,10 @@ def suppress(report: dict[str, Any], threshold: int) -> dict[str, Any]:
     _suppress_reach(r["reach"], threshold)
 
     co = r["coproduction"]
-    if is_small(co["moved_to_co_facilitator"], threshold):
-        co["moved_to_co_facilitator"] = hidden(threshold)
+    for key in ("moved_to_co_facilitator", "moved_to_panel_member",
+                "moved_to_committee_member", "moved_to_officer"):
+        if is_small(co.get(key), threshold):
+            co[key] = hidden(threshold)
     if is_small(co["co_facilitated"], threshold):
         co["co_facilitated"] = hidden(threshold)
     # co_designed and by_level count sessions by the level their session records: facts

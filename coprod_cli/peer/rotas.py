@@ -130,7 +130,8 @@ def _check(tasks: Sequence[Task], days: Sequence[str], members: Sequence[Member]
     count = len(members)
     for task in tasks:
         if task.people > count:
-            raise ValidationError(f"'{task.name}' needs {task.people} people but {group} has "
+            raise ValidationError(f"'{task.name}' needs {task.people} "
+                                  f"{'person' if task.people == 1 else 'people'} but {group} has "
                                   f"{count} current member{'s' * (count != 1)}, so nothing "
                                   "was saved.", hint="Ask for fewer people for it.")
     if need > count:

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, ValidationError
 from coprod_cli.grants.scheme import TABLE as GRANTS
+from coprod_cli.panels import PANELS
+from coprod_cli.panels.planning import exported as panel_export
 from coprod_cli.people import register as people
 from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS
 from coprod_cli.store import schema
@@ -43,9 +45,13 @@ ABOUT_EXPORT = (
     "request under UK GDPR. 'person' is their entry on the register. 'attendance' lists the "
     "sessions they came to, 'feedback_given' and 'measures_given' the forms and wellbeing "
     "answers they gave, and 'runs_facilitated' the sessions they helped lead. 'grants' and "
-    "'funds_added' are small-grant records that name them. 'mentions' are notes, comments and "
-    "other free text that use their name (who wrote them is left out). Dates are "
-    "year-month-day.")
+    "'funds_added' are small-grant records that name them. 'panel_questions_written', "
+    "'interview_panels' and 'interview_scores_given' are the interview questions they wrote, "
+    "the panels they sat on or wrote a question for, and the scores they gave (candidates by "
+    "code only). 'mentions' are notes, comments and other free text that use their name (who "
+    "wrote them is left out). 'journey' is what they did, first to latest, and "
+    "'involvement' the involvement they were paid or thanked for, with their expenses. Dates "
+    "are year-month-day.")
 
 
 class Records(Protocol):
@@ -191,7 +197,8 @@ def _measures(found: Found, runs: _Runs) -> list[dict[str, Any]]:
 #: holds the whole records, so their free text is not repeated under "mentions".
 PRESENTERS = {ATTENDANCE: (_with_session, True), FEEDBACK: (_with_date, True),
               MEASURES: (_measures, True), RUNS: (_facilitated, False),
-              GRANTS: (_named_in, False)}
+              GRANTS: (_named_in, False),
+              PANELS: (panel_export, False)}
 
 
 def _mentions(store: Records, pattern: re.Pattern[str] | None, runs: _Runs,
@@ -221,9 +228,12 @@ def _mentions(store: Records, pattern: re.Pattern[str] | None, runs: _Runs,
                                            m["where"]))
 
 
-def subject_access(store: Records, ref: str, *, at: str | None = None) -> dict[str, Any]:
+def subject_access(store: Records, ref: str, *, at: str | None = None,
+                   toolkit_dir: Path | None = None) -> dict[str, Any]:
     """Everything held about one person, as plain data ready to write as JSON: one section
-    per table whose declaration can refer to someone, then the free text that names them."""
+    per table whose declaration can refer to someone, the free text that names them, and
+    their journey (``people.journey``: what they did, first to latest)."""
+    from coprod_cli.people.journey import journey
     person = people.find_person(store, ref)  # type: ignore[arg-type]
     pid = person["id"]
     runs = _Runs(store)
@@ -238,6 +248,7 @@ def subject_access(store: Records, ref: str, *, at: str | None = None) -> dict[s
         if is_whole:
             whole |= {(spec.name, record.get("id")) for record, _ in found}
     export["mentions"] = _mentions(store, name_pattern(person["name"]), runs, whole)
+    export["journey"] = [e.as_dict() for e in journey(store, person, toolkit_dir=toolkit_dir)]
     return export
 
 
@@ -267,6 +278,7 @@ def export_markdown(export: dict[str, Any], escape: Any) -> str:
     sections = [(schema.table(people.TABLE).heading, [person])]
     sections += [(spec.heading, export.get(spec.section, [])) for spec in _person_tables()]
     sections.append(("Notes and comments that mention them", export["mentions"]))
+    sections.append(("Their journey, first to latest", export.get("journey", [])))
     for heading, entries in sections:
         lines += [f"## {heading}", ""]
         if not entries:
@@ -344,6 +356,8 @@ def plan_erasure(records: Records, person: dict[str, Any], pseudonym: str) -> Er
             continue
         for part, record in rows(records, spec.name):
             scrubbed, removed = _scrub(spec, record, person, pseudonym, pattern)
+            if spec.forget_as is not None and scrubbed != record:
+                scrubbed = spec.forget_as(scrubbed, pseudonym)
             changes = {k: v for k, v in scrubbed.items() if v != record.get(k)}
             if changes:
                 plan.changed(spec.name, part, record["id"], changes)

@@ -228,7 +228,8 @@ def edit_person(store: Store, ref: str, *, name: str | None = None, role: str | 
                 prefers: Iterable[str] | None = None, add_interests: Iterable[str] = (),
                 remove_interests: Iterable[str] = (), clear_interests: bool = False,
                 available: Iterable[str] | None = None,
-                pairing: str | None = None) -> dict[str, Any]:
+                pairing: str | None = None,
+                benefits_advice: bool | None = None) -> dict[str, Any]:
     """Change what is given, in one write. Interests, availability and pairing are read by
     ``coprod_cli.peer.interests`` (peer support)."""
     from coprod_cli.peer.interests import profile_changes
@@ -248,10 +249,12 @@ def edit_person(store: Store, ref: str, *, name: str | None = None, role: str | 
                               if consent.strip() else None)
     if prefers is not None:
         changes["prefers"] = parse_formats(prefers)
+    if benefits_advice is not None:
+        changes["benefits_advice"] = benefits_advice
     if not changes:
         raise UsageError("Nothing to change.",
                          hint="Give at least one of --name, --role, --service, --consent, "
                               "--prefers, --interest, --no-interest, --clear-interests, "
-                              "--available, --pairing.")
+                              "--available, --pairing, --benefits-advice.")
     changes["updated_at"] = now_iso()
     return store.update(TABLE, person["id"], changes)

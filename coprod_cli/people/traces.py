@@ -71,6 +71,28 @@ class Beside:
                 changes["spending"] = new
             else:
                 plan.changed(GRANTS, part, grant["id"], {"spending": new})
+        self._involvement_receipts(plan, pattern)
+
+    def _involvement_receipts(self, plan: Any, pattern: re.Pattern[bytes]) -> None:
+        """Their own involvement payments, kept as anonymised totals: a receipt copy that
+        holds their name inside has it overwritten with X, as grant receipts do (the copies'
+        file names never hold a name: ``involvement.payments`` names them by log)."""
+        from coprod_cli.grants.receipts import redact_receipts
+        from coprod_cli.involvement.tables import TABLE
+
+        for table, _, _, changes in plan.updates:
+            if table != TABLE or not changes.get("anonymised"):
+                continue
+            expenses = changes.get("expenses")
+            new, _, count = redact_receipts(self.home / "receipts", "involvement", expenses,
+                                            pattern, self.group)
+            if not count:
+                continue
+            self.summary["receipts"] += count
+            for old, line in zip(expenses or [], new, strict=False):
+                if old.get("receipt") != line.get("receipt"):
+                    self.renamed[str(old["receipt"].get("file"))] = line["receipt"]
+            changes["expenses"] = new
 
     def finish(self, person: dict[str, Any], at: str) -> None:
         from coprod_cli import config
@@ -118,6 +140,15 @@ class Beside:
                     changes["spending"] = new
                 else:
                     plan.changed(GRANTS, part, grant["id"], {"spending": new})
+        from coprod_cli.involvement.tables import TABLE
+
+        for table, _, _, changes in plan.updates:  # their payments, anonymised in the backup
+            if table == TABLE and changes.get("anonymised"):
+                changes["expenses"] = [
+                    {**e, "receipt": self.renamed[e["receipt"].get("file")]}
+                    if isinstance(e.get("receipt"), dict)
+                    and e["receipt"].get("file") in self.renamed else e
+                    for e in changes.get("expenses") or []]
 
     def tidy(self) -> None:
         """Remove the old copies of renamed receipts, once the change has landed."""

@@ -72,6 +72,10 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
                 # keeps to one page at 18pt with every box its full number of lines
                 made = lead + [_two_columns(blocks[i - 1:i + 3], st, s, width)]
                 i += 2
+            if isinstance(follower, md.Scale) and i + 1 < len(blocks) and isinstance(
+                    blocks[i + 1], md.WriteBox):  # a score and its notes box stay together
+                i += 1
+                made += _flowable(blocks[i], st, s, width)
             while isinstance(follower, md.Fill) and i + 1 < len(blocks) and isinstance(
                     blocks[i + 1], md.Fill):  # lines to fill in stay together (signatures)
                 i += 1

@@ -95,6 +95,10 @@ class PersonRecord(Record):
                                           Text("an interest")]]]
     available: NotRequired[list[Annotated[str, StringConstraints(pattern=SLOT_PATTERN)]]]
     pairing: NotRequired[Literal["yes", "no"]]
+    #: They have said they receive benefits, so involvement payments over the
+    #: organisation's threshold are flagged more strongly (``involve report``); coprod never
+    #: decides eligibility. Missing: not said.
+    benefits_advice: NotRequired[bool]
 
 
 # -- session runs and what hangs off them -------------------------------------------------

@@ -68,6 +68,10 @@ class Table:
     #: for records kept beside it (the toolkit's contributions). Only store tables are read
     #: by ``data check`` and bundles; the others are validated where they are written.
     kept_in: str = "store"
+    #: How a record is kept once a forgotten person is scrubbed from it, given the record
+    #: and the pseudonym that replaced their id: involvement payments of theirs become
+    #: anonymised totals (accounts must be kept). None: the scrubbed record as it is.
+    forget_as: Callable[[dict[str, Any], str], dict[str, Any]] | None = None
     node: Node = field(init=False)
     marked: tuple[Located, ...] = field(init=False)
     _adapter: TypeAdapter[list[Any]] | None = field(init=False, default=None)
