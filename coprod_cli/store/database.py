@@ -84,6 +84,7 @@ class Transaction:
         self._audit_command = audit_command
         self._changes: list[dict[str, str]] = []
         self._more_changes = 0
+        self._aliases: dict[str, str] = {}
 
     def _table(self, table: str, partition: str) -> Table:
         if self._ended:
@@ -216,6 +217,12 @@ class Transaction:
         else:
             self._more_changes += 1
 
+    def audit_as(self, real_id: str, alias: str) -> None:
+        """Write ``alias`` in this transaction's audit entry wherever ``real_id`` would go:
+        forgetting someone deletes their register entry, and the trail of that deletion must
+        not keep the id it is erasing."""
+        self._aliases[real_id] = alias
+
     def _audit(self) -> None:
         """One trail entry per transaction, written with it: which command changed which
         records, when, from which computer account. Ids only: no names, answers or notes."""
@@ -224,7 +231,8 @@ class Transaction:
         now = clock.now()
         entry = {"id": uuid.uuid4().hex, "at": now.isoformat(timespec="seconds"),
                  "account": _account(), "command": self._audit_command,
-                 "changes": self._changes, "more_changes": self._more_changes}
+                 "changes": [{**c, "id": self._aliases.get(c["id"], c["id"])}
+                             for c in self._changes], "more_changes": self._more_changes}
         self._table(AUDIT_TABLE, str(now.year)).insert(entry)
 
     def _commit(self) -> None:
