@@ -39,7 +39,7 @@ class OutcomeTally:
         # (measure, item or "score", person) -> [(key, value) first, (key, value) latest]
         self.ends: dict[tuple[str, str, str], list[tuple[Key, float]]] = {}
 
-    def _see(self, slot: tuple[str, str, str], key: Key, value: float) -> None:
+    def see(self, slot: tuple[str, str, str], key: Key, value: float) -> None:
         ends = self.ends.get(slot)
         if ends is None:
             self.ends[slot] = [(key, value), (key, value)]
@@ -60,11 +60,11 @@ class OutcomeTally:
             for item in measure.items:
                 value = answers.get(item.id)
                 if isinstance(value, int) and not isinstance(value, bool):
-                    self._see((measure.id, item.id, m["person_id"]), key, value)
+                    self.see((measure.id, item.id, m["person_id"]), key, value)
             if measure.score is not None:
                 total = score(measure, answers, self.conversions.get(measure.id))
                 if total is not None:
-                    self._see((measure.id, "score", m["person_id"]), key, total)
+                    self.see((measure.id, "score", m["person_id"]), key, total)
 
     def _pairs(self, measure_id: str, item_id: str) -> list[tuple[float, float, float]]:
         """(first, latest, weeks apart) for each person far enough apart."""

@@ -353,7 +353,11 @@ class Store:
                 except BaseException:  # the block or the backup failed: the copy goes
                     shutil.rmtree(staged_root, ignore_errors=True)
                     raise
+                # What was derived from the old records (kept summaries) goes, before the
+                # swap and again after it, so nothing a forget removes survives beside them.
+                backend.clear_derived()
                 backend.swap_in(staged_root)
+                backend.clear_derived()
             elif isinstance(backend, MemoryBackend):
                 memory = MemoryBackend()
                 memory.files = dict(backend.files)
@@ -401,3 +405,14 @@ class Store:
 
     def newest_backup(self) -> Path | None:
         return self.backend.newest_backup()
+
+    def derived_dir(self, name: str) -> Path | None:
+        """A folder for work derived from these records and kept between runs (e.g. kept
+        summaries), or None where nothing may be kept; every bulk change deletes it."""
+        folder = self.backend.derived_dir()
+        return None if folder is None else folder / check_name("folder", name)
+
+    def file_path(self, table: str, partition: str) -> Path | None:
+        """The file holding one table's partition, or None if the records are not files."""
+        return self.backend.path_of(f"{check_name('table', table)}/"
+                                    f"{check_name('partition', partition)}.json")
