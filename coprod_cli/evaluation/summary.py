@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from coprod_cli.errors import ValidationError
 from coprod_cli.evaluation.kept import KeptParts, fingerprint, signature
 from coprod_cli.evaluation.outcomes import SMALL_SAMPLE
-from coprod_cli.evaluation.tally import VOICES_SHOWN, Part, Totals, year_part
+from coprod_cli.evaluation.tally import VOICES_SHOWN, Part, year_part
+from coprod_cli.evaluation.totals import Totals
 from coprod_cli.people import register as people
 from coprod_cli.sessions.run_records import ATTENDANCE, FEEDBACK, MEASURES, RUNS
 
@@ -165,11 +166,8 @@ def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
             elif dates != [None, None]:
                 part = kept.get(year, [others, dates], sources)
         if part is None:
-            runs = store.all(RUNS, partition=year)
-            days = [run["started_at"][:10] for run in runs if run["phase"] != "register"]
-            part = year_part(runs, partial(_read, store, year), filters.keeps, form,
-                             measures, conversions, REMOVED_TEXT)
-            part["span"] = [min(days), max(days)] if days else []
+            part = year_part(partial(_read, store, year), filters.keeps, form, measures,
+                             conversions, REMOVED_TEXT)
             if sources is not None and kept is not None:
                 kept.put(year, [others, dates], sources, part)
         yield part
@@ -204,8 +202,9 @@ def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Me
             {k: m.model_dump(mode="json") for k, m in sorted(measures.items())},
             {k: c.model_dump(mode="json") if c else None
              for k, c in sorted(conversions.items())}))
-    totals.add_all(_year_parts(store, years, filters, form, measures, conversions, kept,
-                               progress))
+    for part in _year_parts(store, years, filters, form, measures, conversions, kept,
+                            progress):
+        totals.add(part)
     registry = {p["id"]: p for p in store.all(people.TABLE)}
     return {
         "filters": filters.__dict__,
@@ -213,7 +212,7 @@ def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Me
         "reach": totals.reach(),
         "coproduction": totals.coproduction(),
         "experience": totals.experience(),
-        "outcomes": totals.outcomes.report(),
+        "outcomes": totals.outcome_report(),
         "trend": totals.trend_report(),
         "voices": {**_voices(totals.comments, totals.forms, registry), "withheld": None},
     }

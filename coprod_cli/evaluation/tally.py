@@ -1,19 +1,25 @@
-"""The report's running totals as mergeable parts: one part per year of records, then merged.
+"""One year of records as a mergeable part of the report's totals (``totals.py`` merges them).
 
-A part holds only what adds up exactly across years: counts and sums, each person's count
-(so distinct and returning people can be counted after merging), first and latest dates per
-person, the sets of distinct people behind each rating, and the last comments in file
-order. Records of a run always sit in their run's year, so a run is only ever counted inside
-one part. Because every summary (fresh or kept, see ``kept.py``) is one merge of parts, a
-report built from parts kept on disk is the same as one computed from scratch.
+A part holds only what adds up exactly across years: counts and sums; who was seen once and
+who twice or more (so distinct and returning people can be counted after merging, with set
+operations); each person's first arrival, latest co-facilitation, latest "would you help"
+answer and first and latest wellbeing answers; the sets of distinct people behind each
+rating; and the last comments in file order. Records of a run always sit in their run's
+year, so a run is only ever counted inside one part, and every summary, fresh or kept
+(``kept.py``), is one merge of parts.
 
-Parts are plain JSON-ready dicts (sets as sorted lists), so they can be kept between runs.
+An organisation's year is a million rows, so each column is gathered by C-level builtins
+(``map``/``itemgetter``, ``Counter`` of an iterable, ``itertools.compress``) instead of a
+Python loop doing the same work per row; where a value's type would make that inexact
+(``True`` and ``1.0`` equal ``1`` as dict keys) the plain loop runs instead.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from itertools import compress, repeat
+from operator import eq, itemgetter, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from coprod_cli.evaluation.outcomes import OutcomeTally
@@ -28,14 +34,12 @@ VOICES_SHOWN = 200
 hundreds of thousands, and a report lists what a reader can take in."""
 DIMENSIONS = ("role", "theme", "service")
 COMMENT_KEYS = ("went_well", "even_better")
-LADDER = ("coercion", "educating", "informing", "consultation", "engagement", "co-design",
-          "co-production")  # sessions.library.LADDER, here so a kept summary loads no models
+_PLAIN_TYPES = frozenset({int, str, type(None)})  # values that never collide as dict keys
+_RUN_ID, _PERSON = itemgetter("run_id"), itemgetter("person_id")
 
 
-def _quarter(started_at: str) -> tuple[str, str]:
-    """("2026 Q1", "2026") for a run's start."""
-    year, month = started_at[:4], int(started_at[5:7])
-    return f"{year} Q{(month - 1) // 3 + 1}", year
+def _quarter(started_at: str) -> str:
+    return f"{started_at[:4]} Q{(int(started_at[5:7]) - 1) // 3 + 1}"
 
 
 def _period() -> dict[str, Any]:
@@ -43,30 +47,47 @@ def _period() -> dict[str, Any]:
             "rating_sum": 0, "ratings": 0, "raters": set()}
 
 
-def year_part(runs: Rows, more: Callable[[str], Rows], keeps: Callable[[dict[str, Any]], bool],
+def once_and_more(counts: Counter[str]) -> tuple[set[str], set[str]]:
+    """Everyone counted, and those counted twice or more."""
+    return set(counts), {key for key, n in counts.items() if n >= 2}
+
+
+def _kept_rows(rows: Rows, kept: dict[str, str]) -> tuple[Rows, list[str]]:
+    """The rows of kept runs, and their run ids (all of them, usually: no filter)."""
+    run_ids = list(map(_RUN_ID, rows))
+    if kept.keys() >= set(run_ids):
+        return rows, run_ids
+    rows = [row for row, rid in zip(rows, run_ids, strict=True) if rid in kept]
+    return rows, list(map(_RUN_ID, rows))
+
+
+def year_part(read: Callable[[str], Rows], keeps: Callable[[dict[str, Any]], bool],
               form: Form, measures: dict[str, Measure],
               conversions: dict[str, Conversion | None], removed_text: str) -> Part:
     """The totals of one year: its runs (those ``keeps`` accepts), then, only if any were
-    kept, that year's attendance, feedback and measures (``more(table)`` reads them)."""
+    kept, that year's attendance, feedback and measures (``read(table)`` reads them)."""
     kept: dict[str, str] = {}
-    periods: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    quarter_of: dict[str, str] = {}
     trend: dict[str, dict[str, dict[str, Any]]] = {"quarter": defaultdict(_period),
                                                    "year": defaultdict(_period)}
     by_session: Counter[str] = Counter()
     cofac: dict[str, str] = {}
     co_facilitated = 0
-    for run in runs:
-        if run["phase"] == "register" or not keeps(run):
+    days: list[str] = []
+    for run in read("runs"):
+        if run["phase"] == "register":
             continue
-        rid, started = run["id"], run["started_at"]
+        started = run["started_at"]
+        days.append(started[:10])
+        if not keeps(run):
+            continue
+        rid = run["id"]
         kept[rid] = started
-        quarter, year = _quarter(started)
-        spans = (trend["quarter"][quarter], trend["year"][year])
-        periods[rid] = spans
+        quarter_of[rid] = _quarter(started)
         lived = any(f["lived_experience"] for f in run["facilitators"])
         co_facilitated += lived
         by_session[run["session_id"]] += 1
-        for period in spans:
+        for period in (trend["quarter"][quarter_of[rid]], trend["year"][started[:4]]):
             period["sessions"] += 1
             period["co_facilitated"] += lived
         for f in run["facilitators"]:
@@ -74,248 +95,132 @@ def year_part(runs: Rows, more: Callable[[str], Rows], keeps: Callable[[dict[str
                 person = f["person_id"]
                 if person not in cofac or started > cofac[person]:
                     cofac[person] = started
-    part: Part = {"sessions": len(kept), "first": min(kept.values(), default=None),
+    part: Part = {"span": [min(days), max(days)] if days else [], "sessions": len(kept),
+                  "first": min(kept.values(), default=None),
                   "last": max(kept.values(), default=None), "co_facilitated": co_facilitated,
-                  "by_session": dict(by_session), "cofac_latest": cofac}
+                  "by_session": dict(by_session), "cofac": cofac}
     if not kept:
         part["trend"] = {"quarter": {}, "year": {}}
         return part
-    part.update(_attendance(more("attendance"), periods))
-    part.update(_feedback(more("feedback"), kept, periods, form, removed_text))
+    part.update(_attendance(read("attendance"), kept, quarter_of, trend))
+    part.update(_feedback(read("feedback"), kept, quarter_of, trend, form, removed_text))
     outcomes = OutcomeTally(measures, conversions, 0)
-    outcomes.add(more("measures"), kept)
-    part["ends"] = [[mid, iid, person, list(first[0]), first[1], list(latest[0]), latest[1]]
-                    for (mid, iid, person), (first, latest) in outcomes.ends.items()]
-    part["trend"] = {span: {key: {**p, "people": sorted(p["people"]),
-                                  "raters": sorted(p["raters"])}
-                            for key, p in sorted(spans.items())}
-                     for span, spans in trend.items()}
+    outcomes.add(read("measures"), kept)
+    part["ends_first"] = {slot: ends[0] for slot, ends in outcomes.ends.items()}
+    part["ends_latest"] = {slot: ends[1] for slot, ends in outcomes.ends.items()}
+    part["trend"] = {span: dict(sorted(periods.items())) for span, periods in trend.items()}
     return part
 
 
-def _attendance(rows: Rows, periods: dict[str, tuple[dict[str, Any], dict[str, Any]]]
-                ) -> Part:
-    per_person: Counter[str] = Counter()
+def _grouped(labels: list[str], values: list[str]) -> dict[str, list[str]]:
+    """``values`` by their label, in order: a C-level pass per label when there are few
+    labels (roles, themes, quarters), else one append a row (services)."""
+    distinct = dict.fromkeys(labels)
+    if len(distinct) == 1:
+        return {next(iter(distinct)): values}
+    if len(distinct) <= 8:
+        return {label: list(compress(values, map(eq, labels, repeat(label))))
+                for label in distinct}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for label, value in zip(labels, values, strict=True):
+        groups[label].append(value)
+    return groups
+
+
+def _labels(values: list[Any]) -> list[str]:
+    return values if all(values) else [value or "(none)" for value in values]
+
+
+def _attendance(rows: Rows, kept: dict[str, str], quarter_of: dict[str, str],
+                trend: dict[str, dict[str, dict[str, Any]]]) -> Part:
+    rows, run_ids = _kept_rows(rows, kept)
+    persons = list(map(_PERSON, rows))
+    arrived = list(map(itemgetter("arrived_at"), rows))
     first: dict[str, str] = {}
-    groups: dict[str, dict[str, dict[str, Any]]] = {
-        d: defaultdict(lambda: {"runs": set(), "attendances": 0, "people": Counter()})
-        for d in DIMENSIONS}
-    dimensions = list(groups.items())
-    attendances = 0
-    for row in rows:
-        spans = periods.get(row["run_id"])
-        if spans is None:
-            continue
-        person, arrived = row["person_id"], row["arrived_at"]
-        attendances += 1
-        per_person[person] += 1
-        for period in spans:
-            period["attendances"] += 1
-            period["people"].add(person)
-        if person not in first or arrived < first[person]:
-            first[person] = arrived
-        for dimension, by_label in dimensions:
-            group = by_label[row[dimension] or "(none)"]
-            group["runs"].add(row["run_id"])
-            group["attendances"] += 1
-            group["people"][person] += 1
-    return {"attendances": attendances, "per_person": dict(per_person),
-            "first_attended": first,
-            "groups": {d: {label: {"runs": len(g["runs"]), "attendances": g["attendances"],
-                                   "people": dict(g["people"])}
-                           for label, g in by_label.items()}
-                       for d, by_label in groups.items()}}
+    for person, at in zip(persons, arrived, strict=True):
+        if person not in first or at < first[person]:
+            first[person] = at
+    started = list(map(kept.__getitem__, run_ids))
+    for span, keys in (("quarter", list(map(quarter_of.__getitem__, run_ids))),
+                       ("year", list(map(itemgetter(slice(0, 4)), started)))):
+        for key, who in _grouped(keys, persons).items():
+            period = trend[span][key]
+            period["attendances"] += len(who)
+            period["people"].update(who)
+    groups: dict[str, dict[str, dict[str, Any]]] = {}
+    for dimension in DIMENSIONS:
+        labels = _labels(list(map(itemgetter(dimension), rows)))
+        runs = _grouped(labels, run_ids)
+        groups[dimension] = {}
+        for label, who in _grouped(labels, persons).items():
+            seen, returning = once_and_more(Counter(who))
+            groups[dimension][label] = {"runs": len(set(runs[label])), "attendances": len(who),
+                                        "seen": seen, "returning": returning}
+    seen, returning = once_and_more(Counter(persons))
+    return {"attendances": len(rows), "seen": seen, "returning": returning,
+            "arrived": [min(arrived), max(arrived)] if arrived else [],
+            "first_attended": first, "groups": groups}
 
 
-def _feedback(rows: Rows, kept: dict[str, str],
-              periods: dict[str, tuple[dict[str, Any], dict[str, Any]]], form: Form,
+def _scale(values: list[Any], whos: list[str], periods: dict[str, list[str]] | None,
+           trend: dict[str, dict[str, dict[str, Any]]]) -> tuple[dict[int, int],
+                                                                 dict[int, set[str]]]:
+    """One scale question's counts and raters by answer (and, for the question the trend
+    follows, its sums and raters per period: ``periods`` holds each row's period keys)."""
+    if set(map(type, values)) <= _PLAIN_TYPES:
+        counts = {v: n for v, n in Counter(values).items() if type(v) is int}
+        masks = {v: list(map(eq, values, repeat(v))) for v in counts}
+    else:  # a bool or a float among the answers: compare each by type, as the report does
+        valid = [isinstance(v, int) and not isinstance(v, bool) for v in values]
+        counts = dict(Counter(compress(values, valid)))
+        masks = {v: [ok and value == v for ok, value in zip(valid, values, strict=True)]
+                 for v in counts}
+    raters = {v: set(compress(whos, mask)) for v, mask in masks.items()}
+    for span, keys in (periods or {}).items():
+        for v, mask in masks.items():
+            picked = list(compress(keys, mask))
+            for key, who in _grouped(picked, list(compress(whos, mask))).items():
+                period = trend[span][key]
+                period["rating_sum"] += v * len(who)
+                period["ratings"] += len(who)
+                period["raters"].update(who)
+    return counts, raters
+
+
+def _feedback(rows: Rows, kept: dict[str, str], quarter_of: dict[str, str],
+              trend: dict[str, dict[str, dict[str, Any]]], form: Form,
               removed_text: str) -> Part:
+    rows, run_ids = _kept_rows(rows, kept)
+    persons = list(map(_PERSON, rows))
+    whos = persons if all(persons) else [
+        person or f"form:{row['id']}" for person, row in zip(persons, rows, strict=True)]
+    answers = list(map(itemgetter("answers"), rows))
     scales = [q.id for q in form.questions if q.type == "scale"]
-    rated = scales[0] if scales else None
-    ratings: dict[str, Counter[int]] = {qid: Counter() for qid in scales}
-    raters: dict[str, dict[int, set[str]]] = {qid: defaultdict(set) for qid in scales}
-    form_people: set[str] = set()
+    started = list(map(kept.__getitem__, run_ids))
+    periods = {"quarter": list(map(quarter_of.__getitem__, run_ids)),
+               "year": list(map(itemgetter(slice(0, 4)), started))} if scales else None
+    ratings: dict[str, dict[int, int]] = {}
+    raters: dict[str, dict[int, set[str]]] = {}
+    for n, qid in enumerate(scales):
+        ratings[qid], raters[qid] = _scale(list(map(methodcaller("get", qid), answers)), whos,
+                                           periods if n == 0 else None, trend)
     help_answers: dict[str, tuple[str, str, str]] = {}
-    comments: dict[str, list[str]] = {key: [] for key in COMMENT_KEYS}
-    forms = 0
-    for row in rows:  # files keep insertion order, which is time order
-        started = kept.get(row["run_id"])
-        if started is None:
-            continue
-        forms += 1
-        answers = row["answers"]
-        who = row["person_id"] or f"form:{row['id']}"
-        form_people.add(who)
-        for qid in scales:
-            value = answers.get(qid)
-            if isinstance(value, int) and not isinstance(value, bool):
-                ratings[qid][value] += 1
-                raters[qid][value].add(who)
-                if qid == rated:
-                    for period in periods[row["run_id"]]:
-                        period["rating_sum"] += value
-                        period["ratings"] += 1
-                        period["raters"].add(who)
-        answer = answers.get("help_run")
+    for who, day, at, answer in zip(whos, started, map(itemgetter("at"), rows),
+                                    map(methodcaller("get", "help_run"), answers),
+                                    strict=True):
         if isinstance(answer, str):
             # each person's latest answer by the session's date, not by when typed in
-            seen = (started, row["at"], answer)
+            seen = (day, at, answer)
             if who not in help_answers or seen[:2] >= help_answers[who][:2]:
                 help_answers[who] = seen
-        for key, texts in comments.items():
-            text = answers.get(key)
+    comments: dict[str, list[str]] = {}
+    for key in COMMENT_KEYS:  # the last ones only, so read from the end
+        found: list[str] = []
+        for text in map(methodcaller("get", key), reversed(answers)):
             if isinstance(text, str) and text.strip() and text != removed_text:
-                texts.append(text.strip())
-                if len(texts) > 2 * VOICES_SHOWN:
-                    del texts[:-VOICES_SHOWN]
-    return {"forms": forms,
-            "ratings": {qid: {str(k): n for k, n in c.items()} for qid, c in ratings.items()},
-            "raters": {qid: {str(k): sorted(who) for k, who in by.items()}
-                       for qid, by in raters.items()},
-            "form_people": sorted(form_people),
-            "help": {who: list(seen) for who, seen in help_answers.items()},
-            "comments": {key: texts[-VOICES_SHOWN:] for key, texts in comments.items()}}
-
-
-class Totals:
-    """Parts merged, oldest year first, into the figures of the report."""
-
-    def __init__(self, form: Form, measures: dict[str, Measure],
-                 conversions: dict[str, Conversion | None], min_gap_weeks: int,
-                 levels: dict[str, str | None]) -> None:
-        self.form, self.levels = form, levels
-        self.sessions = self.co_facilitated = self.attendances = self.forms = 0
-        self.started: list[str] = []
-        self.by_session: Counter[str] = Counter()
-        self.cofac: dict[str, str] = {}
-        self.trend: dict[str, dict[str, dict[str, Any]]] = {
-            "quarter": defaultdict(_period), "year": defaultdict(_period)}
-        self.per_person: Counter[str] = Counter()
-        self.first_attended: dict[str, str] = {}
-        self.groups: dict[str, dict[str, dict[str, Any]]] = {
-            d: defaultdict(lambda: {"runs": 0, "attendances": 0, "people": Counter()})
-            for d in DIMENSIONS}
-        self.scales = [q for q in form.questions if q.type == "scale"]
-        self.rated = self.scales[0].id if self.scales else None
-        self.ratings = {q.id: Counter[int]() for q in self.scales}
-        self.raters: dict[str, dict[int, set[str]]] = {q.id: defaultdict(set)
-                                                       for q in self.scales}
-        self.form_people: set[str] = set()
-        self.help_answers: dict[str, tuple[str, ...]] = {}
-        self.comments: dict[str, list[str]] = {key: [] for key in COMMENT_KEYS}
-        self.outcomes = OutcomeTally(measures, conversions, min_gap_weeks)
-
-    def add(self, part: Part) -> None:
-        self.sessions += part["sessions"]
-        if not part["sessions"]:
-            return
-        self.started += [part["first"], part["last"]]
-        self.co_facilitated += part["co_facilitated"]
-        self.by_session.update(part["by_session"])
-        for person, started in part["cofac_latest"].items():
-            if person not in self.cofac or started > self.cofac[person]:
-                self.cofac[person] = started
-        for span, periods in part["trend"].items():
-            for key, p in periods.items():
-                period = self.trend[span][key]
-                for name in ("sessions", "co_facilitated", "attendances", "rating_sum",
-                             "ratings"):
-                    period[name] += p[name]
-                period["people"].update(p["people"])
-                period["raters"].update(p["raters"])
-        self.attendances += part["attendances"]
-        self.per_person.update(part["per_person"])
-        first = self.first_attended
-        for person, arrived in part["first_attended"].items():
-            if person not in first or arrived < first[person]:
-                first[person] = arrived
-        for dimension, by_label in part["groups"].items():
-            for label, g in by_label.items():
-                group = self.groups[dimension][label]
-                group["runs"] += g["runs"]
-                group["attendances"] += g["attendances"]
-                group["people"].update(g["people"])
-        self.forms += part["forms"]
-        for qid, counts in part["ratings"].items():
-            if qid in self.ratings:
-                self.ratings[qid].update({int(k): n for k, n in counts.items()})
-        for qid, by in part["raters"].items():
-            if qid in self.raters:
-                for value, who in by.items():
-                    self.raters[qid][int(value)].update(who)
-        self.form_people.update(part["form_people"])
-        for who, seen in part["help"].items():
-            if who not in self.help_answers or tuple(seen[:2]) >= self.help_answers[who][:2]:
-                self.help_answers[who] = tuple(seen)
-        for key, texts in part["comments"].items():
-            kept = self.comments[key]
-            kept += texts
-            del kept[:-VOICES_SHOWN]
-        see = self.outcomes.see
-        for mid, iid, person, first_key, first_value, latest_key, latest_value in part["ends"]:
-            slot = (mid, iid, person)
-            see(slot, (first_key[0], first_key[1], first_key[2]), first_value)
-            see(slot, (latest_key[0], latest_key[1], latest_key[2]), latest_value)
-
-    def add_all(self, parts: Iterable[Part]) -> None:
-        for part in parts:
-            self.add(part)
-
-    def period(self) -> dict[str, Any]:
-        return {"first": min(self.started)[:10] if self.started else None,
-                "last": max(self.started)[:10] if self.started else None}
-
-    def reach(self) -> dict[str, Any]:
-        def breakdown(groups: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
-            return {label: {"sessions": g["runs"], "attendances": g["attendances"],
-                            "people": len(g["people"]),
-                            "returning": sum(1 for n in g["people"].values() if n >= 2)}
-                    for label, g in sorted(groups.items())}
-
-        return {"sessions": self.sessions, "attendances": self.attendances,
-                "people": len(self.per_person),
-                "returning": sum(1 for n in self.per_person.values() if n >= 2),
-                "by_role": breakdown(self.groups["role"]),
-                "by_theme": breakdown(self.groups["theme"]),
-                "by_service": breakdown(self.groups["service"])}
-
-    def coproduction(self) -> dict[str, Any]:
-        by_level: Counter[str] = Counter()
-        for session_id, n in self.by_session.items():
-            by_level[self.levels.get(session_id) or "not recorded"] += n
-        moved = {person for person, started in self.cofac.items()
-                 if person in self.first_attended and self.first_attended[person] < started}
-        return {"sessions": self.sessions, "co_facilitated": self.co_facilitated,
-                "co_designed": by_level["co-design"] + by_level["co-production"],
-                "by_level": {level: by_level[level] for level in (*LADDER, "not recorded")},
-                "moved_to_co_facilitator": len(moved),
-                "would_help": dict(sorted(Counter(
-                    seen[2] for seen in self.help_answers.values()).items()))}
-
-    def experience(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for q in self.scales:
-            counts = self.ratings[q.id]
-            n = sum(counts.values())
-            low, high = q.min or 1, q.max or 5
-            out[q.id] = {"text": q.text, "n": n,
-                         "mean": round(sum(k * v for k, v in counts.items()) / n, 2) if n
-                         else None,
-                         "distribution": {str(k): counts.get(k, 0) for k in range(low, high + 1)},
-                         "labels": {str(k): v for k, v in q.labels.items()},
-                         "people": len(set().union(*self.raters[q.id].values())),
-                         "cell_people": {str(k): len(self.raters[q.id].get(k, ()))
-                                         for k in range(low, high + 1)}}
-        return {"forms": self.forms, "people": len(self.form_people), "questions": out}
-
-    def trend_report(self) -> dict[str, Any]:
-        def finish(p: dict[str, Any]) -> dict[str, Any]:
-            return {"sessions": p["sessions"], "attendances": p["attendances"],
-                    "people": len(p["people"]), "co_facilitated": p["co_facilitated"],
-                    "ratings": p["ratings"], "raters": len(p["raters"]),
-                    "rating_mean": round(p["rating_sum"] / p["ratings"], 2) if p["ratings"]
-                    else None}
-
-        return {"rated_question": self.rated,
-                **{span: {key: finish(p) for key, p in sorted(periods.items())}
-                   for span, periods in self.trend.items()}}
+                found.append(text.strip())
+                if len(found) == VOICES_SHOWN:
+                    break
+        comments[key] = found[::-1]
+    return {"forms": len(rows), "ratings": ratings, "raters": raters,
+            "form_people": set(whos), "help": help_answers, "comments": comments}

@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tinydb import TinyDB, where
 from tinydb.table import Document, Table
@@ -137,20 +138,20 @@ class Transaction:
         rows: dict[str, Record] = data.setdefault(TABLE, {})
         existing = {doc["id"] for doc in rows.values()}
         next_id = max(map(int, rows), default=0) + 1
-        ids = []
-        for record in plain:
-            rid = record.get("id")
-            if not isinstance(rid, str) or not rid or rid in existing:
-                raise StoreError(f"A {table} record with id {rid} already exists or has no id.")
-            existing.add(rid)
-            ids.append(rid)
+        ids: list[Any] = [record.get("id") for record in plain]
+        if not all(isinstance(rid, str) and rid for rid in ids) or len(set(ids)) != len(ids) \
+                or not existing.isdisjoint(ids):  # then find the first one
+            for rid in ids:
+                if not isinstance(rid, str) or not rid or rid in existing:
+                    raise StoreError(f"A {table} record with id {rid} already exists or has "
+                                     "no id.")
+                existing.add(rid)
         if not checked:  # one pass over the whole list, before any is added
             schema.validate(table, plain)
         # Appended in TinyDB's own layout ({"records": {"<n>": record}}), without TinyDB's
         # per-call re-keying of the whole table, which made large merges slow.
-        for offset, record in enumerate(plain):
-            rows[str(next_id + offset)] = record
-            self._note(table, "insert", record["id"])
+        rows.update(zip(map(str, range(next_id, next_id + len(plain))), plain, strict=True))
+        self._note_many(table, "insert", ids)
         if plain:
             buffered.write(data)
             self._open[(table, partition)][0].table(TABLE).clear_cache()
@@ -215,6 +216,14 @@ class Transaction:
             self._changes.append({"table": table, "action": action, "id": rid})
         else:
             self._more_changes += 1
+
+    def _note_many(self, table: str, action: str, ids: list[Any]) -> None:
+        """:meth:`_note` for a whole batch at once (a merge notes hundreds of thousands)."""
+        if table == AUDIT_TABLE:
+            return
+        room = max(0, AUDIT_MAX_CHANGES - len(self._changes))
+        self._changes += [{"table": table, "action": action, "id": rid} for rid in ids[:room]]
+        self._more_changes += max(0, len(ids) - room)
 
     def _audit(self) -> None:
         """One trail entry per transaction, written with it: which command changed which
