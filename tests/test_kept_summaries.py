@@ -208,3 +208,24 @@ def test_summarise_command_keeps_its_parts_and_reports_the_same(cli, coprod_home
     for path in kept:
         path.write_bytes(b"garbage")
     assert json.loads(cli("eval", "summarise", "--format", "json").output) == first
+
+
+def test_merge_tells_progress_for_each_file(store: Store, home: Path, tmp_path: Path) -> None:
+    other = Store.open(tmp_path / "other" / "store")
+    lead = people.add_person(other, "Fay", "staff", service="Oak Lodge")
+    run_session(other, "wellbeing-five-ways", "2025-06-03", lead, None, [lead], {})
+    export = tmp_path / "oak.zip"
+    backups.export(other, export, service="Oak Lodge", organisation="")
+    names = read_bundle(export).files.keys()
+    seen: list[tuple[int, int, str]] = []
+    backups.merge(store, [export], home=home, progress=lambda *a: seen.append(a))
+    merged = sorted(n for n in names if not n.startswith("audit/"))
+    assert seen == [*((n, len(merged), name) for n, name in enumerate(merged)),
+                    (len(merged), len(merged), "")]
+
+
+def test_no_progress_bar_when_output_is_not_a_terminal(cli, coprod_home: Path) -> None:
+    cli("data", "demo", "--profile", "small")
+    shown = cli("eval", "summarise", "--format", "csv").output
+    assert shown.startswith("section,group,measure,value,suppressed\n")
+    assert "Summarising" not in shown and "\x1b" not in shown
