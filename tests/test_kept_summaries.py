@@ -229,3 +229,18 @@ def test_no_progress_bar_when_output_is_not_a_terminal(cli, coprod_home: Path) -
     shown = cli("eval", "summarise", "--format", "csv").output
     assert shown.startswith("section,group,measure,value,suppressed\n")
     assert "Summarising" not in shown and "\x1b" not in shown
+
+
+def test_people_forget_on_the_command_line_empties_what_is_kept(cli, coprod_home: Path
+                                                                ) -> None:
+    cli("data", "demo", "--profile", "small")
+    cli("eval", "summarise", "--format", "json")
+    person = json.loads(cli("people", "list", "--format", "json").output)[0]
+    kept = list((coprod_home / "cache").rglob("*.json"))
+    assert any(person["id"].encode() in p.read_bytes() for p in kept)
+    cli("people", "forget", person["id"], "--yes")
+    cli("eval", "summarise", "--format", "json")  # kept again, from the records as they are
+    for path in (coprod_home / "cache").rglob("*"):
+        if path.is_file():
+            assert person["id"].encode() not in path.read_bytes(), path
+            assert person["name"].encode() not in path.read_bytes(), path

@@ -144,8 +144,6 @@ def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
                 kept: KeptParts | None, progress: Progress | None) -> Iterator[Part]:
     """Each year's part: kept from an earlier summary when its record files and filters are
     the same, else computed from the records (and kept for next time)."""
-    from coprod_cli.people.privacy import REMOVED_TEXT
-
     for done, year in enumerate(years):
         if progress is not None:
             progress(done, len(years), year)
@@ -166,6 +164,8 @@ def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
             elif dates != [None, None]:
                 part = kept.get(year, [others, dates], sources)
         if part is None:
+            from coprod_cli.people.privacy import REMOVED_TEXT  # only to compute: it is slow
+
             part = year_part(partial(_read, store, year), filters.keeps, form, measures,
                              conversions, REMOVED_TEXT)
             if sources is not None and kept is not None:
