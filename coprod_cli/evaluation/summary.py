@@ -23,6 +23,7 @@ from coprod_cli.evaluation.tally import VOICES_SHOWN, Part, year_part
 from coprod_cli.evaluation.totals import Totals
 from coprod_cli.people import register as people
 from coprod_cli.sessions.run_records import ATTENDANCE, FEEDBACK, MEASURES, RUNS
+from coprod_cli.store.storage import bulk_reading
 
 if TYPE_CHECKING:
     from coprod_cli.sessions.forms import Conversion, Form, Measure
@@ -202,10 +203,11 @@ def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Me
             {k: m.model_dump(mode="json") for k, m in sorted(measures.items())},
             {k: c.model_dump(mode="json") if c else None
              for k, c in sorted(conversions.items())}))
-    for part in _year_parts(store, years, filters, form, measures, conversions, kept,
-                            progress):
-        totals.add(part)
-    registry = {p["id"]: p for p in store.all(people.TABLE)}
+    with bulk_reading():
+        for part in _year_parts(store, years, filters, form, measures, conversions, kept,
+                                progress):
+            totals.add(part)
+        registry = {p["id"]: p for p in store.all(people.TABLE)}
     return {
         "filters": filters.__dict__,
         "period": totals.period(),

@@ -20,6 +20,7 @@ from coprod_cli.errors import ValidationError
 from coprod_cli.store.backends import prune_backups as prune_backups  # made with backups
 from coprod_cli.store.bundles import Bundle, BundleReader, write_bundle
 from coprod_cli.store.database import AUDIT_TABLE, TABLE, Store
+from coprod_cli.store.storage import bulk_reading
 
 ORIGIN = "origin"
 
@@ -124,7 +125,7 @@ def _merge_files(store: Store, readers: list[BundleReader], home: Path | None,
     origins = [{"service": r.service, "bundle": r.path.name,
                 "exported_at": _text_or_none(r.manifest.get("created_at"))} for r in readers]
     try:
-        with store.bulk_change("merge") as staged:
+        with bulk_reading(), store.bulk_change("merge") as staged:
             for done, name in enumerate(names):
                 if progress is not None:
                     progress(done, len(names), name)
