@@ -145,6 +145,7 @@ def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
                 kept: KeptParts | None, progress: Progress | None) -> Iterator[Part]:
     """Each year's part: kept from an earlier summary when its record files and filters are
     the same, else computed from the records (and kept for next time)."""
+    canon: dict[str, str] = {}
     for done, year in enumerate(years):
         if progress is not None:
             progress(done, len(years), year)
@@ -168,7 +169,7 @@ def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
             from coprod_cli.people.privacy import REMOVED_TEXT  # only to compute: it is slow
 
             part = year_part(partial(_read, store, year), filters.keeps, form, measures,
-                             conversions, REMOVED_TEXT)
+                             conversions, REMOVED_TEXT, canon)
             if sources is not None and kept is not None:
                 kept.put(year, [others, dates], sources, part)
         yield part

@@ -63,9 +63,16 @@ def _kept_rows(rows: Rows, kept: dict[str, str]) -> tuple[Rows, list[str]]:
 
 def year_part(read: Callable[[str], Rows], keeps: Callable[[dict[str, Any]], bool],
               form: Form, measures: dict[str, Measure],
-              conversions: dict[str, Conversion | None], removed_text: str) -> Part:
+              conversions: dict[str, Conversion | None], removed_text: str,
+              canon: dict[str, str] | None = None) -> Part:
     """The totals of one year: its runs (those ``keeps`` accepts), then, only if any were
-    kept, that year's attendance, feedback and measures (``read(table)`` reads them)."""
+    kept, that year's attendance, feedback and measures (``read(table)`` reads them).
+
+    ``canon`` (shared by the years of one summary) maps each person id to the first copy
+    seen, so the sets kept across years hold one string per person rather than one from
+    every year's parse, each of which would keep that year's freed memory from the system.
+    """
+    canon = {} if canon is None else canon
     kept: dict[str, str] = {}
     quarter_of: dict[str, str] = {}
     trend: dict[str, dict[str, dict[str, Any]]] = {"quarter": defaultdict(_period),
@@ -102,8 +109,9 @@ def year_part(read: Callable[[str], Rows], keeps: Callable[[dict[str, Any]], boo
     if not kept:
         part["trend"] = {"quarter": {}, "year": {}}
         return part
-    part.update(_attendance(read("attendance"), kept, quarter_of, trend))
-    part.update(_feedback(read("feedback"), kept, quarter_of, trend, form, removed_text))
+    part.update(_attendance(read("attendance"), kept, quarter_of, trend, canon))
+    part.update(_feedback(read("feedback"), kept, quarter_of, trend, form, removed_text,
+                          canon))
     outcomes = OutcomeTally(measures, conversions, 0)
     outcomes.add(read("measures"), kept)
     part["ends_first"] = {slot: ends[0] for slot, ends in outcomes.ends.items()}
@@ -132,9 +140,10 @@ def _labels(values: list[Any]) -> list[str]:
 
 
 def _attendance(rows: Rows, kept: dict[str, str], quarter_of: dict[str, str],
-                trend: dict[str, dict[str, dict[str, Any]]]) -> Part:
+                trend: dict[str, dict[str, dict[str, Any]]], canon: dict[str, str]) -> Part:
     rows, run_ids = _kept_rows(rows, kept)
     persons = list(map(_PERSON, rows))
+    persons = list(map(canon.setdefault, persons, persons))
     arrived = list(map(itemgetter("arrived_at"), rows))
     first: dict[str, str] = {}
     for person, at in zip(persons, arrived, strict=True):
@@ -189,11 +198,12 @@ def _scale(values: list[Any], whos: list[str], periods: dict[str, list[str]] | N
 
 def _feedback(rows: Rows, kept: dict[str, str], quarter_of: dict[str, str],
               trend: dict[str, dict[str, dict[str, Any]]], form: Form,
-              removed_text: str) -> Part:
+              removed_text: str, canon: dict[str, str]) -> Part:
     rows, run_ids = _kept_rows(rows, kept)
     persons = list(map(_PERSON, rows))
     whos = persons if all(persons) else [
         person or f"form:{row['id']}" for person, row in zip(persons, rows, strict=True)]
+    whos = list(map(canon.setdefault, whos, whos))
     answers = list(map(itemgetter("answers"), rows))
     scales = [q.id for q in form.questions if q.type == "scale"]
     started = list(map(kept.__getitem__, run_ids))
