@@ -152,6 +152,14 @@ def test_a_daily_backup_that_fails_saves_nothing_and_leaves_no_half_backup(
     s = Store.open(root)
     before = on_disk(root)
     free_again = fail_on(monkeypatch, "atomic_write_bytes", f"/{OTHER}/")  # backup's 2nd file
+    real_link = os.link
+
+    def link(src: Path, dest: Path) -> None:  # the link fails, then the copy tried instead
+        if f"/{OTHER}/" in str(dest):
+            raise FULL
+        real_link(src, dest)
+
+    monkeypatch.setattr("coprod_cli.store.backends.os.link", link)
     with pytest.raises(StoreError, match="Could not back up .* so nothing was saved"):
         two_file_change(s)
     assert on_disk(root) == before

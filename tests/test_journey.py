@@ -4,38 +4,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import pytest
 
 from coprod_cli import config
 from coprod_cli.evaluation.suppression import Hidden, suppress
 from coprod_cli.people import journey
-from coprod_cli.store import schema
 from coprod_cli.store.database import Store
-from coprod_cli.store.schema.markers import Person
 from tests.page_ends import bad_page_ends
 from tests.sample_records import build_org, report
-
-# -- a stand-in for the panels table, until the panels branch declares it ----------------
-
-
-class _Panel(schema.Record):
-    post: str
-    date: str
-    members: list[Annotated[str, Person("panel member")]]
 
 
 @contextmanager
 def governance() -> Iterator[None]:
-    """The panels table declared (the real one once it is on main); groups are on main."""
-    with ExitStack() as stack:
-        if not schema.is_declared("panels"):
-            stack.enter_context(schema.registered(schema.Table(
-                "panels", _Panel, ("panel", "panels"))))
-        yield
+    """Groups and panels are both declared on main now; kept as one place to add more."""
+    yield
 
 
 @pytest.fixture
@@ -57,10 +43,13 @@ def add_governance(store: Store, who: dict[str, dict]) -> None:
             ("Members' committee", "Dee", "member", "2026-01-01", None),  # before she came
             ("Members' committee", "Sam", "secretary", "2026-03-01", None)):  # never attended
         membership.join(store, group, ids[person], office=office, start=start, until=until)
-    store.insert("panels", {"id": "p1", "post": "Support worker", "date": "2026-04-20",
-                            "members": [ids["Ana"], ids["Bo"], ids["Sam"]]})
-    store.insert("panels", {"id": "p2", "post": "Cook", "date": "2026-05-20",
-                            "members": [ids["Ana"]]})  # Ana again: counted once
+    from coprod_cli.panels.planning import plan_panel
+
+    plan_panel(store, post="Support worker", day="2026-04-20",
+               members=[ids["Ana"], ids["Bo"], ids["Sam"]], questions=[],
+               own=["Tell us about a time you listened."])
+    plan_panel(store, post="Cook", day="2026-05-20", members=[ids["Ana"]],  # counted once
+               questions=[], own=["What would you cook for a birthday?"])
 
 
 def test_journey_is_their_own_story_first_to_latest(cli, clock, home_store: Store,

@@ -446,7 +446,10 @@ def test_sigkill_mid_write_leaves_the_state_before_or_after(root: Path) -> None:
         assert first.strip().isdigit(), proc.communicate()[1]
         time.sleep(rng.uniform(0, 0.05))
         proc.kill()
-        out, _ = proc.communicate()
+        # read through the same buffered file readline used: communicate() reads the pipe
+        # itself and would miss lines readline already pulled in (a fast worker's "2", "3")
+        out = proc.stdout.read()
+        proc.communicate()
         done = max(int(line) for line in (first + out).splitlines(keepends=True)
                    if line.endswith("\n"))
         interrupted += bool(list(path.parent.glob(".*.tmp")))  # killed between temp and replace

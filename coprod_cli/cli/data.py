@@ -132,9 +132,11 @@ def merge(
 
     Example: coprod data merge beech-house-2026.zip oak-lodge-2026.zip
     """
+    from coprod_cli.cli.progress_bar import progress_bar
     from coprod_cli.store import backups as records
 
-    result = records.merge(state().store(), files, home=state().home)
+    with progress_bar("Merging", "files") as progress:
+        result = records.merge(state().store(), files, home=state().home, progress=progress)
     console = state().console()
     if not result.changed:
         console.print(f"Nothing new: all {result.unchanged} records were already here.",

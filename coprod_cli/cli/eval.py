@@ -106,8 +106,13 @@ def summarise(
     measures, conversions = report_measures(state().data_folders())
     levels: dict[str, str | None] = {loaded.id: loaded.session.coproduction_level
                                      for loaded in state().library().all()}
-    report = compute(state().store(), filters, _form(), measures, conversions,
-                     min_gap_weeks=settings.outcome_min_gap_weeks, levels=levels)
+    from coprod_cli.cli.progress_bar import progress_bar
+
+    store = state().store()
+    with progress_bar("Summarising", "years") as progress:
+        report = compute(store, filters, _form(), measures, conversions,
+                         min_gap_weeks=settings.outcome_min_gap_weeks, levels=levels,
+                         keep_in=store.derived_dir("summary"), progress=progress)
     if report["reach"]["sessions"] == 0:
         raise NotFoundError(f"There were no sessions for {eval_output.describe_filters(report)}.",
                             hint="Widen the dates or drop a filter; see 'coprod session "

@@ -25,9 +25,18 @@ Key = tuple[str, str, int]
 """(session start, answer time, 0 at check-in or 1 at check-out): answers in time order."""
 
 
+_DAYS: dict[str, int] = {}  # a session start's day number: ten years have 3,650 days
+
+
+def _day(started: str) -> int:
+    day = _DAYS.get(started)
+    if day is None:
+        day = _DAYS[started] = date.fromisoformat(started[:10]).toordinal()
+    return day
+
+
 def _weeks(first: Key, latest: Key) -> float:
-    start, end = date.fromisoformat(first[0][:10]), date.fromisoformat(latest[0][:10])
-    return (end - start).days / 7
+    return (_day(latest[0]) - _day(first[0])) / 7
 
 
 class OutcomeTally:
@@ -38,8 +47,9 @@ class OutcomeTally:
         self.measures, self.conversions, self.min_gap = measures, conversions, min_gap_weeks
         # (measure, item or "score", person) -> [(key, value) first, (key, value) latest]
         self.ends: dict[tuple[str, str, str], list[tuple[Key, float]]] = {}
+        self._by_item: dict[tuple[str, str], list[list[tuple[Key, float]]]] | None = None
 
-    def _see(self, slot: tuple[str, str, str], key: Key, value: float) -> None:
+    def see(self, slot: tuple[str, str, str], key: Key, value: float) -> None:
         ends = self.ends.get(slot)
         if ends is None:
             self.ends[slot] = [(key, value), (key, value)]
@@ -60,23 +70,28 @@ class OutcomeTally:
             for item in measure.items:
                 value = answers.get(item.id)
                 if isinstance(value, int) and not isinstance(value, bool):
-                    self._see((measure.id, item.id, m["person_id"]), key, value)
+                    self.see((measure.id, item.id, m["person_id"]), key, value)
             if measure.score is not None:
                 total = score(measure, answers, self.conversions.get(measure.id))
                 if total is not None:
-                    self._see((measure.id, "score", m["person_id"]), key, total)
+                    self.see((measure.id, "score", m["person_id"]), key, total)
 
     def _pairs(self, measure_id: str, item_id: str) -> list[tuple[float, float, float]]:
         """(first, latest, weeks apart) for each person far enough apart."""
         out = []
-        for (mid, iid, _), (first, latest) in self.ends.items():
-            if mid == measure_id and iid == item_id and first[0] != latest[0]:
+        if self._by_item is None:  # grouped once: a report asks for each item in turn
+            self._by_item = {}
+            for (mid, iid, _), ends in self.ends.items():
+                self._by_item.setdefault((mid, iid), []).append(ends)
+        for first, latest in self._by_item.get((measure_id, item_id), ()):
+            if first[0] != latest[0]:
                 weeks = _weeks(first[0], latest[0])
                 if weeks >= self.min_gap and weeks > 0:
                     out.append((first[1], latest[1], weeks))
         return out
 
     def report(self) -> dict[str, Any]:
+        self._by_item = None  # the ends may have changed since a last report
         out: dict[str, Any] = {}
         for measure_id, measure in self.measures.items():
             items: dict[str, Any] = {}

@@ -10,20 +10,27 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coprod_cli.errors import ValidationError
-from coprod_cli.evaluation.outcomes import SMALL_SAMPLE, OutcomeTally
+from coprod_cli.evaluation.kept import KeptParts, fingerprint, signature
+from coprod_cli.evaluation.outcomes import SMALL_SAMPLE
+from coprod_cli.evaluation.tally import VOICES_SHOWN, Part, year_part
+from coprod_cli.evaluation.totals import Totals
 from coprod_cli.people import register as people
-from coprod_cli.people.privacy import REMOVED_TEXT
-from coprod_cli.sessions.forms import Conversion, Form, Measure, parse_answer
-from coprod_cli.sessions.library import LADDER
-from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS, find_run, partition_of
-from coprod_cli.store.database import Store
+from coprod_cli.sessions.run_records import ATTENDANCE, FEEDBACK, MEASURES, RUNS
+from coprod_cli.store.storage import bulk_reading
 
+if TYPE_CHECKING:
+    from coprod_cli.sessions.forms import Conversion, Form, Measure
+    from coprod_cli.store.database import Store
+
+Progress = Callable[[int, int, str], None]
+_YEAR_TABLES = (RUNS, ATTENDANCE, FEEDBACK, MEASURES)
 PERSON_COLUMN = "person"
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 __all__ = ["SMALL_SAMPLE", "Filters", "read_forms_csv", "record_forms", "summarise"]
@@ -37,6 +44,8 @@ def csv_header(form: Form) -> list[str]:
 
 def read_forms_csv(path: Path, form: Form) -> list[tuple[str, dict[str, Any]]]:
     """Rows of (person reference, answers), every value checked; all problems at once."""
+    from coprod_cli.sessions.forms import parse_answer
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -81,6 +90,8 @@ def read_forms_csv(path: Path, form: Form) -> list[tuple[str, dict[str, Any]]]:
 def record_forms(store: Store, run_id: str, form: Form,
                  forms: list[tuple[str | None, dict[str, Any]]]) -> int:
     """Save paper forms for a run in one transaction: all of them or none."""
+    from coprod_cli.sessions.run_records import find_run, partition_of
+
     run = find_run(store, run_id)
     part = partition_of(run["id"])
     resolved = [(people.find_person(store, ref)["id"] if ref else None, answers)
@@ -118,229 +129,98 @@ class Filters:
                 and (self.session is None or run["session_id"] == self.session))
 
 
-def _period() -> dict[str, Any]:
-    return {"sessions": 0, "co_facilitated": 0, "attendances": 0, "people": set(),
-            "rating_sum": 0, "ratings": 0, "raters": set()}
+def _partition_filters(filters: Filters, year: str) -> tuple[Any, Any]:
+    """How a year's part is filed among kept parts: the filters that can change it."""
+    service = people.name_key(filters.service) if filters.service is not None else None
+    theme = filters.theme.strip().casefold() if filters.theme is not None else None
+    return [service, theme, filters.session], [filters.date_from, filters.date_to]
 
 
-def _periods(started_at: str) -> tuple[tuple[str, str], tuple[str, str]]:
-    """("quarter", "2026 Q1") and ("year", "2026") for a run's start."""
-    year, month = started_at[:4], int(started_at[5:7])
-    return ("quarter", f"{year} Q{(month - 1) // 3 + 1}"), ("year", year)
+def _read(store: Store, year: str, table: str) -> list[dict[str, Any]]:
+    return store.all(table, partition=year)
 
 
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
+def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
+                measures: dict[str, Measure], conversions: dict[str, Conversion | None],
+                kept: KeptParts | None, progress: Progress | None) -> Iterator[Part]:
+    """Each year's part: kept from an earlier summary when its record files and filters are
+    the same, else computed from the records (and kept for next time)."""
+    canon: dict[str, str] = {}
+    for done, year in enumerate(years):
+        if progress is not None:
+            progress(done, len(years), year)
+        sources: dict[str, list[int]] | None = None
+        paths = [store.file_path(t, year) for t in _YEAR_TABLES]
+        if kept is not None and all(path is not None for path in paths):
+            sources = {t: signature(path) for t, path in zip(_YEAR_TABLES, paths, strict=True)
+                       if path is not None}  # taken before reading: a later change shows
+        others, dates = _partition_filters(filters, year)
+        part = None
+        if sources is not None and kept is not None:
+            # a date range that covers every run of the year changes nothing in it
+            whole = kept.get(year, [others, [None, None]], sources)
+            if whole is not None and (dates == [None, None] or (
+                    whole["span"] and (dates[0] is None or dates[0] <= whole["span"][0])
+                    and (dates[1] is None or whole["span"][1] <= dates[1]))):
+                part = whole
+            elif dates != [None, None]:
+                part = kept.get(year, [others, dates], sources)
+        if part is None:
+            from coprod_cli.people.privacy import REMOVED_TEXT  # only to compute: it is slow
 
-
-VOICES_SHOWN = 200
-"""The most recent comments of each kind kept in a report; an organisation's ten years hold
-hundreds of thousands, and a report lists what a reader can take in."""
-
-
-class _Tally:
-    """Running totals, fed one year's partition at a time so memory stays flat with history:
-    only per-person and per-group counters are kept, never every record."""
-
-    def __init__(self, filters: Filters, form: Form, measures: dict[str, Measure],
-                 conversions: dict[str, Conversion | None], min_gap_weeks: int,
-                 levels: dict[str, str | None]) -> None:
-        self.filters, self.form, self.measures = filters, form, measures
-        self.levels = levels
-        self.by_level: Counter[str] = Counter()
-        # the trend: per quarter and per year, what a funder asks "is it growing?" about
-        self.trend: dict[str, dict[str, dict[str, Any]]] = {
-            "quarter": defaultdict(_period), "year": defaultdict(_period)}
-        self.rated = next((q.id for q in form.questions if q.type == "scale"), None)
-        self.runs: dict[str, str] = {}  # run id -> started_at, for the runs kept
-        self.co_facilitated = 0
-        self.co_facilitators: list[tuple[str, str]] = []  # (person, run started_at)
-        self.attendances = 0
-        self.per_person: Counter[str] = Counter()
-        self.first_attended: dict[str, str] = {}
-        self.groups: dict[str, dict[str, dict[str, Any]]] = {
-            d: defaultdict(lambda: {"runs": set(), "attendances": 0, "people": Counter()})
-            for d in ("role", "theme", "service")}
-        self.forms = 0
-        self.ratings = {q.id: Counter[int]() for q in form.questions if q.type == "scale"}
-        # who gave each rating: distinct people (an anonymous form counts as its own person)
-        self.raters: dict[str, dict[int, set[str]]] = {qid: defaultdict(set)
-                                                       for qid in self.ratings}
-        self.form_people: set[str] = set()
-        self.help_answers: dict[str, tuple[str, str, str]] = {}  # person -> (date, at, answer)
-        self.comments: dict[str, list[str]] = {"went_well": [], "even_better": []}
-        self.outcomes = OutcomeTally(measures, conversions, min_gap_weeks)
-
-    def add_runs(self, runs: list[dict[str, Any]]) -> None:
-        for run in runs:
-            if run["phase"] == "register" or not self.filters.keeps(run):
-                continue
-            self.runs[run["id"]] = run["started_at"]
-            co = [f for f in run["facilitators"] if f["as"] == "co-facilitator"]
-            # for the report, any facilitator with lived experience counts (lead or co)
-            if any(f["lived_experience"] for f in run["facilitators"]):
-                self.co_facilitated += 1
-            self.by_level[self.levels.get(run["session_id"]) or "not recorded"] += 1
-            for span, key in _periods(run["started_at"]):
-                period = self.trend[span][key]
-                period["sessions"] += 1
-                period["co_facilitated"] += any(f["lived_experience"]
-                                                for f in run["facilitators"])
-            self.co_facilitators += [(f["person_id"], run["started_at"]) for f in co]
-
-    def add_attendance(self, rows: list[dict[str, Any]]) -> None:
-        runs, per_person, first = self.runs, self.per_person, self.first_attended
-        dimensions = list(self.groups.items())
-        for row in rows:
-            if row["run_id"] not in runs:
-                continue
-            person, arrived = row["person_id"], row["arrived_at"]
-            self.attendances += 1
-            per_person[person] += 1
-            for span, key in _periods(runs[row["run_id"]]):
-                period = self.trend[span][key]
-                period["attendances"] += 1
-                period["people"].add(person)
-            if person not in first or arrived < first[person]:
-                first[person] = arrived
-            for dimension, groups in dimensions:
-                group = groups[row[dimension] or "(none)"]
-                group["runs"].add(row["run_id"])
-                group["attendances"] += 1
-                group["people"][person] += 1
-
-    def add_feedback(self, rows: list[dict[str, Any]]) -> None:
-        runs, ratings = self.runs, list(self.ratings.items())
-        for form in rows:  # files keep insertion order, which is time order
-            if form["run_id"] not in runs:
-                continue
-            self.forms += 1
-            answers = form["answers"]
-            who = form["person_id"] or f"form:{form['id']}"
-            self.form_people.add(who)
-            for qid, counter in ratings:
-                value = answers.get(qid)
-                if isinstance(value, int) and not isinstance(value, bool):
-                    counter[value] += 1
-                    self.raters[qid][value].add(who)
-                    if qid == self.rated:
-                        for span, key in _periods(runs[form["run_id"]]):
-                            period = self.trend[span][key]
-                            period["rating_sum"] += value
-                            period["ratings"] += 1
-                            period["raters"].add(who)
-            answer = answers.get("help_run")
-            if isinstance(answer, str):
-                # each person's latest answer by the session's date, not by when typed in
-                seen = (runs[form["run_id"]], form["at"], answer)
-                if who not in self.help_answers or seen[:2] >= self.help_answers[who][:2]:
-                    self.help_answers[who] = seen
-            for key, kept in self.comments.items():
-                text = answers.get(key)
-                if isinstance(text, str) and text.strip() and text != REMOVED_TEXT:
-                    kept.append(text.strip())
-                    if len(kept) > 2 * VOICES_SHOWN:
-                        del kept[:-VOICES_SHOWN]
-
-    def add_measures(self, rows: list[dict[str, Any]]) -> None:
-        self.outcomes.add(rows, self.runs)
-
-    def reach(self) -> dict[str, Any]:
-        def breakdown(groups: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
-            return {label: {"sessions": len(g["runs"]), "attendances": g["attendances"],
-                            "people": len(g["people"]),
-                            "returning": sum(1 for n in g["people"].values() if n >= 2)}
-                    for label, g in sorted(groups.items())}
-
-        return {"sessions": len(self.runs), "attendances": self.attendances,
-                "people": len(self.per_person),
-                "returning": sum(1 for n in self.per_person.values() if n >= 2),
-                "by_role": breakdown(self.groups["role"]),
-                "by_theme": breakdown(self.groups["theme"]),
-                "by_service": breakdown(self.groups["service"])}
-
-    def coproduction(self) -> dict[str, Any]:
-        moved = {person for person, started in self.co_facilitators
-                 if person in self.first_attended and self.first_attended[person] < started}
-        return {"sessions": len(self.runs), "co_facilitated": self.co_facilitated,
-                "co_designed": self.by_level["co-design"] + self.by_level["co-production"],
-                "by_level": {level: self.by_level[level] for level in (*LADDER, "not recorded")},
-                "moved_to_co_facilitator": len(moved),
-                "would_help": dict(sorted(Counter(
-                    answer for _, _, answer in self.help_answers.values()).items()))}
-
-    def experience(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for q in self.form.questions:
-            if q.type != "scale":
-                continue
-            counts = self.ratings[q.id]
-            n = sum(counts.values())
-            low, high = q.min or 1, q.max or 5
-            out[q.id] = {"text": q.text, "n": n,
-                         "mean": round(sum(k * v for k, v in counts.items()) / n, 2) if n
-                         else None,
-                         "distribution": {str(k): counts.get(k, 0) for k in range(low, high + 1)},
-                         "labels": {str(k): v for k, v in q.labels.items()},
-                         "people": len(set().union(*self.raters[q.id].values())),
-                         "cell_people": {str(k): len(self.raters[q.id].get(k, ()))
-                                         for k in range(low, high + 1)}}
-        return {"forms": self.forms, "people": len(self.form_people), "questions": out}
-
-    def trend_report(self) -> dict[str, Any]:
-        def finish(p: dict[str, Any]) -> dict[str, Any]:
-            return {"sessions": p["sessions"], "attendances": p["attendances"],
-                    "people": len(p["people"]), "co_facilitated": p["co_facilitated"],
-                    "ratings": p["ratings"], "raters": len(p["raters"]),
-                    "rating_mean": round(p["rating_sum"] / p["ratings"], 2) if p["ratings"]
-                    else None}
-
-        return {"rated_question": self.rated,
-                **{span: {key: finish(p) for key, p in sorted(periods.items())}
-                   for span, periods in self.trend.items()}}
-
-    def outcome_report(self) -> dict[str, Any]:
-        return self.outcomes.report()
+            part = year_part(partial(_read, store, year), filters.keeps, form, measures,
+                             conversions, REMOVED_TEXT, canon)
+            if sources is not None and kept is not None:
+                kept.put(year, [others, dates], sources, part)
+        yield part
+    if progress is not None:
+        progress(len(years), len(years), "")
 
 
 def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Measure],
               conversions: dict[str, Conversion | None] | None = None,
-              min_gap_weeks: int = 4, levels: dict[str, str | None] | None = None
+              min_gap_weeks: int = 4, levels: dict[str, str | None] | None = None, *,
+              keep_in: Path | None = None, progress: Progress | None = None
               ) -> dict[str, Any]:
     """Every figure of the effectiveness report, unsuppressed.
 
     Reads each file once, a year at a time (runs, then that year's attendance, feedback and
-    measures, which always sit in their run's year), keeping only running totals.
+    measures, which always sit in their run's year), keeping only running totals. With
+    ``keep_in`` (a folder of kept summaries, see ``kept.py``), a year whose files have not
+    changed since an earlier summary with the same filters is read from there instead.
+    ``progress(done, total, year)`` is told as each year is reached.
     """
-    tally = _Tally(filters, form, measures, conversions or {}, min_gap_weeks, levels or {})
+    conversions = conversions or {}
+    totals = Totals(form, measures, conversions, min_gap_weeks, levels or {})
     years = store.partitions(RUNS)
     if filters.date_from:
         years = [y for y in years if y >= filters.date_from[:4]]
     if filters.date_to:
         years = [y for y in years if y <= filters.date_to[:4]]
-    for year in years:
-        kept_before = len(tally.runs)
-        tally.add_runs(store.all(RUNS, partition=year))
-        if len(tally.runs) == kept_before:
-            continue
-        tally.add_attendance(store.all(ATTENDANCE, partition=year))
-        tally.add_feedback(store.all(FEEDBACK, partition=year))
-        tally.add_measures(store.all(MEASURES, partition=year))
-    registry = {p["id"]: p for p in store.all(people.TABLE)}
-    started = sorted(tally.runs.values())
+    kept = None
+    if keep_in is not None:
+        kept = KeptParts(keep_in, fingerprint(
+            form.model_dump(mode="json"),
+            {k: m.model_dump(mode="json") for k, m in sorted(measures.items())},
+            {k: c.model_dump(mode="json") if c else None
+             for k, c in sorted(conversions.items())}))
+    with bulk_reading():
+        for part in _year_parts(store, years, filters, form, measures, conversions, kept,
+                                progress):
+            totals.add(part)
+        registry = {p["id"]: p for p in store.all(people.TABLE)}
     from coprod_cli.evaluation.roadmap_counts import roadmap_counts
 
     return {
         "filters": filters.__dict__,
-        "period": {"first": started[0][:10] if started else None,
-                   "last": started[-1][:10] if started else None},
-        "reach": tally.reach(),
-        "coproduction": {**tally.coproduction(),
-                         **roadmap_counts(store, filters, tally.first_attended)},
-        "experience": tally.experience(),
-        "outcomes": tally.outcome_report(),
-        "trend": tally.trend_report(),
-        "voices": {**_voices(tally.comments, tally.forms, registry), "withheld": None},
+        "period": totals.period(),
+        "reach": totals.reach(),
+        "coproduction": {**totals.coproduction(),
+                         **roadmap_counts(store, filters, totals.first_attended)},
+        "experience": totals.experience(),
+        "outcomes": totals.outcome_report(),
+        "trend": totals.trend_report(),
+        "voices": {**_voices(totals.comments, totals.forms, registry), "withheld": None},
     }
 
 

@@ -29,6 +29,7 @@ from coprod_cli.grants.scheme import TABLE as GRANTS
 from coprod_cli.panels import PANELS
 from coprod_cli.panels.planning import exported as panel_export
 from coprod_cli.people import register as people
+from coprod_cli.people.audit_ids import AUDIT_TABLE, audit_changes
 from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS
 from coprod_cli.store import schema
 
@@ -362,6 +363,9 @@ def plan_erasure(records: Records, person: dict[str, Any], pseudonym: str) -> Er
             if changes:
                 plan.changed(spec.name, part, record["id"], changes)
                 plan.texts_removed += removed
+    for part, rid, changes in audit_changes(rows(records, AUDIT_TABLE), person["id"],
+                                            pseudonym):
+        plan.changed(AUDIT_TABLE, part, rid, changes)
     return plan
 
 
@@ -405,7 +409,10 @@ def erase_in(tx: Any, person_id: str, *, at: str | None = None, extra: Any = Non
         person = people.find_person(tx, person_id)
     except NotFoundError:  # not on the register: ids only, unless their name is known
         person = known or {"id": person_id, "name": ""}
-    plan = plan_erasure(tx, person, new_pseudonym())
+    pseudonym = new_pseudonym()
+    plan = plan_erasure(tx, person, pseudonym)
+    if hasattr(tx, "audit_as"):  # the forget's own trail entry gets the pseudonym too
+        tx.audit_as(person["id"], pseudonym)
     if extra is not None:
         extra(tx, plan, person)
     if known is not None and not plan.updates:

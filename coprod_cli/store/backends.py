@@ -81,6 +81,23 @@ class Backend(ABC):
     def newest_backup(self) -> Path | None:
         return None
 
+    def path_of(self, name: str) -> Path | None:
+        """Where file ``name`` lives on disk, for callers that keep work derived from it
+        (kept summaries); None for a backend with no files."""
+        return None
+
+    def derived_dir(self) -> Path | None:
+        """Where work derived from the records is kept between runs (``cache/`` beside the
+        store, in the home folder), or None where nothing may be kept."""
+        return None
+
+    def clear_derived(self) -> None:
+        """Delete everything derived from the records: after a bulk change (forget, restore,
+        merge) nothing computed from the old records may survive, not even a person's id."""
+        folder = self.derived_dir()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
 
 def lock_owner() -> str:
     """Who holds the lock, for the next user's time-out message: process id, account and
@@ -94,6 +111,23 @@ def lock_owner() -> str:
         account = str(os.getuid()) if hasattr(os, "getuid") else "?"
     command = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "coprod"
     return f"{os.getpid()}\n{account[:64]}\n{command[:64]}"
+
+
+def link_or_copy(src: Path, dest: Path) -> None:
+    """Keep ``src``'s bytes at ``dest`` as they are now, for one link rather than a copy.
+
+    Every writer of the store replaces a file whole by renaming a new one over it (files.
+    atomic_write_bytes, the commit journal, a bulk change's folder swap), never edits one in
+    place, so a hard link goes on holding the old bytes after the store moves on: a backup
+    by links costs one link per file, not a copy of a gigabyte, and is as safe. A copy is
+    made instead where a link cannot be (another disk) or the file is not owner-only.
+    """
+    try:
+        if os.stat(src).st_mode & 0o077:
+            raise OSError("not owner-only")
+        os.link(src, dest)
+    except OSError:
+        files.atomic_write_bytes(dest, src.read_bytes())
 
 
 class FileBackend(Backend):
@@ -144,6 +178,12 @@ class FileBackend(Backend):
         finally:
             lock.release()
 
+    def path_of(self, name: str) -> Path | None:
+        return self.root / name
+
+    def derived_dir(self) -> Path | None:
+        return None if self.staged else self.root.parent / "cache"
+
     def file(self, name: str) -> StoreFile:
         # A staged copy (see Store.bulk_change) is made durable in one step by swap_in.
         return AtomicJSONStorage(self.root / name, self.newest_backup,
@@ -190,7 +230,7 @@ class FileBackend(Backend):
             for src in sources:
                 dest = partial / src.relative_to(self.root)
                 mkdir_private(dest.parent)
-                files.atomic_write_bytes(dest, src.read_bytes())
+                link_or_copy(src, dest)
             os.rename(partial, target)  # the backup appears whole or not at all
             files.fsync_dir(self.backups_dir)
         except OSError as exc:

@@ -9,6 +9,7 @@ different content is reported as a conflict, never overwritten.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from coprod_cli.errors import ValidationError
 from coprod_cli.store.backends import prune_backups as prune_backups  # made with backups
 from coprod_cli.store.bundles import Bundle, BundleReader, write_bundle
 from coprod_cli.store.database import AUDIT_TABLE, TABLE, Store
+from coprod_cli.store.storage import bulk_reading
 
 ORIGIN = "origin"
 
@@ -94,7 +96,8 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
         {k: v for k, v in b.items() if k != ORIGIN}
 
 
-def merge(store: Store, paths: list[Path], *, home: Path | None = None) -> MergeResult:
+def merge(store: Store, paths: list[Path], *, home: Path | None = None,
+          progress: Callable[[int, int, str], None] | None = None) -> MergeResult:
     """Add the records of each bundle; nothing is overwritten, merging twice adds nothing.
 
     Works one file (a table's year) at a time across all bundles, so each file of the
@@ -102,26 +105,30 @@ def merge(store: Store, paths: list[Path], *, home: Path | None = None) -> Merge
     file's records. Every bundle's manifest is checked before anything starts, and every
     file against its checksum as it is read; any failure leaves the records as they were.
     With ``home``, the erasure ledger is re-applied to the merged records in the same change.
+    ``progress(done, total, name)`` is told as each of the store's files is reached.
     """
     readers: list[BundleReader] = []
     try:
         for path in paths:
             readers.append(BundleReader(path))
-        return _merge_files(store, readers, home)
+        return _merge_files(store, readers, home, progress)
     finally:
         for reader in readers:
             reader.close()
 
 
-def _merge_files(store: Store, readers: list[BundleReader], home: Path | None) -> MergeResult:
+def _merge_files(store: Store, readers: list[BundleReader], home: Path | None,
+                 progress: Callable[[int, int, str], None] | None) -> MergeResult:
     result = MergeResult()
     names = sorted({n for r in readers for n in r.names if not n.startswith(AUDIT_TABLE + "/")})
     present = [set(r.names) for r in readers]
     origins = [{"service": r.service, "bundle": r.path.name,
                 "exported_at": _text_or_none(r.manifest.get("created_at"))} for r in readers]
     try:
-        with store.bulk_change("merge") as staged:
-            for name in names:
+        with bulk_reading(), store.bulk_change("merge") as staged:
+            for done, name in enumerate(names):
+                if progress is not None:
+                    progress(done, len(names), name)
                 table, partition = name[:-len(".json")].split("/")
                 with staged.transaction() as tx:
                     by_id = {doc["id"]: doc for doc in tx.records_in(table, partition).values()}
@@ -148,6 +155,8 @@ def _merge_files(store: Store, readers: list[BundleReader], home: Path | None) -
                             new.append(record)
                     tx.insert_many(table, new, partition=partition, checked=True)
                     result.added[table] += len(new)
+            if progress is not None:
+                progress(len(names), len(names), "")
             if not result.changed:
                 raise _NothingToDo
             from coprod_cli.people import ledger

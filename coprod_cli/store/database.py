@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tinydb import TinyDB, where
 from tinydb.table import Document, Table
@@ -84,6 +85,7 @@ class Transaction:
         self._audit_command = audit_command
         self._changes: list[dict[str, str]] = []
         self._more_changes = 0
+        self._aliases: dict[str, str] = {}
 
     def _table(self, table: str, partition: str) -> Table:
         if self._ended:
@@ -137,20 +139,20 @@ class Transaction:
         rows: dict[str, Record] = data.setdefault(TABLE, {})
         existing = {doc["id"] for doc in rows.values()}
         next_id = max(map(int, rows), default=0) + 1
-        ids = []
-        for record in plain:
-            rid = record.get("id")
-            if not isinstance(rid, str) or not rid or rid in existing:
-                raise StoreError(f"A {table} record with id {rid} already exists or has no id.")
-            existing.add(rid)
-            ids.append(rid)
+        ids: list[Any] = [record.get("id") for record in plain]
+        if not all(isinstance(rid, str) and rid for rid in ids) or len(set(ids)) != len(ids) \
+                or not existing.isdisjoint(ids):  # then find the first one
+            for rid in ids:
+                if not isinstance(rid, str) or not rid or rid in existing:
+                    raise StoreError(f"A {table} record with id {rid} already exists or has "
+                                     "no id.")
+                existing.add(rid)
         if not checked:  # one pass over the whole list, before any is added
             schema.validate(table, plain)
         # Appended in TinyDB's own layout ({"records": {"<n>": record}}), without TinyDB's
         # per-call re-keying of the whole table, which made large merges slow.
-        for offset, record in enumerate(plain):
-            rows[str(next_id + offset)] = record
-            self._note(table, "insert", record["id"])
+        rows.update(zip(map(str, range(next_id, next_id + len(plain))), plain, strict=True))
+        self._note_many(table, "insert", ids)
         if plain:
             buffered.write(data)
             self._open[(table, partition)][0].table(TABLE).clear_cache()
@@ -216,6 +218,19 @@ class Transaction:
         else:
             self._more_changes += 1
 
+    def audit_as(self, real_id: str, alias: str) -> None:
+        """Write ``alias`` in this transaction's audit entry wherever ``real_id`` would go:
+        forgetting someone deletes their register entry, and the trail of that deletion must
+        not keep the id it is erasing."""
+        self._aliases[real_id] = alias
+    def _note_many(self, table: str, action: str, ids: list[Any]) -> None:
+        """:meth:`_note` for a whole batch at once (a merge notes hundreds of thousands)."""
+        if table == AUDIT_TABLE:
+            return
+        room = max(0, AUDIT_MAX_CHANGES - len(self._changes))
+        self._changes += [{"table": table, "action": action, "id": rid} for rid in ids[:room]]
+        self._more_changes += max(0, len(ids) - room)
+
     def _audit(self) -> None:
         """One trail entry per transaction, written with it: which command changed which
         records, when, from which computer account. Ids only: no names, answers or notes."""
@@ -224,7 +239,8 @@ class Transaction:
         now = clock.now()
         entry = {"id": uuid.uuid4().hex, "at": now.isoformat(timespec="seconds"),
                  "account": _account(), "command": self._audit_command,
-                 "changes": self._changes, "more_changes": self._more_changes}
+                 "changes": [{**c, "id": self._aliases.get(c["id"], c["id"])}
+                             for c in self._changes], "more_changes": self._more_changes}
         self._table(AUDIT_TABLE, str(now.year)).insert(entry)
 
     def _commit(self) -> None:
@@ -353,7 +369,11 @@ class Store:
                 except BaseException:  # the block or the backup failed: the copy goes
                     shutil.rmtree(staged_root, ignore_errors=True)
                     raise
+                # What was derived from the old records (kept summaries) goes, before the
+                # swap and again after it, so nothing a forget removes survives beside them.
+                backend.clear_derived()
                 backend.swap_in(staged_root)
+                backend.clear_derived()
             elif isinstance(backend, MemoryBackend):
                 memory = MemoryBackend()
                 memory.files = dict(backend.files)
@@ -401,3 +421,14 @@ class Store:
 
     def newest_backup(self) -> Path | None:
         return self.backend.newest_backup()
+
+    def derived_dir(self, name: str) -> Path | None:
+        """A folder for work derived from these records and kept between runs (e.g. kept
+        summaries), or None where nothing may be kept; every bulk change deletes it."""
+        folder = self.backend.derived_dir()
+        return None if folder is None else folder / check_name("folder", name)
+
+    def file_path(self, table: str, partition: str) -> Path | None:
+        """The file holding one table's partition, or None if the records are not files."""
+        return self.backend.path_of(f"{check_name('table', table)}/"
+                                    f"{check_name('partition', partition)}.json")

@@ -1,0 +1,236 @@
+"""One year of records as a mergeable part of the report's totals (``totals.py`` merges them).
+
+A part holds only what adds up exactly across years: counts and sums; who was seen once and
+who twice or more (so distinct and returning people can be counted after merging, with set
+operations); each person's first arrival, latest co-facilitation, latest "would you help"
+answer and first and latest wellbeing answers; the sets of distinct people behind each
+rating; and the last comments in file order. Records of a run always sit in their run's
+year, so a run is only ever counted inside one part, and every summary, fresh or kept
+(``kept.py``), is one merge of parts.
+
+An organisation's year is a million rows, so each column is gathered by C-level builtins
+(``map``/``itemgetter``, ``Counter`` of an iterable, ``itertools.compress``) instead of a
+Python loop doing the same work per row; where a value's type would make that inexact
+(``True`` and ``1.0`` equal ``1`` as dict keys) the plain loop runs instead.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from itertools import compress, repeat
+from operator import eq, itemgetter, methodcaller
+from typing import TYPE_CHECKING, Any
+
+from coprod_cli.evaluation.outcomes import OutcomeTally
+
+if TYPE_CHECKING:
+    from coprod_cli.sessions.forms import Conversion, Form, Measure
+
+Part = dict[str, Any]
+Rows = list[dict[str, Any]]
+VOICES_SHOWN = 200
+"""The most recent comments of each kind kept in a report; an organisation's ten years hold
+hundreds of thousands, and a report lists what a reader can take in."""
+DIMENSIONS = ("role", "theme", "service")
+COMMENT_KEYS = ("went_well", "even_better")
+_PLAIN_TYPES = frozenset({int, str, type(None)})  # values that never collide as dict keys
+_RUN_ID, _PERSON = itemgetter("run_id"), itemgetter("person_id")
+
+
+def _quarter(started_at: str) -> str:
+    return f"{started_at[:4]} Q{(int(started_at[5:7]) - 1) // 3 + 1}"
+
+
+def _period() -> dict[str, Any]:
+    return {"sessions": 0, "co_facilitated": 0, "attendances": 0, "people": set(),
+            "rating_sum": 0, "ratings": 0, "raters": set()}
+
+
+def once_and_more(counts: Counter[str]) -> tuple[set[str], set[str]]:
+    """Everyone counted, and those counted twice or more."""
+    return set(counts), {key for key, n in counts.items() if n >= 2}
+
+
+def _kept_rows(rows: Rows, kept: dict[str, str]) -> tuple[Rows, list[str]]:
+    """The rows of kept runs, and their run ids (all of them, usually: no filter)."""
+    run_ids = list(map(_RUN_ID, rows))
+    if kept.keys() >= set(run_ids):
+        return rows, run_ids
+    rows = [row for row, rid in zip(rows, run_ids, strict=True) if rid in kept]
+    return rows, list(map(_RUN_ID, rows))
+
+
+def year_part(read: Callable[[str], Rows], keeps: Callable[[dict[str, Any]], bool],
+              form: Form, measures: dict[str, Measure],
+              conversions: dict[str, Conversion | None], removed_text: str,
+              canon: dict[str, str] | None = None) -> Part:
+    """The totals of one year: its runs (those ``keeps`` accepts), then, only if any were
+    kept, that year's attendance, feedback and measures (``read(table)`` reads them).
+
+    ``canon`` (shared by the years of one summary) maps each person id to the first copy
+    seen, so the sets kept across years hold one string per person rather than one from
+    every year's parse, each of which would keep that year's freed memory from the system.
+    """
+    canon = {} if canon is None else canon
+    kept: dict[str, str] = {}
+    quarter_of: dict[str, str] = {}
+    trend: dict[str, dict[str, dict[str, Any]]] = {"quarter": defaultdict(_period),
+                                                   "year": defaultdict(_period)}
+    by_session: Counter[str] = Counter()
+    cofac: dict[str, str] = {}
+    co_facilitated = 0
+    days: list[str] = []
+    for run in read("runs"):
+        if run["phase"] == "register":
+            continue
+        started = run["started_at"]
+        days.append(started[:10])
+        if not keeps(run):
+            continue
+        rid = run["id"]
+        kept[rid] = started
+        quarter_of[rid] = _quarter(started)
+        lived = any(f["lived_experience"] for f in run["facilitators"])
+        co_facilitated += lived
+        by_session[run["session_id"]] += 1
+        for period in (trend["quarter"][quarter_of[rid]], trend["year"][started[:4]]):
+            period["sessions"] += 1
+            period["co_facilitated"] += lived
+        for f in run["facilitators"]:
+            if f["as"] == "co-facilitator":
+                person = f["person_id"]
+                if person not in cofac or started > cofac[person]:
+                    cofac[person] = started
+    part: Part = {"span": [min(days), max(days)] if days else [], "sessions": len(kept),
+                  "first": min(kept.values(), default=None),
+                  "last": max(kept.values(), default=None), "co_facilitated": co_facilitated,
+                  "by_session": dict(by_session), "cofac": cofac}
+    if not kept:
+        part["trend"] = {"quarter": {}, "year": {}}
+        return part
+    part.update(_attendance(read("attendance"), kept, quarter_of, trend, canon))
+    part.update(_feedback(read("feedback"), kept, quarter_of, trend, form, removed_text,
+                          canon))
+    outcomes = OutcomeTally(measures, conversions, 0)
+    outcomes.add(read("measures"), kept)
+    part["ends_first"] = {slot: ends[0] for slot, ends in outcomes.ends.items()}
+    part["ends_latest"] = {slot: ends[1] for slot, ends in outcomes.ends.items()}
+    part["trend"] = {span: dict(sorted(periods.items())) for span, periods in trend.items()}
+    return part
+
+
+def _grouped(labels: list[str], values: list[str]) -> dict[str, list[str]]:
+    """``values`` by their label, in order: a C-level pass per label when there are few
+    labels (roles, themes, quarters), else one append a row (services)."""
+    distinct = dict.fromkeys(labels)
+    if len(distinct) == 1:
+        return {next(iter(distinct)): values}
+    if len(distinct) <= 8:
+        return {label: list(compress(values, map(eq, labels, repeat(label))))
+                for label in distinct}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for label, value in zip(labels, values, strict=True):
+        groups[label].append(value)
+    return groups
+
+
+def _labels(values: list[Any]) -> list[str]:
+    return values if all(values) else [value or "(none)" for value in values]
+
+
+def _attendance(rows: Rows, kept: dict[str, str], quarter_of: dict[str, str],
+                trend: dict[str, dict[str, dict[str, Any]]], canon: dict[str, str]) -> Part:
+    rows, run_ids = _kept_rows(rows, kept)
+    persons = list(map(_PERSON, rows))
+    persons = list(map(canon.setdefault, persons, persons))
+    arrived = list(map(itemgetter("arrived_at"), rows))
+    first: dict[str, str] = {}
+    for person, at in zip(persons, arrived, strict=True):
+        if person not in first or at < first[person]:
+            first[person] = at
+    started = list(map(kept.__getitem__, run_ids))
+    for span, keys in (("quarter", list(map(quarter_of.__getitem__, run_ids))),
+                       ("year", list(map(itemgetter(slice(0, 4)), started)))):
+        for key, who in _grouped(keys, persons).items():
+            period = trend[span][key]
+            period["attendances"] += len(who)
+            period["people"].update(who)
+    groups: dict[str, dict[str, dict[str, Any]]] = {}
+    for dimension in DIMENSIONS:
+        labels = _labels(list(map(itemgetter(dimension), rows)))
+        runs = _grouped(labels, run_ids)
+        groups[dimension] = {}
+        for label, who in _grouped(labels, persons).items():
+            seen, returning = once_and_more(Counter(who))
+            groups[dimension][label] = {"runs": len(set(runs[label])), "attendances": len(who),
+                                        "seen": seen, "returning": returning}
+    seen, returning = once_and_more(Counter(persons))
+    return {"attendances": len(rows), "seen": seen, "returning": returning,
+            "arrived": [min(arrived), max(arrived)] if arrived else [],
+            "first_attended": first, "groups": groups}
+
+
+def _scale(values: list[Any], whos: list[str], periods: dict[str, list[str]] | None,
+           trend: dict[str, dict[str, dict[str, Any]]]) -> tuple[dict[int, int],
+                                                                 dict[int, set[str]]]:
+    """One scale question's counts and raters by answer (and, for the question the trend
+    follows, its sums and raters per period: ``periods`` holds each row's period keys)."""
+    if set(map(type, values)) <= _PLAIN_TYPES:
+        counts = {v: n for v, n in Counter(values).items() if type(v) is int}
+        masks = {v: list(map(eq, values, repeat(v))) for v in counts}
+    else:  # a bool or a float among the answers: compare each by type, as the report does
+        valid = [isinstance(v, int) and not isinstance(v, bool) for v in values]
+        counts = dict(Counter(compress(values, valid)))
+        masks = {v: [ok and value == v for ok, value in zip(valid, values, strict=True)]
+                 for v in counts}
+    raters = {v: set(compress(whos, mask)) for v, mask in masks.items()}
+    for span, keys in (periods or {}).items():
+        for v, mask in masks.items():
+            picked = list(compress(keys, mask))
+            for key, who in _grouped(picked, list(compress(whos, mask))).items():
+                period = trend[span][key]
+                period["rating_sum"] += v * len(who)
+                period["ratings"] += len(who)
+                period["raters"].update(who)
+    return counts, raters
+
+
+def _feedback(rows: Rows, kept: dict[str, str], quarter_of: dict[str, str],
+              trend: dict[str, dict[str, dict[str, Any]]], form: Form,
+              removed_text: str, canon: dict[str, str]) -> Part:
+    rows, run_ids = _kept_rows(rows, kept)
+    persons = list(map(_PERSON, rows))
+    whos = persons if all(persons) else [
+        person or f"form:{row['id']}" for person, row in zip(persons, rows, strict=True)]
+    whos = list(map(canon.setdefault, whos, whos))
+    answers = list(map(itemgetter("answers"), rows))
+    scales = [q.id for q in form.questions if q.type == "scale"]
+    started = list(map(kept.__getitem__, run_ids))
+    periods = {"quarter": list(map(quarter_of.__getitem__, run_ids)),
+               "year": list(map(itemgetter(slice(0, 4)), started))} if scales else None
+    ratings: dict[str, dict[int, int]] = {}
+    raters: dict[str, dict[int, set[str]]] = {}
+    for n, qid in enumerate(scales):
+        ratings[qid], raters[qid] = _scale(list(map(methodcaller("get", qid), answers)), whos,
+                                           periods if n == 0 else None, trend)
+    help_answers: dict[str, tuple[str, str, str]] = {}
+    for who, day, at, answer in zip(whos, started, map(itemgetter("at"), rows),
+                                    map(methodcaller("get", "help_run"), answers),
+                                    strict=True):
+        if isinstance(answer, str):
+            # each person's latest answer by the session's date, not by when typed in
+            seen = (day, at, answer)
+            if who not in help_answers or seen[:2] >= help_answers[who][:2]:
+                help_answers[who] = seen
+    comments: dict[str, list[str]] = {}
+    for key in COMMENT_KEYS:  # the last ones only, so read from the end
+        found: list[str] = []
+        for text in map(methodcaller("get", key), reversed(answers)):
+            if isinstance(text, str) and text.strip() and text != removed_text:
+                found.append(text.strip())
+                if len(found) == VOICES_SHOWN:
+                    break
+        comments[key] = found[::-1]
+    return {"forms": len(rows), "ratings": ratings, "raters": raters,
+            "form_people": set(whos), "help": help_answers, "comments": comments}

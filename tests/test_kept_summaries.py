@@ -1,0 +1,246 @@
+"""Kept summaries: a report built from what was kept between runs is the one computed from
+scratch, after every kind of change, and what is kept never outlives what it came from."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from coprod_cli.evaluation import report_text, tally
+from coprod_cli.evaluation.sharing import figures_for
+from coprod_cli.evaluation.summary import Filters, summarise
+from coprod_cli.people import privacy
+from coprod_cli.people import register as people
+from coprod_cli.sessions.forms import load_form, load_measure
+from coprod_cli.store import backups
+from coprod_cli.store.bundles import read_bundle
+from coprod_cli.store.database import Store
+from tests.sample_records import DATA, ONS_A, ONS_B, build_org, run_session
+
+FORM = load_form("peer-evaluation", DATA)
+MEASURES = {"ons4": load_measure("ons4", DATA)}
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def store(home: Path) -> Store:
+    store = Store.open(home / "store")
+    who = build_org(store)
+    ids = {k: v["id"] for k, v in who.items()}
+    run_session(store, "wellbeing-five-ways", "2025-06-02", who["Sam"], who["Dee"],
+                [who["Ana"], who["Bo"], who["Ceri"], who["Dee"]],
+                {ids["Ana"]: {"enjoyed": 4, "went_well": "Ana laughed a lot",
+                              "help_run": "yes"},
+                 ids["Ceri"]: {"enjoyed": 2, "even_better": "More time"}},
+                {ids["Ana"]: ONS_B, ids["Ceri"]: ONS_A})
+    run_session(store, "getting-started-together", "2024-11-20", who["Sam"], None,
+                [who["Bo"], who["Dee"]], {ids["Bo"]: {"enjoyed": 5, "went_well": "Tea"}})
+    return store
+
+
+def _summary(store: Store, filters: Filters, keep: bool) -> dict[str, Any]:
+    return summarise(store, filters, FORM, MEASURES, min_gap_weeks=4,
+                     keep_in=store.derived_dir("summary") if keep else None)
+
+
+def _shared(report: dict[str, Any]) -> dict[str, str]:
+    """Every format's text, from the dict it is made from (small numbers hidden)."""
+    figures = figures_for(report, "json", 2)
+    return {"json": report_text.to_json(figures), "csv": report_text.to_csv(figures),
+            "md": report_text.to_markdown(figures)}
+
+
+FILTERS = [Filters(), Filters(date_from="2025-01-01"), Filters(date_from="2025-06-01",
+           date_to="2026-01-31"), Filters(service="beech  HOUSE"),
+           Filters(theme="Wellbeing"), Filters(session="self-esteem-strengths"),
+           Filters(date_to="2024-12-31")]
+
+
+def assert_kept_equals_fresh(store: Store) -> None:
+    for filters in FILTERS:
+        first = _summary(store, filters, keep=True)  # computes what changed, keeps it
+        again = _summary(store, filters, keep=True)  # read back from what was kept
+        fresh = _summary(store, filters, keep=False)
+        assert first == fresh, filters
+        assert again == fresh, filters
+        assert _shared(again) == _shared(fresh), filters
+
+
+def _kept_files(store: Store) -> list[Path]:
+    folder = store.derived_dir("summary")
+    assert folder is not None
+    return sorted(folder.glob("*.json"))
+
+
+def test_kept_parts_are_read_back_not_recomputed(store: Store, monkeypatch) -> None:
+    _summary(store, Filters(), keep=True)
+    assert len(_kept_files(store)) == 3  # one part per year: 2024, 2025, 2026
+    calls: list[int] = []
+    real = tally.year_part
+    monkeypatch.setattr("coprod_cli.evaluation.summary.year_part",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert _summary(store, Filters(), keep=True) == _summary(store, Filters(), keep=False)
+    assert len(calls) == 3  # only the pass that keeps nothing read the records again
+
+
+def test_kept_equals_fresh_with_every_filter(store: Store) -> None:
+    assert_kept_equals_fresh(store)
+
+
+def test_an_added_run_and_an_edited_form_are_seen_at_once(store: Store) -> None:
+    assert_kept_equals_fresh(store)
+    before = _summary(store, Filters(), keep=True)
+    everyone = {p["name"]: p for p in store.all("people")}
+    run_session(store, "relationships-trust", "2025-09-09", everyone["Sam"], None,
+                [everyone["Bo"]], {everyone["Bo"]["id"]: {"enjoyed": 1}})
+    after = _summary(store, Filters(), keep=True)
+    assert after["reach"]["sessions"] == before["reach"]["sessions"] + 1
+    assert_kept_equals_fresh(store)
+    form = next(f for f in store.all("feedback", partition="2026")
+                if f["answers"].get("enjoyed") == 5)
+    store.update("feedback", form["id"], {"answers": {**form["answers"], "enjoyed": 1}},
+                 partition="2026")
+    edited = _summary(store, Filters(), keep=True)
+    assert edited["experience"]["questions"]["enjoyed"]["distribution"]["1"] == \
+        after["experience"]["questions"]["enjoyed"]["distribution"]["1"] + 1
+    assert_kept_equals_fresh(store)
+
+
+def test_a_forgotten_person_leaves_no_trace_in_what_is_kept(store: Store, home: Path) -> None:
+    assert_kept_equals_fresh(store)
+    ana = people.find_person(store, "Ana")
+    assert any(ana["id"].encode() in p.read_bytes() for p in _kept_files(store))
+    privacy.forget(store, ana["id"], home=home)
+    assert _kept_files(store) == []  # the bulk change deleted everything kept
+    assert_kept_equals_fresh(store)
+    cache = home / "cache"
+    for path in cache.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert ana["id"].encode() not in data, path
+            assert b"Ana " not in data and b'"Ana' not in data, path
+
+
+def test_merge_and_restore_leave_no_stale_figure(store: Store, home: Path,
+                                                 tmp_path: Path) -> None:
+    assert_kept_equals_fresh(store)
+    saved = tmp_path / "backup.zip"
+    backups.backup(store, saved, service="Beech House", organisation="")
+    other = Store.open(tmp_path / "other" / "store")
+    lead = people.add_person(other, "Fay", "staff", service="Oak Lodge")
+    guest = people.add_person(other, "Gil", "carer", service="Oak Lodge")
+    run_session(other, "wellbeing-five-ways", "2025-06-03", lead, None, [guest],
+                {guest["id"]: {"enjoyed": 3, "went_well": "The walk"}})
+    export = tmp_path / "oak.zip"
+    backups.export(other, export, service="Oak Lodge", organisation="")
+    before = _summary(store, Filters(), keep=True)
+    result = backups.merge(store, [export], home=home)
+    assert result.changed
+    merged = _summary(store, Filters(), keep=True)
+    assert merged["reach"]["sessions"] == before["reach"]["sessions"] + 1
+    assert_kept_equals_fresh(store)
+    backups.restore(store, read_bundle(saved), home=home)
+    assert _kept_files(store) == []
+    assert _summary(store, Filters(), keep=True) == before
+    assert_kept_equals_fresh(store)
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"[]", b'{"format": 1}', "foreign"])
+def test_a_damaged_or_foreign_kept_file_is_ignored_and_rebuilt(store: Store,
+                                                                damage: Any) -> None:
+    fresh = _summary(store, Filters(), keep=False)
+    _summary(store, Filters(), keep=True)
+    for path in _kept_files(store):
+        if damage == "foreign":  # another coprod's part, with made-up figures
+            kept = orjson.loads(path.read_bytes())
+            kept["coprod"] = "0.0.1"
+            kept["part"]["sessions"] = 999
+            path.write_bytes(orjson.dumps(kept))
+        else:
+            path.write_bytes(damage)
+    assert _summary(store, Filters(), keep=True) == fresh
+    for path in _kept_files(store):  # rebuilt whole
+        assert orjson.loads(path.read_bytes())["coprod"] != "0.0.1"
+
+
+def test_kept_files_are_owner_only(store: Store, home: Path) -> None:
+    _summary(store, Filters(), keep=True)
+    files = _kept_files(store)
+    assert files
+    for path in files:
+        assert os.stat(path).st_mode & 0o777 == 0o600
+    for folder in (home / "cache", home / "cache" / "summary"):
+        assert os.stat(folder).st_mode & 0o777 == 0o700
+
+
+def test_kept_summaries_are_not_in_a_backup_or_export(store: Store, tmp_path: Path) -> None:
+    _summary(store, Filters(), keep=True)
+    for kind in ("backup", "export"):
+        out = tmp_path / f"{kind}.zip"
+        getattr(backups, kind)(store, out, service="Beech House", organisation="")
+        manifest = read_bundle(out).manifest
+        assert not any("cache" in name or "summary" in name for name in manifest["files"])
+
+
+def test_progress_is_told_each_year(store: Store) -> None:
+    seen: list[tuple[int, int, str]] = []
+    summarise(store, Filters(), FORM, MEASURES, progress=lambda *a: seen.append(a))
+    assert seen == [(0, 3, "2024"), (1, 3, "2025"), (2, 3, "2026"), (3, 3, "")]
+
+
+def test_summarise_command_keeps_its_parts_and_reports_the_same(cli, coprod_home: Path
+                                                                ) -> None:
+    cli("data", "demo", "--profile", "small")
+    first = json.loads(cli("eval", "summarise", "--format", "json").output)
+    kept = sorted((coprod_home / "cache" / "summary").glob("*.json"))
+    assert kept
+    again = json.loads(cli("eval", "summarise", "--format", "json").output)
+    assert again == first
+    for path in kept:
+        path.write_bytes(b"garbage")
+    assert json.loads(cli("eval", "summarise", "--format", "json").output) == first
+
+
+def test_merge_tells_progress_for_each_file(store: Store, home: Path, tmp_path: Path) -> None:
+    other = Store.open(tmp_path / "other" / "store")
+    lead = people.add_person(other, "Fay", "staff", service="Oak Lodge")
+    run_session(other, "wellbeing-five-ways", "2025-06-03", lead, None, [lead], {})
+    export = tmp_path / "oak.zip"
+    backups.export(other, export, service="Oak Lodge", organisation="")
+    names = read_bundle(export).files.keys()
+    seen: list[tuple[int, int, str]] = []
+    backups.merge(store, [export], home=home, progress=lambda *a: seen.append(a))
+    merged = sorted(n for n in names if not n.startswith("audit/"))
+    assert seen == [*((n, len(merged), name) for n, name in enumerate(merged)),
+                    (len(merged), len(merged), "")]
+
+
+def test_no_progress_bar_when_output_is_not_a_terminal(cli, coprod_home: Path) -> None:
+    cli("data", "demo", "--profile", "small")
+    shown = cli("eval", "summarise", "--format", "csv").output
+    assert shown.startswith("section,group,measure,value,suppressed\n")
+    assert "Summarising" not in shown and "\x1b" not in shown
+
+
+def test_people_forget_on_the_command_line_empties_what_is_kept(cli, coprod_home: Path
+                                                                ) -> None:
+    cli("data", "demo", "--profile", "small")
+    cli("eval", "summarise", "--format", "json")
+    person = json.loads(cli("people", "list", "--format", "json").output)[0]
+    kept = list((coprod_home / "cache").rglob("*.json"))
+    assert any(person["id"].encode() in p.read_bytes() for p in kept)
+    cli("people", "forget", person["id"], "--yes")
+    cli("eval", "summarise", "--format", "json")  # kept again, from the records as they are
+    for path in (coprod_home / "cache").rglob("*"):
+        if path.is_file():
+            assert person["id"].encode() not in path.read_bytes(), path
+            assert person["name"].encode() not in path.read_bytes(), path
