@@ -145,6 +145,9 @@ def _register() -> None:
     from coprod_cli.cli import meeting as meeting_cli
 
     app.add_typer(meeting_cli.app, name="meeting")
+    from coprod_cli.cli import action as action_cli
+
+    app.add_typer(action_cli.app, name="action")
     app.command("init")(init_cmd.init)
 
 

@@ -132,9 +132,10 @@ def _standard(d: MinutesData) -> str:
             for x in declared] or ["None were made."]
     out.append("")
     for number, item in enumerate(m["items"], start=1):
-        out += [f"## {number}. {esc(item['title'], one_line=True)}", ""]
+        title = f"{number}. {esc(item['title'], one_line=True)}"
         body = _item_lines(d, item)
-        out += body or ["Nothing was recorded.", ""]
+        # an item with nothing recorded is one line, not a heading over "nothing"
+        out += [f"## {title}", "", *body] if body else [f"**{title}:** nothing recorded.", ""]
     out += ["## Actions", ""]
     if d.new_actions:
         out += ["| What | Who | By when | Now |", "| --- | --- | --- | --- |"]

@@ -3,7 +3,8 @@
 Easy read needs a picture that means something beside every item. The standing items have
 their own (a wave for welcome, a letter for apologies, ...); a group's own item is matched by
 the words in its title ("budget" gets money, "values" a heart), and anything else gets the
-group picture, which always fits a meeting.
+group picture, which always fits a meeting. A statement's points (a poster of a group's
+values) are matched the same way.
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("food", ("food", "lunch", "menu", "cook", "meal")),
     ("travel", ("travel", "bus", "trip", "transport", "outing")),
     ("home", ("home", "house", "housing", "building")),
-    ("speech", ("feedback", "survey", "voice", "complaint", "say")),
+    ("listen", ("listen", "hear")),
+    ("turn", ("turn", "share")),
+    ("lock", ("private", "confidential", "secret")),
+    ("smile", ("kind", "respect", "happy", "fun")),
+    ("help", ("help", "support")),
+    ("speech", ("feedback", "survey", "voice", "complaint", "say", "speak", "talk")),
     ("job", ("job", "recruit", "staff", "interview")),
     ("idea", ("idea", "project", "new")),
     ("shield", ("safe", "safeguard", "risk")),
