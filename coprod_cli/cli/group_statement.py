@@ -136,6 +136,7 @@ def poster(
     chosen = fmt or (ending if ending in ("pdf", "html", "md") else "pdf")
     # A poster is read from across a room: easy read is printed at large-print sizes.
     render_document(statements.poster_markdown(store, found), out=out, fmt=chosen,
-                    style="easy-read+large-print" if style is Style.easy_read else style.value, title=found["title"],
+                    style="easy-read+large-print" if style is Style.easy_read else style.value,
+                    title=found["title"],
                     author=state().settings().organisation, subject="Poster")
     state().console().print(f"Saved the poster to {out}.", markup=False)
