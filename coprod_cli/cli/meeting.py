@@ -26,7 +26,9 @@ class Format(StrEnum):
 def _meeting_json(meeting: dict[str, Any], group: dict[str, Any]) -> dict[str, Any]:
     return {"id": meeting["id"], "group_id": meeting["group_id"], "group": group["name"],
             "date": meeting["date"], "time": meeting["time"], "place": meeting["place"],
-            "status": meeting["status"], "items": meeting["items"]}
+            "status": meeting["status"], "items": meeting["items"],
+            **{k: meeting[k] for k in ("why", "runs", "travel", "access", "costs", "approval")
+               if k in meeting}}
 
 
 WHY = Annotated[str | None, typer.Option(
@@ -184,6 +186,15 @@ def show(
     state().console().print(f"{group['name']}: {meeting['date']} at {meeting['time']}, "
                             f"{meeting['place']} ({meeting['status']}, {meeting['id']}).",
                             markup=False)
+    from coprod_cli.meetings.details import runs_words
+
+    say = state().console().print
+    for label, value in (("Why", meeting.get("why")), ("Run by", runs_words(meeting)),
+                         ("Getting there", meeting.get("travel")),
+                         ("Access support", meeting.get("access")),
+                         ("Costs paid", meeting.get("costs"))):
+        if value:
+            say(f"{label}: {value}", markup=False)
     _say_agenda(meeting)
 
 

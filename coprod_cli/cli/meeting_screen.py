@@ -9,6 +9,7 @@ taken once, and a resumed meeting opens at the item it stopped on.
 from __future__ import annotations
 
 import sys
+import textwrap
 
 from coprod_cli.cli.context import state, stdin_is_terminal
 from coprod_cli.cli.keys import KeyReader
@@ -86,6 +87,18 @@ class MeetingScreen:
             for key, words in HELP_LINES:
                 self.say(f"  {key:<11} {words}")
 
+    def help_screen(self) -> None:
+        """The keys; in a terminal on a screen of their own until any key is pressed."""
+        if not self.live:
+            self.show_keys()
+            return
+        self.console.clear()
+        self.say("Keys", style="bold")
+        self.show_keys()
+        self.say("Any key goes back to the item.", style="dim")
+        self.reader.read()
+        self.last_said = ""
+
     def status_line(self) -> str:
         from coprod_cli.cli.meeting_view import time_lines
 
@@ -113,7 +126,9 @@ class MeetingScreen:
         page = pages(lines, room)
         for line in page[-1] if len(page) > 1 else page[0]:  # the latest of a long item
             self.say(line)
-        self.say(fit(message, width) if message else "")
+        # what was just said wraps (a quorum sentence is never cut); the header is cut
+        for line in textwrap.wrap(message, max(width - 1, 20))[:4] if message else [""]:
+            self.say(line)
         self.say(fit("Enter next, t note, d decision, a action, V vote, ? keys", width),
                  style="dim")
 
@@ -220,7 +235,7 @@ class MeetingScreen:
             elif action == "quit":
                 return False
             elif action == "help":
-                self.show_keys()
+                self.help_screen()
             else:
                 self.say(f"'{rest}' is not a key here. Press ? to see the keys.")
         except UsageError as exc:
@@ -238,8 +253,9 @@ class MeetingScreen:
         from coprod_cli.meetings.actions import made_at
 
         made = len(made_at(self.store, self.engine.id))
+        notes = len(meeting.get("notes", []))
         self.say(f"{decisions} decision{'s' * (decisions != 1)}, {made} action"
-                 f"{'s' * (made != 1)}, {len(meeting.get('notes', []))} notes.")
+                 f"{'s' * (made != 1)}, {notes} note{'s' * (notes != 1)}.")
         self.say(f"Print the minutes with: coprod meeting minutes {self.engine.id} --out "
                  "minutes.pdf")
 

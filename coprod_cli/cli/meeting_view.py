@@ -33,9 +33,9 @@ WORDS: dict[str, str] = {
 }
 HELP_LINES = [
     ("Enter or n", "next item"),
-    ("v", "the agenda: every item, planned and actual minutes"),
+    ("v", "the agenda, planned and actual minutes"),
     ("j N", "jump to item N"),
-    ("c", "say the time and how the meeting is going"),
+    ("c", "the time, and how the meeting is going"),
     ("b", "back to the item before"),
     ("s", "skip this item"),
     ("t", "a note on this item"),
@@ -43,11 +43,11 @@ HELP_LINES = [
     ("a", "an action: what, who, by when"),
     ("i", "a declaration of interest: who, what"),
     ("V", "a vote"),
-    ("x N", "mark open action N done (at last meeting's minutes and open actions)"),
+    ("x N", "mark open action N done (at the last minutes)"),
     ("w", "a member who arrives late"),
     ("p", "pause the clock (any key carries on)"),
     ("e", "end the meeting now"),
-    ("q", "save and stop (carry on later with 'coprod meeting run' again)"),
+    ("q", "save and stop (run it again to carry on)"),
     ("?", "show these keys"),
 ]
 
