@@ -283,3 +283,30 @@ def test_statements_and_their_poster(cli, coprod_home: Path, tmp_path: Path,
                "--text", "A", "--adopted", DATE, code=2)
     assert "'poem' is not a kind of statement." in kind.text
     assert _files(coprod_home) == before
+
+
+def test_typed_text_prints_as_written_on_every_paper(cli, clock, tmp_path: Path
+                                                     ) -> None:  # noqa: ANN001
+    make_committee(cli)
+    meeting_id = cli("meeting", "plan", GROUP, "--date", DATE, "--time", "14:00", "--place",
+                     "# Room [write 3]", "--item", "**Budget** <b>x</b>:10",
+                     "--why", "[picture heart] not a picture").text.split("(")[1].split(")")[0]
+    typed = ALL_HERE + "n\nn\nn\nn\nt [write 3] *not bold* | a pipe\nd <script>x</script>\n" \
+        "[fill A | B]\ne\ny\n"
+    cli("meeting", "run", meeting_id, input=typed)
+    for kind in ("invite", "minutes"):
+        for style in ("standard", "easy-read"):
+            md = tmp_path / f"{kind}-{style}.md"
+            cli("meeting", kind, meeting_id, "--style", style, "--out", str(md))
+            text = md.read_text(encoding="utf-8")
+            assert "\n# Room" not in text and "\n[write 3]" not in text
+            assert "\n[picture heart] not" not in text
+            pdf = tmp_path / f"{kind}-{style}.pdf"
+            cli("meeting", kind, meeting_id, "--style", style, "--out", str(pdf))
+            shown = _pdf_text(pdf)
+            assert "# Room [write 3]" in shown, (kind, style)
+            if kind == "minutes":
+                assert "[write 3] *not bold* | a pipe" in shown
+                assert "<script>x</script>" in shown and "[fill A | B]" in shown
+            else:
+                assert "**Budget** <b>x</b>" in shown

@@ -178,6 +178,12 @@ def test_apologies_given_as_options(cli, clock, coprod_home: Path) -> None:  # n
     assert meeting is not None and meeting["guests"] == ["Ann"]
     assert sorted(a["status"] for a in meeting["attendance"]) == \
         ["apologies", "present", "present", "present"]
+    again = cli("meeting", "resume", meeting_id, input="n\nq\n").text
+    assert "Carrying on with the meeting on 2027-01-12 at item 1, Welcome." in again
+    assert "Item 2 of 8: Apologies" in again
+    other = plan(cli, "2027-03-09")
+    not_started = cli("meeting", "resume", other, code=2)
+    assert "The meeting on 2027-03-09 has not been started." in not_started.text
 
 
 def test_a_group_with_no_members_cannot_run_a_meeting(cli, coprod_home: Path
