@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coprod_cli.cli.prompts import ask
+from coprod_cli.cli.prompts import ask, ask_valid
 from coprod_cli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -73,19 +73,38 @@ def vote(screen: MeetingScreen, rest: str) -> None:
     options = [o.strip() for o in options_text.split(",") if o.strip()]
     method = "yes-no" if not options else ask(
         "How to count: majority (one X each), irv or stv (ranked)", default="majority")
-    if method == "yes-no":
-        options = ["Yes", "No", "Abstain"]
+    method = method.strip().lower()
+    if method not in ("yes-no", "majority", "irv", "stv"):
+        screen.say(f"'{method}' is not a way of counting here (majority, irv or stv), so no "
+                   "vote was added.")
+        return
+    seats = 1
+    if method == "stv":
+        seats_text = ask("How many seats", default="1")
+        if not seats_text.isdigit() or not 1 <= int(seats_text) < len(options):
+            screen.say(f"Please give a number of seats from 1 to {len(options) - 1}; no vote "
+                       "was added.")
+            return
+        seats = int(seats_text)
     ranked = method in ("irv", "stv")
     ballots: list[tuple[str | None, str]] = []
     here = [m for m in screen.engine.members() if m.person_id in {
         a["person_id"] for a in screen.engine.meeting.get("attendance", [])
         if a["status"] == "present"}]
-    words = "order, best first, e.g. B>C>A" if ranked else "choice"
+    words = "order, best first, e.g. B>C>A" if ranked else \
+        "vote (yes, no or abstain)" if method == "yes-no" else "choice"
+
+    def parse(text: str) -> str:
+        if text.strip():
+            vote_link.check_ballot(method, options, text.strip())
+        return text.strip()
+
     for member in here:
-        choice = ask(f"{member.name}'s {words} (Enter if they do not vote)", default="")
-        if choice.strip():
-            ballots.append((member.person_id, choice.strip()))
-    for line in screen.engine.vote(question, options, method, ballots):
+        choice = ask_valid(f"{member.name}'s {words} (Enter if they do not vote)", parse,
+                           default="")
+        if choice:
+            ballots.append((member.person_id, choice))
+    for line in screen.engine.vote(question, options, method, ballots, seats=seats):
         screen.say(line)
 
 

@@ -398,7 +398,8 @@ class MeetingEngine:
         return done
 
     def vote(self, question: str, options: list[str], method: str,
-             ballots: list[tuple[str | None, str]], *, secret: bool = False) -> list[str]:
+             ballots: list[tuple[str | None, str]], *, seats: int = 1,
+             secret: bool = False) -> list[str]:
         """Add a vote on this item, cast the ballots given (voter id or None, choice), close
         it and return the result in sentences, all in one transaction."""
         from coprod_cli.meetings import vote_link
@@ -407,7 +408,7 @@ class MeetingEngine:
         with self._change() as tx:
             vote_id = vote_link.hold_vote(tx, meeting_id=self.id, item=self.item["key"],
                                           question=question, options=options, method=method,
-                                          ballots=ballots, secret=secret)
+                                          ballots=ballots, seats=seats, secret=secret)
             self._save()
         return vote_link.result_lines(self.store, vote_id)
 

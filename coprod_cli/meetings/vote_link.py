@@ -40,17 +40,33 @@ def available() -> bool:
     return _records() is not None
 
 
+def check_ballot(method: str, options: list[str], text: str) -> None:
+    """Refuse a choice (or a ranking, "B>C>A") the vote could not count, as it is typed,
+    so one mistyped ballot does not lose the others."""
+    records = _records()
+    if records is None or not hasattr(records, "read_ballot"):
+        return
+    names = list(getattr(records, "YES_NO", ["Yes", "No", "Abstain"])) \
+        if method == "yes-no" else options
+    vote = {"options": [{"name": n} for n in names], "method": method}
+    if method in ("irv", "stv"):
+        records.read_ballot(vote, ranking=text.split(">"))
+    else:
+        records.read_ballot(vote, choice=text)
+
+
 def hold_vote(tx: Transaction, *, meeting_id: str, item: str, question: str,
               options: list[str], method: str, ballots: list[tuple[str | None, str]],
-              secret: bool = False) -> str:
+              seats: int = 1, secret: bool = False) -> str:
     """Add a vote, cast each ``(voter id, choice)`` ballot, close it; returns its id.
 
-    A ranked (irv, stv) choice is written "B>C>A", best first."""
+    A ranked (irv, stv) choice is written "B>C>A", best first; a yes-no vote has its own
+    options, so ``options`` is empty for one."""
     records = _records()
     if records is None:
         raise VotesUnavailableError()
     vote = records.add_vote(tx, meeting_id=meeting_id, item=item, question=question,
-                            options=options, method=method, secret=secret)
+                            options=options, method=method, seats=seats, secret=secret)
     for voter, choice in ballots:
         if method in ("irv", "stv"):
             records.cast_ballot(tx, vote["id"], ranking=choice.split(">"),
