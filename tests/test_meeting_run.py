@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from meeting_fixtures import DATE, GROUP, make_committee, plan, store_of
 from page_ends import bad_page_ends
 from pypdf import PdfReader
@@ -25,7 +26,8 @@ ITEMS = ("t Welcome to Ann\nn\n"                              # 1 welcome
          "i Dai\nDai drives for the minibus firm\nn\n"        # 3 declarations
          "n\n"                                                # 4 last minutes
          "d Spend £400 on the spring outings\nIt fits the budget and people chose it\n"
-         "a Book the minibus\nDai\n2027-02-01\nV Which trip first\nn\n"  # 5 budget
+         "a Book the minibus\nDai\n2027-02-01\n"
+         "V Spend £400 on the outings\n\nyes\nyes\nno\nn\n"        # 5 budget, a yes-no vote
          "t We agreed four values\nn\n"                       # 6 values
          "n\n"                                                # 7 any other business
          "n\n")                                               # 8 next meeting
@@ -53,7 +55,8 @@ def test_a_whole_meeting_through_the_cli(cli, clock, coprod_home: Path, tmp_path
     assert "Item 5 of 8: Spring outings budget" in said
     assert "Decision saved." in said
     assert "Action saved for Dai, by 2027-02-01." in said
-    assert "Votes are not available in this version." in said
+    assert "Spend £400 on the outings: carried, with 2 for, 1 against and 0 abstaining." \
+        in said
     assert "Declaration of interest saved for Dai." in said
     assert "The meeting has finished" in said
 
@@ -77,6 +80,8 @@ def test_a_whole_meeting_through_the_cli(cli, clock, coprod_home: Path, tmp_path
     assert "**Reason:** It fits the budget and people chose it" in md
     assert "**Action:** Book the minibus \\(Dai, by 2027-02-01\\)" in md
     assert "**Interest declared:** Dai: Dai drives for the minibus firm" in md
+    assert "**Vote:** Spend £400 on the outings: carried, with 2 for, 1 against and 0 " \
+        "abstaining." in md
     assert "**Draft: not yet approved.**" in md
     for style in ("easy-read", "standard", "large-print", "dyslexia"):
         pdf = tmp_path / f"minutes-{style}.pdf"
@@ -198,11 +203,15 @@ def test_a_group_with_no_members_cannot_run_a_meeting(cli, coprod_home: Path
     assert _files(coprod_home) == before
 
 
-def test_keys_move_pause_jump_and_explain(cli, clock, coprod_home: Path) -> None:  # noqa: ANN001
+def test_keys_move_pause_jump_and_explain(cli, clock, coprod_home: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from coprod_cli.meetings import vote_link
+
+    monkeypatch.setattr(vote_link, "_records", lambda: None)  # a version without votes
     make_committee(cli)
     meeting_id = plan(cli)
     typed = ALL = "h\nh\nh\nh\n\n"
-    typed = ALL + "p\nx\nj 6\nb\ns\nzz\n?\nc\nt\n\nq\n"
+    typed = ALL + "p\nx\nj 6\nb\ns\nzz\n?\nc\nt\n\nV\nq\n"
     clock.advance(minutes=1)
     said = cli("meeting", "run", meeting_id, input=typed).text
     assert "Paused. The clock has stopped." in said
@@ -212,6 +221,7 @@ def test_keys_move_pause_jump_and_explain(cli, clock, coprod_home: Path) -> None
     assert "'zz' is not a key here. Press ? to see the keys." in said
     assert "V: a vote" in said
     assert "The note is empty, so nothing was added." in said
+    assert "Votes are not available in this version." in said
     meeting = store_of(coprod_home).get(MEETINGS, meeting_id)
     assert meeting is not None
     outcomes = [(e["item"], e["outcome"]) for e in meeting["run"]["item_log"]]

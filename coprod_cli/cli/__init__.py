@@ -148,6 +148,9 @@ def _register() -> None:
     from coprod_cli.cli import action as action_cli
 
     app.add_typer(action_cli.app, name="action")
+    from coprod_cli.cli import vote as vote_cli
+
+    app.add_typer(vote_cli.app, name="vote")
     app.command("init")(init_cmd.init)
 
 

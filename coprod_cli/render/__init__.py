@@ -20,6 +20,8 @@ subject="", lang="en-GB") -> Path``
     Write one document as ``pdf``, ``html`` or ``md`` to ``out``. The file is written
     atomically (temporary file, then rename): an error leaves no half-written file. A path
     that cannot be written raises ``CoprodError`` with one plain sentence.
+    ``photos`` names picture files a ``[choice photo-N]`` line may show (ballot papers);
+    Markdown never names a file itself.
 ``render_pack(documents, *, out, fmt="pdf", style="standard", title, author="", subject="",
 lang="en-GB", progress=None) -> Path``
     Several ``(title, markdown)`` documents in one file, each starting on a new page with its
@@ -54,10 +56,11 @@ Progress = Callable[[int, int], None]
 
 def render_document(markdown: str, *, out: Path, fmt: str = "pdf", style: str = "standard",
                     title: str, author: str = "", subject: str = "",
-                    lang: str = "en-GB") -> Path:
-    """Render one Markdown document to ``out``; see the module docstring."""
+                    lang: str = "en-GB", photos: dict[str, str] | None = None) -> Path:
+    """Render one Markdown document to ``out``; see the module docstring. ``photos``: the
+    picture files ``[choice photo-N]`` lines may show, by name (ballot papers)."""
     return render_parts([(title, markdown, style)], out=out, fmt=fmt, title=title,
-                        author=author, subject=subject, lang=lang)
+                        author=author, subject=subject, lang=lang, photos=photos)
 
 
 def render_pack(documents: list[tuple[str, str]], *, out: Path, fmt: str = "pdf",
@@ -75,7 +78,8 @@ def render_pack(documents: list[tuple[str, str]], *, out: Path, fmt: str = "pdf"
 
 def render_parts(parts: list[tuple[str, str, str]], *, out: Path, fmt: str = "pdf",
                  title: str, author: str = "", subject: str = "", lang: str = "en-GB",
-                 progress: Progress | None = None, running_numbers: bool = False) -> Path:
+                 progress: Progress | None = None, running_numbers: bool = False,
+                 photos: dict[str, str] | None = None) -> Path:
     """Like ``render_pack``, but each ``(title, markdown, style)`` part has its own style.
 
     Used for ``--per-person`` packs: one print job, each person's copies in their format.
@@ -95,7 +99,7 @@ def render_parts(parts: list[tuple[str, str, str]], *, out: Path, fmt: str = "pd
     else:
         from coprod_cli.render.markdown import parse
 
-        parsed = [(t, parse(m), st) for t, m, st in resolved]
+        parsed = [(t, parse(m, photos), st) for t, m, st in resolved]
         if fmt == "html":
             from coprod_cli.render.html import build_html
 

@@ -98,6 +98,16 @@ class Picture:
 
 
 @dataclass
+class Choice:
+    """A ballot paper's option: a picture (a drawn one, a photo file, or none), the words,
+    and an empty box on the right to mark with an X or a number."""
+
+    icon: str | None
+    lines: list[Inline]
+    photo: str | None = None  # a picture file the caller of ``parse`` named, never the text
+
+
+@dataclass
 class Fill:
     labels: list[str]
 
@@ -119,7 +129,7 @@ class Chart:
 
 
 Block = (Heading | Para | ListBlock | Quote | Code | Rule | PageBreak | WriteBox | Ticks | Scale
-         | Picture | Fill | Table | Chart)
+         | Picture | Choice | Fill | Table | Chart)
 
 
 def plain_text(spans: Inline) -> str:

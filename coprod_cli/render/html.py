@@ -94,6 +94,10 @@ def _css(styles: list[Style]) -> str:
         "fieldset.faces .picture{display:block;margin:0 auto .2em}",
         ".picture-row{display:flex;align-items:center;gap:1em;margin:0 0 1em}",
         ".picture-row .picture,.picture-row .no-picture{flex:none}",
+        f".choice{{border:2px solid {ACCENT};border-radius:6px;padding:.5em}}"
+        ".choice .words{flex:1 1 auto}.choice .words p{margin:0}"
+        f"input.mark{{flex:none;width:2.2em;height:2.2em;font-size:1.6em;text-align:center;"
+        f"border:3px solid {INK}}}",
         ".fill{display:flex;flex-wrap:wrap;gap:1em;margin:0 0 1em}",
         ".fill label{flex:1 1 12em;font-weight:bold}",
         "table{border-collapse:collapse;width:100%;margin:0 0 1em}",
@@ -199,6 +203,8 @@ def _blocks(blocks: list[md.Block], st: Style, ids: count[int], last: list[str])
             out.append(f'<div class="picture-row">{picture}<div class="words">{words}</div>'
                        "</div>")
             last[0] = " ".join(md.plain_text(spans) for spans in block.lines)
+        elif isinstance(block, md.Choice):
+            out.append(_choice(block, st, next(ids)))
         elif isinstance(block, md.Fill):
             fields = "".join(f'<label>{escape(label)} <input type="text"></label>'
                              for label in block.labels)
@@ -208,6 +214,35 @@ def _blocks(blocks: list[md.Block], st: Style, ids: count[int], last: list[str])
         elif isinstance(block, md.Chart):
             out.append(_chart(block))
     return out
+
+
+def _photo_uri(path: str) -> str:
+    """A picture file inside the page itself (the file stays self-contained)."""
+    import base64
+    import mimetypes
+
+    kind = mimetypes.guess_type(path)[0] or "image/png"
+    with open(path, "rb") as handle:
+        data = base64.b64encode(handle.read()).decode("ascii")
+    return f"data:{escape(kind)};base64,{data}"
+
+
+def _choice(block: md.Choice, st: Style, number: int) -> str:
+    """A ballot option: the picture, the words, and a box to type the mark in."""
+    if block.photo:
+        picture = (f'<img class="picture photo" alt="" src="{_photo_uri(block.photo)}" '
+                   f'style="width:{st.picture_mm}mm;height:{st.picture_mm}mm;'
+                   'object-fit:contain">')
+    elif block.icon:
+        picture = svg(block.icon, st.picture_mm)
+    else:
+        picture = '<span class="no-picture"></span>'
+    words = "".join(f"<p>{_inline(line)}</p>" for spans in block.lines
+                    for line in _lines(spans, st))
+    name = escape(" ".join(md.plain_text(spans) for spans in block.lines))
+    return (f'<div class="picture-row choice">{picture}<div class="words" id="c{number}">'
+            f'{words}</div><input type="text" class="mark" maxlength="2" '
+            f'aria-label="Your mark for {name}"></div>')
 
 
 def _is_label(block: md.Para) -> bool:

@@ -182,6 +182,13 @@ ICONS: dict[str, list[Shape]] = {
                     ("text", 50, 59, 22, "SLOW")],
     "card-green": [("rect", 20, 6, 60, 88, 8, "green"), ("rect", 12, 36, 76, 28, 4, "white"),
                    ("text", 50, 59, 24, "GO")],
+    "disagree": [("circle", 50, 50, 40, "soft"), ("line", 22, 78, 78, 22)],
+    # how to mark a ballot paper: an X in a box; or boxes numbered 1, 2, 3 (a ranked vote)
+    "mark-x": [("rect", 14, 14, 72, 72, 8, "none"), ("line", 32, 32, 68, 68),
+               ("line", 68, 32, 32, 68)],
+    "mark-numbers": [("rect", 24, 3, 52, 29, 5, "none"), ("text", 50, 27, 27, "1"),
+                     ("rect", 24, 36, 52, 29, 5, "none"), ("text", 50, 60, 27, "2"),
+                     ("rect", 24, 69, 52, 29, 5, "none"), ("text", 50, 93, 27, "3")],
 }
 
 def face(mood: float) -> list[Shape]:

@@ -21,6 +21,13 @@ Handout lines (each on a line of its own; a directive line may follow a paragrap
     lines straight after it, up to a blank line, are more words for the same picture, one
     idea a line. ``[picture] words`` leaves the picture space empty, to line words up. Names
     are listed in ``coprod_cli.render.icons.ICONS`` (people, walk, eye, book, heart, ...).
+``[choice NAME] words``
+    A ballot paper's option: the picture (a name from ``ICONS``; or ``photo-N``, a picture
+    file the caller passes to :func:`parse` as ``photos``, never a path in the text; or
+    nothing for a plain row), the words, and an empty box on the right to mark. The lines
+    straight after it, up to a blank line, are more words, as for ``[picture]``. In a PDF,
+    the rows and everything since the last page break or rule (``---``), with one line
+    after them, are one ballot paper: kept on one page, the rows smaller if need be.
 ``[fill Job | Who | By when]``
     Labelled lines to fill in, side by side on one row (a form field per label).
 ``[pagebreak]``
@@ -45,6 +52,7 @@ from coprod_cli.errors import ValidationError
 from coprod_cli.render.blocks import (
     Block,
     Chart,
+    Choice,
     Code,
     Fill,
     Heading,
@@ -69,9 +77,9 @@ if TYPE_CHECKING:
     from markdown_it.rules_block import StateBlock
     from markdown_it.token import Token
 
-__all__ = ["Block", "Chart", "Code", "Fill", "Heading", "Inline", "ListBlock", "PageBreak",
-           "Para", "Picture", "Quote", "Rule", "Scale", "Span", "Table", "Ticks", "WriteBox",
-           "chart_block", "parse", "plain_text", "split_sentences"]
+__all__ = ["Block", "Chart", "Choice", "Code", "Fill", "Heading", "Inline", "ListBlock",
+           "PageBreak", "Para", "Picture", "Quote", "Rule", "Scale", "Span", "Table", "Ticks",
+           "WriteBox", "chart_block", "parse", "plain_text", "split_sentences"]
 
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -136,7 +144,7 @@ _DIRECTIVE = re.compile(
     r"(?P<tick> )\](?:[ \t]+(?P<ticktext>.*))?"
     r"|(?P<write>write)(?:[ \t]+(?P<lines>\d{1,2}))?\]"
     r"|scale[ \t]+(?P<low>\d{1,2})[ \t]*-[ \t]*(?P<high>\d{1,2})(?:[ \t]*:(?P<labels>.*))?\]"
-    r"|(?P<picture>picture)(?:[ \t]+(?P<icon>[a-z0-9-]+))?\](?:[ \t]+(?P<words>.*))?"
+    r"|(?P<picture>picture|choice)(?:[ \t]+(?P<icon>[a-z0-9-]+))?\](?:[ \t]+(?P<words>.*))?"
     r"|fill[ \t]+(?P<fill>.+)\]"
     r"|(?P<pagebreak>pagebreak)\]"
     r")[ \t]*$")
@@ -186,7 +194,7 @@ def _directive_rule(state: StateBlock, start_line: int, end_line: int, silent: b
             words.append(_line(state, next_line))
             next_line += 1
         opener = state.push("coprod_picture_open", "", 1)
-        opener.meta = {"icon": groups["icon"]}
+        opener.meta = {"icon": groups["icon"], "choice": groups["picture"] == "choice"}
         for text in words:
             push_inline(text)
         state.push("coprod_picture_close", "", -1)
@@ -208,10 +216,11 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def parse(markdown: str) -> list[Block]:
-    """Markdown (with the handout lines above) as blocks, or a ``ValidationError``."""
+def parse(markdown: str, photos: dict[str, str] | None = None) -> list[Block]:
+    """Markdown (with the handout lines above) as blocks, or a ``ValidationError``.
+    ``photos``: picture files a ``[choice photo-N]`` line may show, by name."""
     tokens = _parser().parse(markdown)
-    blocks, _ = _blocks(tokens, 0, None)
+    blocks, _ = _blocks(tokens, 0, None, photos or {})
     return blocks
 
 
@@ -274,7 +283,8 @@ def _directive(meta: dict[str, Any], line: int) -> Block:
     return PageBreak()
 
 
-def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block], int]:
+def _blocks(tokens: list[Token], i: int, stop: str | None,
+            photos: dict[str, str]) -> tuple[list[Block], int]:
     """Blocks from ``tokens[i:]`` up to the closing token ``stop``; returns the next index."""
     from coprod_cli.render.icons import check_icon
 
@@ -297,7 +307,7 @@ def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block],
             items: list[list[Block]] = []
             i += 1
             while tokens[i].type != close:
-                item, i = _blocks(tokens, i + 1, "list_item_close")
+                item, i = _blocks(tokens, i + 1, "list_item_close", photos)
                 items.append(item)
             i += 1
             ticks = [item[0] for item in items if len(item) == 1 and isinstance(item[0], Ticks)]
@@ -306,7 +316,7 @@ def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block],
             else:
                 blocks.append(ListBlock(ordered, start, items))
         elif kind == "blockquote_open":
-            inner, i = _blocks(tokens, i + 1, "blockquote_close")
+            inner, i = _blocks(tokens, i + 1, "blockquote_close", photos)
             blocks.append(Quote(inner))
         elif kind == "fence" and token.info.strip() == "chart":
             blocks.append(_chart(token.content, token.map[0] + 1 if token.map else 0))
@@ -329,14 +339,21 @@ def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block],
             i += 3
         elif kind == "coprod_picture_open":
             icon = token.meta.get("icon")
-            if icon:
+            photo = None
+            if icon and token.meta.get("choice") and icon.startswith("photo-"):
+                if icon not in photos:
+                    raise ValidationError(f"There is no picture file called '{icon}'.")
+                photo, icon = photos[icon], None
+            elif icon:
                 check_icon(icon)
             lines: list[Inline] = []
             i += 1
             while tokens[i].type == "inline":
                 lines.append(_spans(tokens[i]))
                 i += 1
-            blocks.append(Picture(icon, [line for line in lines if line]))
+            words = [line for line in lines if line]
+            blocks.append(Choice(icon, words, photo) if token.meta.get("choice")
+                          else Picture(icon, words))
             i += 1
         elif kind == "coprod_directive":
             line = (token.map[0] + 1) if token.map else 0

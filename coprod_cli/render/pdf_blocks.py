@@ -17,6 +17,8 @@ from xml.sax.saxutils import escape as xml_escape
 from coprod_cli.render import markdown as md
 from coprod_cli.render.fonts import BOLD, REGULAR, register_fonts
 from coprod_cli.render.pdf_handout import (
+    ballot_paper,
+    choice_row,
     fill_lines,
     picture_row,
     rating_scale,
@@ -75,6 +77,23 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
                 i += 1
                 made += _flowable(blocks[i], st, s, width)
             made = [_together(made)]
+        elif isinstance(block, md.Choice):
+            # a ballot paper is one sheet: from the last page break or rule to the line
+            # after its last option, with the options made smaller if it would not fit
+            lead = []
+            while out and type(out[-1]).__name__ not in _PAPER_EDGES:
+                lead.insert(0, out.pop())
+            choices = [block]
+            while i + 1 < len(blocks) and isinstance(blocks[i + 1], md.Choice):
+                i += 1
+                choices.append(blocks[i])  # type: ignore[arg-type]
+            tail: list[Any] = []
+            if i + 1 < len(blocks) and isinstance(blocks[i + 1], md.Para | md.Picture) and (
+                    i + 2 == len(blocks) or isinstance(blocks[i + 2], md.Rule | md.PageBreak)):
+                i += 1
+                tail = _flowable(blocks[i], st, s, width)
+            made = [_together(ballot_paper(lead, choices, tail, st, s, width,
+                                           frame_height(st)))]
         elif isinstance(block, md.Chart) or (isinstance(block, md.Table)
                                              and len(block.rows) <= KEEP_TABLE_ROWS):
             # a chart or a short table is never split across a page, nor parted from the
@@ -112,6 +131,10 @@ def flowables(blocks: list[md.Block], st: Style, width: float | None = None) -> 
     if whole_page:
         _keep_closing_section(out, width, frame_height(st))
     return out
+
+
+#: What starts a new ballot paper: a page break, or the rule between papers on one page.
+_PAPER_EDGES = ("PageBreakIfNotEmpty", "PageBreak", "HRFlowable")
 
 
 def _keep_closing_section(out: list[Any], width: float, page: float) -> None:
@@ -263,6 +286,8 @@ def _flowable(block: md.Block, st: Style, s: dict[str, Any], width: float) -> li
         return [rating_scale(block, st, s, width), Spacer(1, st.space_after * 0.5)]
     if isinstance(block, md.Picture):
         return [picture_row(block, st, s, width)]
+    if isinstance(block, md.Choice):
+        return [choice_row(block, st, s, width)]
     if isinstance(block, md.Fill):
         return [fill_lines(block, st, s, width), Spacer(1, st.space_after)]
     if isinstance(block, md.Table):

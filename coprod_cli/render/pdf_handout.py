@@ -179,6 +179,80 @@ def picture_row(block: md.Picture, st: Style, s: dict[str, Any], width: float) -
     return table
 
 
+def _photo(path: str, size: float) -> Any:
+    """A picture file scaled to fit a ``size`` square, its shape kept."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image
+
+    width, height = ImageReader(path).getSize()
+    scale = size / max(width, height, 1)
+    return Image(path, width=width * scale, height=height * scale)
+
+
+def _mark_box(size: float) -> Any:
+    from reportlab.graphics.shapes import Drawing, Rect
+    from reportlab.lib.colors import HexColor, white
+
+    box = Drawing(size, size)
+    box.add(Rect(2, 2, size - 4, size - 4, rx=4, ry=4, strokeColor=HexColor(INK),
+                 strokeWidth=2.5, fillColor=white))
+    return box
+
+
+def ballot_paper(lead: list[Any], choices: list[md.Choice], tail: list[Any], st: Style,
+                 s: dict[str, Any], width: float, page: float) -> list[Any]:
+    """A whole ballot paper's flowables: the options at full size, or smaller (down to
+    half) when the paper would not otherwise fit on one page."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    canv = Canvas(io.BytesIO())  # only to measure
+
+    def height(items: list[Any]) -> float:
+        return float(sum(f.wrapOn(canv, width, page)[1] + f.getSpaceBefore()
+                         + f.getSpaceAfter() for f in items))
+
+    fixed = height(lead) + height(tail)
+    for scale in (1.0, 0.85, 0.7, 0.6, 0.5):
+        rows = [choice_row(c, st, s, width, scale) for c in choices]
+        if fixed + height(rows) <= page * 0.97:
+            break
+    return lead + rows + tail
+
+
+def choice_row(block: md.Choice, st: Style, s: dict[str, Any], width: float,
+               scale: float = 1.0) -> Any:
+    """A ballot option: picture | words | an empty box to mark, inside a ruled frame;
+    ``scale`` below 1 makes the picture, the box and the space smaller (never the words)."""
+    from reportlab.platypus import Paragraph, Table
+
+    from coprod_cli.render.icons import drawing
+
+    size = st.picture_mm * MM * scale
+    box = max(size * 0.85, 11 * MM)
+    pad = st.body * 0.5 * max(scale, 0.6)
+    if block.photo:
+        picture: Any = _photo(block.photo, size)
+    elif block.icon:
+        picture = drawing(block.icon, size, REGULAR)
+    else:
+        picture = ""
+    words = [Paragraph(markup(line), s["body"]) for spans in block.lines
+             for line in lines_for(spans, st)]
+    words_w = width - size - box - 4 * pad
+    table = Table([[picture, words, _mark_box(box)]],
+                  colWidths=[size + 2 * pad, words_w, box + 2 * pad], hAlign="LEFT")
+    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                ("BOX", (0, 0), (-1, -1), 1, s["accent"]),
+                                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                                ("TOPPADDING", (0, 0), (-1, -1), pad),
+                                ("BOTTOMPADDING", (0, 0), (-1, -1), pad)]))
+    table.spaceAfter = st.space_after * 0.6
+    return table
+
+
 def fill_lines(block: md.Fill, st: Style, s: dict[str, Any], width: float) -> Any:
     """Labels with lines to write on; labels that will not share a row each get their own."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
