@@ -104,8 +104,8 @@ def vote(screen: MeetingScreen, rest: str) -> None:
                            default="")
         if choice:
             ballots.append((member.person_id, choice))
-    for line in screen.engine.vote(question, options, method, ballots, seats=seats):
-        screen.say(line)
+    result = screen.engine.vote(question, options, method, ballots, seats=seats)
+    screen.say(" ".join(result))  # one message, so a redrawn screen shows all of it
 
 
 def done(screen: MeetingScreen, rest: str) -> None:

@@ -253,9 +253,13 @@ class MeetingScreen:
         from coprod_cli.meetings.actions import made_at
 
         made = len(made_at(self.store, self.engine.id))
+        from coprod_cli.meetings.vote_link import meeting_results
+
         notes = len(meeting.get("notes", []))
+        votes = len(meeting_results(self.store, self.engine.id))
         self.say(f"{decisions} decision{'s' * (decisions != 1)}, {made} action"
-                 f"{'s' * (made != 1)}, {notes} note{'s' * (notes != 1)}.")
+                 f"{'s' * (made != 1)}, {votes} vote{'s' * (votes != 1)}, {notes} note"
+                 f"{'s' * (notes != 1)}.")
         self.say(f"Print the minutes with: coprod meeting minutes {self.engine.id} --out "
                  "minutes.pdf")
 

@@ -136,6 +136,11 @@ def recorded_lines(engine: MeetingEngine, width: int) -> list[str]:
     for act in made_at(engine.store, engine.id):
         if act["item"] == key:
             add(f"Action: {describe(act)}")
+    from coprod_cli.meetings.vote_link import meeting_results
+
+    for item, said in meeting_results(engine.store, engine.id):
+        if item == key:
+            add("Vote: " + " ".join(said))
     if not lines:
         add("Nothing recorded on this item yet.")
     return lines
