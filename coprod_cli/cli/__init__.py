@@ -157,6 +157,9 @@ def _register() -> None:
     from coprod_cli.cli import panel as panel_cli
 
     app.add_typer(panel_cli.app, name="panel")
+    from coprod_cli.cli import action as action_cli
+
+    app.add_typer(action_cli.app, name="action")
     from coprod_cli.cli import vote as vote_cli
 
     app.add_typer(vote_cli.app, name="vote")

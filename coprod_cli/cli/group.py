@@ -186,3 +186,12 @@ def leave(
                             on=parse_day(on, "last day") if on else None)
     state().console().print(f"{done['person']['name']} left {done['group']['name']}; their "
                             f"last day is {done['until']}.", markup=False)
+
+
+def _register_statements() -> None:
+    from coprod_cli.cli import group_statement
+
+    app.add_typer(group_statement.app, name="statement")
+
+
+_register_statements()

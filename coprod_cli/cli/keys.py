@@ -67,8 +67,12 @@ def parse_command(text: str) -> tuple[str | None, str]:
 class KeyReader:
     """Gets the next command, ticking ``on_tick`` about once a second in a terminal."""
 
-    def __init__(self, interactive: bool) -> None:
+    def __init__(self, interactive: bool,
+                 parse: Callable[[str], tuple[str | None, str]] | None = None) -> None:
         self.interactive = interactive and os.name == "posix"
+        #: How a key or a line becomes a command: the session's keys, or another screen's
+        #: (``meeting run`` has its own: d decision, a action, V vote...).
+        self.parse = parse or parse_command
 
     def read(self, on_tick: Callable[[], None] | None = None) -> tuple[str | None, str]:
         if not self.interactive:
@@ -76,11 +80,11 @@ class KeyReader:
             if line == "":
                 raise EOFError
             print(f"> {line.rstrip()}")  # piped commands are echoed: the output reads as a log
-            return parse_command(line.rstrip("\n"))
+            return self.parse(line.rstrip("\n"))
         key = self._read_key(on_tick)
         if key == " ":
             return "more", ""
-        return parse_command(key) if key not in ("\r", "\n") else ("next", "")
+        return self.parse(key) if key not in ("\r", "\n") else ("next", "")
 
     def _read_key(self, on_tick: Callable[[], None] | None) -> str:
         import select

@@ -83,8 +83,59 @@ def build_items(store: Records, items: list[str]) -> list[dict[str, Any]]:
 
 
 def plan_meeting(store: Store, group_ref: str, *, date: str, time: str, place: str,
-                 items: list[str]) -> dict[str, Any]:
-    """A planned meeting with the standing items around ``items`` (each "Title:minutes")."""
+                 items: list[str], **invitation: Any) -> dict[str, Any]:
+    """A planned meeting with the standing items around ``items`` (each "Title:minutes").
+
+    ``invitation`` holds what the invitation says (``why``, ``runs``, ``travel``,
+    ``access``, ``costs``; see ``details``); who runs it defaults to the chair and co-chairs.
+    """
+    from coprod_cli.meetings.details import details
+
+    place = check_place(place)
+    with store.transaction() as tx:
+        group = membership.find_group(tx, group_ref)
+        extra = details(tx, group_id=group["id"], day=date, **invitation)
+        meeting = {"id": f"mtg-{date.replace('-', '')}-{secrets.token_hex(6)}",
+                   "group_id": group["id"], "date": date, "time": time, "place": place,
+                   "items": build_items(tx, items), "status": "planned",
+                   "created_at": clock.now_iso(), **extra}
+        tx.insert(MEETINGS, meeting)
+    return meeting
+
+
+def edit_meeting(store: Store, ref: str, *, date: str | None = None, time: str | None = None,
+                 place: str | None = None, items: list[str] | None = None,
+                 **invitation: Any) -> dict[str, Any]:
+    """Change a planned meeting: only what is given changes; a finished one is kept as it was."""
+    from coprod_cli.meetings.details import details
+
+    with store.transaction() as tx:
+        meeting = find_meeting(tx, ref)
+        if meeting["status"] == "finished":
+            raise UsageError(f"The meeting on {meeting['date']} has finished, so its plan "
+                             "stays as it was; nothing was changed.",
+                             hint="Plan the next one with: coprod meeting plan GROUP ...")
+        changes: dict[str, Any] = details(tx, group_id=meeting["group_id"],
+                                          day=date or meeting["date"], fill_runs=False,
+                                          **invitation)
+        if date is not None:
+            changes["date"] = date
+        if time is not None:
+            changes["time"] = time
+        if place is not None:
+            changes["place"] = check_place(place)
+        if items is not None:
+            if meeting["status"] != "planned":
+                raise UsageError("The meeting has started, so its items stay as they are; "
+                                 "nothing was changed.")
+            changes["items"] = build_items(tx, items)
+        if not changes:
+            raise UsageError("Nothing to change: give what to change, e.g. --why or --travel.")
+        changes["updated_at"] = clock.now_iso()
+        return tx.update(MEETINGS, meeting["id"], changes)
+
+
+def check_place(place: str) -> str:
     place = place.strip()
     if not place:
         raise UsageError("Say where the meeting is with --place, e.g. --place \"Beech House "
@@ -92,14 +143,7 @@ def plan_meeting(store: Store, group_ref: str, *, date: str, time: str, place: s
     if len(place) > MAX_TITLE or any(ord(c) < 32 for c in place):
         raise UsageError("The place is too long or has control characters; keep it to one "
                          "line.")
-    with store.transaction() as tx:
-        group = membership.find_group(tx, group_ref)
-        meeting = {"id": f"mtg-{date.replace('-', '')}-{secrets.token_hex(6)}",
-                   "group_id": group["id"], "date": date, "time": time, "place": place,
-                   "items": build_items(tx, items), "status": "planned",
-                   "created_at": clock.now_iso()}
-        tx.insert(MEETINGS, meeting)
-    return meeting
+    return place
 
 
 def meetings(store: Records, group_id: str | None = None) -> list[dict[str, Any]]:

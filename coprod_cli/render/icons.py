@@ -187,6 +187,29 @@ ICONS: dict[str, list[Shape]] = {
     "broom": [("line", 84, 6, 46, 58),
               ("poly", [30, 52, 62, 66, 56, 94, 8, 80], True, "soft"),
               ("line", 20, 70, 14, 84), ("line", 32, 74, 28, 88), ("line", 44, 78, 42, 92)],
+    # Meetings: the standing items of an agenda, and the red, yellow and green cards.
+    "welcome": _person(40, 22) + [("line", 56, 50, 78, 26), ("circle", 80, 20, 8, "accent")],
+    "apologies": [("rect", 10, 24, 80, 54, 4, "soft"), ("poly", [10, 24, 50, 56, 90, 24], False,
+                                                          "none")],
+    "declaration": _person(34, 24) + [("rect", 68, 12, 12, 46, 6, "accent"),
+                                      ("circle", 74, 74, 7, "accent")],
+    "minutes": [("rect", 20, 8, 60, 84, 6, "soft"), ("line", 32, 26, 68, 26),
+                ("line", 32, 40, 68, 40), ("line", 32, 54, 56, 54),
+                ("poly", [36, 72, 46, 82, 66, 62], False, "none")],
+    "actions": [("rect", 10, 14, 24, 24, 4, "none"), ("poly", [15, 26, 21, 32, 30, 19], False,
+                                                          "none"),
+                ("line", 44, 26, 90, 26), ("rect", 10, 58, 24, 24, 4, "none"),
+                ("line", 44, 70, 90, 70)],
+    "other": [("rect", 10, 14, 80, 54, 12, "soft"), ("poly", [30, 68, 24, 88, 48, 68], False,
+                                                      "none"),
+              ("circle", 32, 41, 5, "accent"), ("circle", 50, 41, 5, "accent"),
+              ("circle", 68, 41, 5, "accent")],
+    "card-red": [("rect", 20, 6, 60, 88, 8, "red"), ("rect", 12, 36, 76, 28, 4, "white"),
+                 ("text", 50, 59, 22, "STOP")],
+    "card-yellow": [("rect", 20, 6, 60, 88, 8, "yellow"), ("rect", 12, 36, 76, 28, 4, "white"),
+                    ("text", 50, 59, 22, "SLOW")],
+    "card-green": [("rect", 20, 6, 60, 88, 8, "green"), ("rect", 12, 36, 76, 28, 4, "white"),
+                   ("text", 50, 59, 24, "GO")],
     "disagree": [("circle", 50, 50, 40, "soft"), ("line", 22, 78, 78, 22)],
     # how to mark a ballot paper: an X in a box; or boxes numbered 1, 2, 3 (a ranked vote)
     "mark-x": [("rect", 14, 14, 72, 72, 8, "none"), ("line", 32, 32, 68, 68),
@@ -208,7 +231,9 @@ def face(mood: float) -> list[Shape]:
             ("circle", 64, 40, 5, "accent"), ("poly", mouth, False, "none")]
 
 
-_FILLS = {"none": None, "soft": SOFT, "accent": ACCENT}
+#: The meeting cards' colours; each card also carries its word, never colour alone.
+_FILLS = {"none": None, "soft": SOFT, "accent": ACCENT, "white": "#ffffff", "red": "#c8332b",
+          "yellow": "#f2c21b", "green": "#2e8b47"}
 
 
 def check_icon(name: str) -> None:
