@@ -154,9 +154,19 @@ def meetings(store: Records, group_id: str | None = None) -> list[dict[str, Any]
 
 
 def find_meeting(store: Records, ref: str) -> dict[str, Any]:
-    """Exactly one meeting: its id, the start of its id, or its date when only one is then."""
+    """Exactly one meeting: its id, the start of its id, its date when only one is then
+    ("today" and "tomorrow" too), or "next": the first unfinished one from today on."""
     ref = ref.strip()
     every = meetings(store)
+    if ref.lower() in ("today", "tomorrow"):
+        from coprod_cli.days import parse_day
+
+        ref = parse_day(ref)
+    elif ref.lower() == "next":  # the first meeting from today on that is not finished
+        today = clock.today().isoformat()
+        upcoming = [m for m in every if m["date"] >= today and m["status"] != "finished"]
+        if upcoming:
+            return upcoming[0]
     found = [m for m in every if m["id"] == ref]
     if not found and re.fullmatch(r"\d{4}-\d{2}-\d{2}", ref):
         found = [m for m in every if m["date"] == ref]
