@@ -1,40 +1,24 @@
-"""A 100-page handouts pack vs building the same flowables with raw ReportLab.
+"""A pack of 100+ pages: ``coprod handouts print`` against plain ReportLab, whole processes.
 
-The figure is everything ``coprod handouts print`` does to make the PDF: parse the Markdown,
-make the flowables, lay them out with our page templates and page numbers, write the file.
-The baseline is what a hand-written ReportLab script would cost for the same pages: make the
-very same flowables (Paragraphs, Tables, Drawings; the documents are parsed beforehand, not
-timed) and build them with a plain ``SimpleDocTemplate`` into memory. The ratio is therefore
-the price of the Markdown layer, page templates, "Page n of m" numbering and the file write.
+The figure is the command a facilitator runs, ``coprod handouts print wellbeing-five-ways
+--copies N --out pack.pdf``, with N grown until the PDF has at least 100 pages. The baseline
+is ``plain_reportlab_pack.py`` in a fresh interpreter: the same pack's text (written once,
+untimed, by ``handouts print --format md``) laid out with plain platypus flowables and the
+same DejaVu fonts, none of coprod's code. The ratio is the price of coprod's Markdown
+layer, handout lines, icons, page templates and "Page n of m".
 """
 
 from __future__ import annotations
 
-import io
+import os
+import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from timing import median_seconds
+from targets import TARGETS
+from timing import COPROD, HERE, Result, alternate, run_process
 
-from coprod_cli import resources
-from coprod_cli.handouts import pack as handouts
-from coprod_cli.sessions.forms import load_form
-from coprod_cli.sessions.library import Library
-
-Report = Callable[..., bool]
-
-
-def pack_documents(copies: int) -> list[tuple[str, str, str]]:
-    library = Library(resources.sessions_dir(), None, [resources.templates_dir()])
-    loaded = library.get("wellbeing-five-ways")
-    request = handouts.PackRequest(loaded=loaded, organisation="Beech House",
-                                   service="Recovery", copies=copies, only=[],
-                                   style="standard", per_person=False)
-    form = load_form(handouts.EVALUATION_FORM, [resources.data_dir()])
-    docs = handouts.build_documents(request, template_dirs=library.template_dirs,
-                                    user_template_dir=None, form=form)
-    return [(d.title, d.markdown, d.style) for d in docs]
+SESSION = "wellbeing-five-ways"
 
 
 def pages(path: Path) -> int:
@@ -43,45 +27,27 @@ def pages(path: Path) -> int:
     return len(PdfReader(path).pages)
 
 
-def bench_pack(report: Report, runs: int) -> bool:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import PageBreak, SimpleDocTemplate
+def run(runs: int) -> list[Result | bool]:
+    with tempfile.TemporaryDirectory(prefix="coprod-bench-pack-") as tmp:
+        home, ours, plain, text = (Path(tmp) / n for n in ("home", "ours.pdf", "plain.pdf",
+                                                            "pack.md"))
+        env = {**os.environ, "COPROD_HOME": str(home), "NO_COLOR": "1"}
 
-    from coprod_cli.render import render_parts
-    from coprod_cli.render.fonts import register_fonts
-    from coprod_cli.render.markdown import parse
-    from coprod_cli.render.pdf import flowables
-    from coprod_cli.render.styles import get_style
+        def command(copies: int, *extra: str) -> list[str]:
+            return [COPROD, "handouts", "print", SESSION, "--copies", str(copies), *extra]
 
-    register_fonts()
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "pack.pdf"
-        copies = 40
-        parts = pack_documents(copies)
-        render_parts(parts, out=out, title="Pack")
-        while pages(out) < 100:  # grow the pack until it is at least 100 pages
+        copies = 80
+        run_process(command(copies, "--out", str(ours)), env=env)
+        while pages(ours) < 100:
             copies += 10
-            parts = pack_documents(copies)
-            render_parts(parts, out=out, title="Pack")
-        page_count = pages(out)
-
-        def ours() -> None:
-            render_parts(parts, out=out, title="Pack", author="Beech House")
-
-        parsed = [(parse(markdown), get_style(style)) for _, markdown, style in parts]
-
-        def raw() -> None:
-            story: list = []
-            for index, (blocks, style) in enumerate(parsed):
-                if index:
-                    story.append(PageBreak())
-                story.extend(flowables(blocks, style))
-            SimpleDocTemplate(io.BytesIO(), pagesize=A4, title="Pack").build(story)
-
-        ours()
-        raw()
-        figure = median_seconds(ours, runs)
-        baseline = median_seconds(raw, runs)
-    return report(f"handouts pack ({page_count} pages) vs raw ReportLab", figure, baseline,
-                  1.3)
-
+            run_process(command(copies, "--out", str(ours)), env=env)
+        run_process(command(copies, "--format", "md", "--out", str(text)), env=env)
+        figure, baseline = alternate(
+            lambda: run_process(command(copies, "--out", str(ours)), env=env),
+            lambda: run_process([sys.executable, str(HERE / "plain_reportlab_pack.py"),
+                                 str(text), str(plain)], env=env), runs)
+        ours_pages, plain_pages = pages(ours), pages(plain)
+    return [Result(f"handouts print, {ours_pages} pages ({copies} forms) vs plain ReportLab",
+                   [r.seconds for r in figure], [r.seconds for r in baseline],
+                   TARGETS["pack"],
+                   notes=[f"plain ReportLab laid the same text out on {plain_pages} pages"])]

@@ -145,6 +145,49 @@ def test_session_list_does_not_import_reportlab(tmp_path: Path) -> None:
     assert out.stdout.strip().splitlines()[-1] == "False False"
 
 
+#: What ``coprod --help`` must never load: it shows a list of groups, nothing more.
+HEAVY = ("pydantic", "pydantic_core", "reportlab", "jinja2", "tinydb", "orjson", "markdown_it",
+         "yaml", "rich", "coprod_cli.grants", "coprod_cli.store", "coprod_cli.people",
+         "coprod_cli.sessions", "coprod_cli.evaluation")
+
+
+def test_help_loads_no_heavy_library_and_no_command_group(tmp_path: Path) -> None:
+    """Holds every group, including ones added later, to the rule: a group's module (and
+    so whatever it imports at its top) loads only when that group is used."""
+    from coprod_cli.cli import COMMAND_GROUPS
+
+    groups = sorted({target.partition(":")[0] for target, _ in COMMAND_GROUPS.values()})
+    code = ("import contextlib, io, json, sys\nfrom coprod_cli.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    try:\n        main(['--help'])\n    except SystemExit:\n        pass\n"
+            "print(json.dumps([out.getvalue(), sorted(sys.modules)]))")
+    env = {**os.environ, "COPROD_HOME": str(tmp_path / "h")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True)
+    help_text, modules = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "Keep the records safe" in help_text and "toolkit" in help_text
+    loaded = {m for m in modules for h in HEAVY if m == h or m.startswith(h + ".")}
+    assert loaded == set()
+    assert [g for g in groups if g in modules] == []
+
+
+def test_every_group_is_listed_with_its_own_help() -> None:
+    import importlib
+
+    from coprod_cli.cli import COMMAND_GROUPS
+
+    for name, (target, summary) in COMMAND_GROUPS.items():
+        module_name, _, function = target.partition(":")
+        module = importlib.import_module(module_name)
+        own = getattr(module, function).__doc__ if function else module.app.info.help
+        assert " ".join(own.split()).startswith(summary), name
+
+
+def test_a_mistyped_group_is_suggested(cli) -> None:
+    result = cli("sesion", "list", code=2)
+    assert "No such command 'sesion'. Did you mean 'session'?" in result.text
+
+
 @pytest.mark.parametrize("plain", [True, False])
 def test_no_color_and_plain(monkeypatch, cli, plain: bool) -> None:
     monkeypatch.setenv("NO_COLOR", "1")

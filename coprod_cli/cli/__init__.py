@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import sys
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -80,16 +81,117 @@ class CoprodGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.ERROR)) from None
 
 
-def new_app(help_text: str) -> typer.Typer:
+def new_app(help_text: str, cls: type[TyperGroup] = CoprodGroup) -> typer.Typer:
     """A Typer app with our safe defaults: no locals in tracebacks, no markup eating text."""
-    return typer.Typer(help=help_text, cls=CoprodGroup, no_args_is_help=True, add_completion=False,
+    return typer.Typer(help=help_text, cls=cls, no_args_is_help=True, add_completion=False,
                        pretty_exceptions_show_locals=False, rich_markup_mode=None,
                        context_settings={"help_option_names": ["-h", "--help"]})
 
 
+#: Every command group (and ``init``): its name, the module holding its ``app`` (or, after a
+#: colon, its one command), and the line ``coprod --help`` shows for it. A group's module is
+#: imported only when that group is used, so ``coprod --help`` loads none of them and
+#: ``coprod people list`` loads only ``cli/people.py``. A new group is one line here.
+COMMAND_GROUPS: dict[str, tuple[str, str]] = {
+    "init": ("coprod_cli.cli.init_cmd:init",
+             "Set up coprod for your service (optional: everything has a sensible default)."),
+    "session": ("coprod_cli.cli.session", "Find, read, check and run sessions."),
+    "people": ("coprod_cli.cli.people", "Add, find and update the people who take part."),
+    "handouts": ("coprod_cli.cli.handouts", "Print what a session needs: the facilitator's "
+                 "plan, handouts, a sign-in sheet and evaluation forms."),
+    "eval": ("coprod_cli.cli.eval",
+             "Record peer evaluations and report on how co-production is working."),
+    "grant": ("coprod_cli.cli.grant",
+              "Small grants: apply, decide, spend, close and report, to the penny."),
+    "group": ("coprod_cli.cli.group", "Committees, quality groups and boards: members, "
+              "officers and the statements they adopt."),
+    "meeting": ("coprod_cli.cli.meeting", "A group's meetings: agendas, easy-read "
+                "invitations, running the meeting, minutes."),
+    "action": ("coprod_cli.cli.action", "Actions agreed at meetings, carried forward until "
+               "done."),
+    "vote": ("coprod_cli.cli.vote", "Fair votes: yes/no, one X, or ranked (IRV, STV); "
+             "ballot papers and the count."),
+    "panel": ("coprod_cli.cli.panel", "Interview panels: a co-produced question bank, packs "
+              "and scores."),
+    "involve": ("coprod_cli.cli.involve", "Pay people for their involvement, repay expenses, "
+                "print the ways to get involved."),
+    "pairs": ("coprod_cli.cli.pairs", "Peer support: suggest pairs who share interests, "
+              "record and review them."),
+    "rota": ("coprod_cli.cli.rota", "Fair rotas for a group's tasks."),
+    "data": ("coprod_cli.cli.data",
+             "Keep the records safe: backups, restore, checks, export and merge."),
+    "toolkit": ("coprod_cli.cli.toolkit", "Grow the toolkit: share your sessions, add "
+                "services' sessions, build the whole toolkit."),
+}
+
+
+def load_group(name: str) -> Any:
+    """Import one group's module and build its Click command (what Typer does for every
+    group at start-up when they are added with ``add_typer``)."""
+    import importlib
+
+    import typer.main
+
+    target = COMMAND_GROUPS[name][0]
+    module_name, _, function = target.partition(":")
+    module = importlib.import_module(module_name)
+    if function:
+        single = typer.Typer(add_completion=False, pretty_exceptions_show_locals=False,
+                             rich_markup_mode=None)
+        single.command(name)(getattr(module, function))
+        command = typer.main.get_command(single)
+    else:
+        command = typer.main.get_group(module.app)
+    command.name = name
+    return command
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The root group's commands: every name is known, a group is built on first use."""
+
+    def __init__(self, loaded: dict[str, Any]) -> None:
+        self.loaded = loaded
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.loaded and name in COMMAND_GROUPS:
+            self.loaded[name] = load_group(name)
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMAND_GROUPS
+        yield from (name for name in self.loaded if name not in COMMAND_GROUPS)
+
+    def __len__(self) -> int:
+        return len(COMMAND_GROUPS.keys() | self.loaded.keys())
+
+
+class CoprodRootGroup(CoprodGroup):
+    """The ``coprod`` group itself: its sub-groups are loaded only when used, and its help
+    lists them from ``COMMAND_GROUPS`` without loading any."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(dict(self.commands))
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        loaded = self.commands.loaded if isinstance(self.commands, LazyCommands) else {}
+        rows = [(name, COMMAND_GROUPS[name][1] if name in COMMAND_GROUPS and name not in loaded
+                 else self.commands[name].get_short_help_str(formatter.width))
+                for name in self.commands]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 app = new_app(
     "coprod helps you plan, run and evaluate co-produced group sessions.\n\n"
-    "Start with 'coprod session list', then 'coprod session run ID'.")
+    "Start with 'coprod session list', then 'coprod session run ID'.", cls=CoprodRootGroup)
 
 
 def _version(value: bool) -> None:
@@ -117,56 +219,6 @@ def root(
     Example: coprod session list
     """
     context.reset(home, debug, plain)
-
-
-def _register() -> None:
-    from coprod_cli.cli import init_cmd, people, session
-
-    app.add_typer(session.app, name="session")
-    app.add_typer(people.app, name="people")
-    from coprod_cli.cli import handouts as handouts_cli
-
-    app.add_typer(handouts_cli.app, name="handouts")
-    from coprod_cli.cli import grant as grant_cli
-
-    app.add_typer(grant_cli.app, name="grant")
-    from coprod_cli.cli import eval as eval_cli
-
-    app.add_typer(eval_cli.app, name="eval")
-    from coprod_cli.cli import data
-
-    app.add_typer(data.app, name="data")
-    from coprod_cli.cli import toolkit as toolkit_cli
-
-    app.add_typer(toolkit_cli.app, name="toolkit")
-    from coprod_cli.cli import involve as involve_cli
-
-    app.add_typer(involve_cli.app, name="involve")
-    from coprod_cli.cli import group as group_cli
-
-    app.add_typer(group_cli.app, name="group")
-    from coprod_cli.cli import meeting as meeting_cli
-
-    app.add_typer(meeting_cli.app, name="meeting")
-    from coprod_cli.cli import pairs as pairs_cli
-
-    app.add_typer(pairs_cli.app, name="pairs")
-    from coprod_cli.cli import rota as rota_cli
-
-    app.add_typer(rota_cli.app, name="rota")
-    from coprod_cli.cli import panel as panel_cli
-
-    app.add_typer(panel_cli.app, name="panel")
-    from coprod_cli.cli import action as action_cli
-
-    app.add_typer(action_cli.app, name="action")
-    from coprod_cli.cli import vote as vote_cli
-
-    app.add_typer(vote_cli.app, name="vote")
-    app.command("init")(init_cmd.init)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> None:

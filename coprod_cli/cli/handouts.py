@@ -109,17 +109,13 @@ def print_pack(
               "author": settings.organisation, "subject": f"Handouts for the session "
               f"'{session.title}'", "lang": "en-GB"}
     console = app_state.console()
-    err = app_state.console(stderr=True)
-    if app_state.plain or not err.is_terminal or len(parts) < 2:
+    if len(parts) < 2:
         render_parts(parts, **kwargs)
     else:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        from coprod_cli.cli.progress import progress_bar
 
-        with Progress(TextColumn("Laying out"), BarColumn(), MofNCompleteColumn(),
-                      TextColumn("documents"), console=err, transient=True) as bar:
-            task = bar.add_task("pack", total=len(parts))
-            render_parts(parts, progress=lambda done, total: bar.update(
-                task, completed=done, total=total), **kwargs)
+        with progress_bar("Laying out", "documents") as update:
+            render_parts(parts, progress=update, **kwargs)
     if not request.attendees and not request.facilitators and target.is_file():
         # A blank pack names no one: made to print or share, so ordinary permissions. A
         # pack with names filled in stays owner-only, like the records.

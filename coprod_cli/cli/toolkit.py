@@ -196,9 +196,12 @@ def build(
     settings = state().settings()
     root = _toolkit_root()
     target = out or Path("toolkit.pdf" if fmt.value == "pdf" else "toolkit-site")
-    built = toolkit_book.build(root, toolkit.load_contributions(root), target,
-                               fmt=fmt.value, style=style or settings.handout_style,
-                               organisation=settings.organisation)
+    from coprod_cli.cli.progress import progress_bar
+
+    with progress_bar("Building the toolkit", "steps") as update:
+        built = toolkit_book.build(root, toolkit.load_contributions(root), target,
+                                   fmt=fmt.value, style=style or settings.handout_style,
+                                   organisation=settings.organisation, progress=update)
     pages = f", {built.pages} pages" if built.pages else ""
     state().console().print(
         f"Saved the toolkit to {built.path}: {built.sessions} sessions "

@@ -1,8 +1,10 @@
 """Synthetic records for demos and benchmarks: a service's years of sessions, made up.
 
-Everything is invented and deterministic for a seed: people with made-up names (many
-alphabets), runs of the built-in sessions across the years, attendance with a core of
-returning people, feedback with plausible ratings and comments, ONS4 answers before and after
+Everything is invented and deterministic for a seed: a register of names from many
+languages (``vocabulary.py``) with people joining and leaving over the years, runs of the
+built-in sessions on the service's own days (``days.py``: weekdays, times, holidays),
+uneven attendance (a few keen regulars, quiet winters, popular sessions), feedback with
+plausible ratings and thousands of different comments, ONS4 answers before and after
 wellbeing sessions. Records have exactly the shapes the runner writes, proven by checking
 every generated file against the declared schema (one fast pass per file, also for the
 bundles benchmarks write straight to disk), and are written in bulk, one transaction per
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from coprod_cli.demo import days, vocabulary
 from coprod_cli.sessions.library import Session
 from coprod_cli.store import schema
 from coprod_cli.store.database import Store
@@ -42,15 +45,6 @@ PROFILES = {
     "org-50": Profile(50, 10, 200, 500, 10, 0.75, 30),
 }
 
-FIRST = ["Ana", "Bo", "Ceri", "Dŵr", "Eilidh", "Femi", "Gosia", "Hamza", "Ifan", "Jo",
-         "Kiran", "Łucja", "Maeve", "Niamh", "Owain", "Priya", "Rhys", "Siân", "Tomás", "Ugo",
-         "Vik", "Wren", "Ximena", "Yusuf", "Zofia", "Ağca", "Seán", "Ŷwain", "Mo", "Lee"]
-INITIALS = "ABCDEFGHJKLMNPRSTW"
-WENT_WELL = ["Everyone listened", "The tea and biscuits", "Hearing other people's ideas",
-             "Feeling part of something", "The walk outside", "Being asked what I think",
-             "It was relaxed", "Learning about the five ways", "Laughing together"]
-EVEN_BETTER = ["A longer break", "Start on time", "A quieter room", "More time to talk",
-               "Large print handouts", "Less writing", "Meet more often", ""]
 ROLE_MIX = [("person-using-services", 0.7), ("volunteer", 0.12), ("carer", 0.08),
             ("staff", 0.08), ("other", 0.02)]
 
@@ -97,100 +91,169 @@ def generate_tables(profile: Profile, sessions: list[Session], *, seed: int = 1,
     records are checked against the schema; ``check=False`` leaves that to the store, which
     checks whatever it is given to save."""
     rng = random.Random(f"{seed}:{service}")
-    now = datetime(start_year, 1, 1, tzinfo=UTC)
-    people = []
-    for _ in range(profile.people):
-        name = f"{rng.choice(FIRST)} {rng.choice(INITIALS)}."
-        people.append({"id": _id(rng), "name": name, "role": _pick_role(rng),
-                       "service": service, "consent": {"text": "attendance and anonymous "
-                       "feedback", "given_at": _iso(now)}, "prefers":
-                       rng.choice([[], [], [], ["easy-read"], ["large-print"]]),
-                       "created_at": _iso(now), "updated_at": _iso(now)})
+    people = _people(rng, profile, service, start_year)
     staff = [p for p in people if p["role"] == "staff"] or people[:1]
-    lived = [p for p in people if p["role"] == "person-using-services"]
-    regulars = people[: max(1, len(people) // 5)]  # a core who keep coming back
+    staff_ids = {p["id"] for p in staff}
+    for person in staff:  # the staff who lead sessions are there from the start
+        person["created_at"] = person["updated_at"] = _iso(datetime(start_year, 1, 1,
+                                                                    tzinfo=UTC))
+        person["consent"]["given_at"] = person["created_at"]
+        person["_joined"], person["_left"] = datetime(start_year, 1, 1, tzinfo=UTC), None
+    pattern = days.service_pattern(rng, profile.runs_per_year)
+    popularity = {s.id: rng.uniform(0.6, 1.4) for s in sessions}
     tables: Tables = defaultdict(list)
     tables[("people", "all")] = people
     for year in range(start_year, start_year + profile.years):
         part = str(year)
-        for n in range(profile.runs_per_year):
-            session = sessions[n % len(sessions)]
-            day = datetime(year, 1, 1, 10, tzinfo=UTC) + timedelta(
-                days=int(n * 365 / profile.runs_per_year), minutes=rng.randrange(0, 120))
-            run_id = f"{day:%Y%m%d}-{rng.getrandbits(64):016x}"  # as many bits as real runs
-            co = rng.choice(lived) if lived and rng.random() < 0.6 else None
-            group = rng.sample(regulars, min(len(regulars), profile.attendance_per_run // 2))
-            group += rng.sample(people, profile.attendance_per_run - len(group))
-            group = list({p["id"]: p for p in group}.values())
-            minutes = session.planned_minutes + rng.randrange(-10, 15)
-            step_log, clock = [], day
-            for index, step in enumerate(session.steps):
-                end = clock + timedelta(minutes=step.minutes + rng.randrange(-2, 3))
-                step_log.append({"step": index, "started_at": _iso(clock),
-                                 "ended_at": _iso(end), "paused_seconds": 0.0,
-                                 "outcome": "done"})
-                clock = end
-            facilitators = [{"person_id": rng.choice(staff)["id"], "as": "lead",
-                             "role": "staff", "lived_experience": False}]
-            if co:
-                facilitators.append({"person_id": co["id"], "as": "co-facilitator",
-                                     "role": co["role"], "lived_experience": True})
-            measured = bool(session.measures)
-            tables[("runs", part)].append({
-                "id": run_id, "session_id": session.id, "session_version": session.version,
-                "session_title": session.title, "theme": session.theme, "service": service,
-                "planned_minutes": session.planned_minutes, "step_count": len(session.steps),
-                "status": "finished", "phase": "done", "ended_early": False,
-                "started_at": _iso(day), "updated_at": _iso(clock),
-                "ended_at": _iso(day + timedelta(minutes=minutes)),
-                "measure": "ons4" if measured else None, "facilitators": facilitators,
-                "step_index": len(session.steps) - 1, "step_log": step_log,
-                "notes": [{"at": _iso(day), "step": 1, "phase": "steps",
-                           "text": "Good energy in the room"}] if rng.random() < 0.3 else [],
-                "paused_at": None, "paused_seconds": 0.0, "feedback_mode": "now",
-                "feedback_planned": None, "reflection": {
-                    "went_well": rng.choice(WENT_WELL), "even_better": rng.choice(EVEN_BETTER)},
-                "feedback_done": []})
-            for person in group:
-                late = rng.random() < 0.1
-                tables[("attendance", part)].append({
-                    "id": _id(rng), "run_id": run_id, "person_id": person["id"],
-                    "role": person["role"], "session_id": session.id, "theme": session.theme,
-                    "service": service, "date": _iso(day)[:10],
-                    "arrived_at": _iso(day + timedelta(minutes=20 if late else 0)),
-                    "late": late, "left_at": None})
-                if rng.random() < profile.feedback_share:
-                    base = rng.choice([3, 4, 4, 5, 5])
-                    answers: dict[str, int | str] = {
-                        q: max(1, min(5, base + rng.choice([-1, 0, 0, 1])))
-                        for q in ("enjoyed", "listened_to", "everyone_had_a_say",
-                                  "learned_something")}
-                    answers.update({"went_well": rng.choice(WENT_WELL),
-                                    "even_better": rng.choice(EVEN_BETTER),
-                                    "help_run": rng.choice(["yes", "maybe", "no", "no"])})
-                    tables[("feedback", part)].append({
-                        "id": _id(rng), "run_id": run_id, "person_id": person["id"],
-                        "form": "peer-evaluation", "form_version": 1, "answers": answers,
-                        "entered": "live", "session_id": session.id, "theme": session.theme,
-                        "service": service, "at": _iso(clock)})
-                if measured and rng.random() < 0.6:
-                    before = {k: rng.randrange(2, 9) for k in ("satisfied", "worthwhile",
-                                                               "happy")}
-                    before["anxious"] = rng.randrange(1, 9)
-                    after = {k: max(0, min(10, v + rng.choice([-1, 0, 1, 1, 2])))
-                             for k, v in before.items()}
-                    after["anxious"] = max(0, before["anxious"] - rng.choice([-1, 0, 1, 2]))
-                    for when, answers_ in (("before", before), ("after", after)):
-                        tables[("measures", part)].append({
-                            "id": _id(rng), "run_id": run_id, "person_id": person["id"],
-                            "measure": "ons4", "when": when, "answers": answers_,
-                            "at": _iso(day if when == "before" else clock)})
-        _grants(rng, tables, profile, year, service, staff, lived)
+        times = days.meeting_times(rng, pattern, year, profile.runs_per_year)
+        month_pools: dict[int, tuple[list[dict[str, Any]], list[float]]] = {}
+        for n, day in enumerate(times):
+            if day.month not in month_pools:
+                month_pools[day.month] = _active(people, day)
+            pool, weights = month_pools[day.month]
+            session = sessions[(n + rng.randrange(3)) % len(sessions)]
+            size = _turnout(rng, profile.attendance_per_run, day, popularity[session.id])
+            group = _attendees(rng, pool, weights, size)
+            lived = [p for p in pool if p["role"] == "person-using-services"]
+            _one_run(rng, tables, part, session, day, group, lived,
+                     [p for p in pool if p["id"] in staff_ids] or staff, profile, service)
+        _grants(rng, tables, profile, year, service, staff,
+                [p for p in people if p["role"] == "person-using-services"])
         if progress:
             progress(f"{service}: {year}")
+    for person in people:
+        person.pop("_left", None)
+        person.pop("_joined", None)
+        person.pop("_keen", None)
     for (table, part), rows in tables.items() if check else ():
         schema.validate(table, rows, source=("demo data", f"{table}/{part}.json"))
     return tables
+
+
+def _people(rng: random.Random, profile: Profile, service: str, start_year: int
+            ) -> list[dict[str, Any]]:
+    """The register: about a third there from the start, the rest joining over the years;
+    half of those who join leave again after a while. ``_keen`` is how often each comes
+    (a few come to nearly everything, most now and then)."""
+    span = timedelta(days=365 * profile.years)
+    begin = datetime(start_year, 1, 1, 9, tzinfo=UTC)
+    people = []
+    for n in range(profile.people):
+        joined = begin if n < profile.people // 3 else begin + span * rng.random() ** 1.3
+        left = joined + timedelta(days=rng.randrange(120, 1500)) if rng.random() < 0.5 \
+            else None
+        people.append({"id": _id(rng), "name": vocabulary.person_name(rng),
+                       "role": _pick_role(rng), "service": service,
+                       "consent": {"text": "attendance and anonymous feedback",
+                                   "given_at": _iso(joined)},
+                       "prefers": rng.choice([[], [], [], ["easy-read"], ["large-print"]]),
+                       "created_at": _iso(joined), "updated_at": _iso(joined),
+                       "_joined": joined, "_left": left,
+                       "_keen": min(30.0, rng.paretovariate(1.2))})
+    return people
+
+
+def _active(people: list[dict[str, Any]], day: datetime
+            ) -> tuple[list[dict[str, Any]], list[float]]:
+    """Who is on the register on ``day`` (joined, not yet left), with cumulative weights."""
+    pool = [p for p in people if p["_joined"] <= day and (p["_left"] is None or day < p["_left"])]
+    total, cumulative = 0.0, []
+    for person in pool:
+        total += person["_keen"]
+        cumulative.append(total)
+    return pool, cumulative
+
+
+def _turnout(rng: random.Random, usual: int, day: datetime, popularity: float) -> int:
+    """Uneven attendance: fewer in winter and August, more for a popular session, and the
+    odd very quiet or very full day."""
+    season = {12: 0.7, 1: 0.75, 2: 0.85, 7: 0.9, 8: 0.75}.get(day.month, 1.08)
+    size = usual * season * popularity * rng.lognormvariate(0, 0.35)
+    return max(2, min(usual * 3, round(size)))
+
+
+def _attendees(rng: random.Random, pool: list[dict[str, Any]], weights: list[float],
+               size: int) -> list[dict[str, Any]]:
+    if len(pool) <= size:
+        return list(pool)
+    chosen: dict[str, dict[str, Any]] = {}
+    for _ in range(4):  # keen people are drawn often; draw again to fill the places
+        for person in rng.choices(pool, cum_weights=weights, k=size * 2):
+            chosen.setdefault(person["id"], person)
+            if len(chosen) == size:
+                return list(chosen.values())
+    return list(chosen.values())
+
+
+def _one_run(rng: random.Random, tables: Tables, part: str, session: Session, day: datetime,
+             group: list[dict[str, Any]], lived: list[dict[str, Any]],
+             staff: list[dict[str, Any]], profile: Profile, service: str) -> None:
+    """A finished run with its attendance, feedback forms and wellbeing answers."""
+    run_id = f"{day:%Y%m%d}-{rng.getrandbits(64):016x}"  # as many bits as real runs
+    co = rng.choice(lived) if lived and rng.random() < 0.6 else None
+    minutes = session.planned_minutes + rng.randrange(-10, 15)
+    step_log, clock = [], day
+    for index, step in enumerate(session.steps):
+        end = clock + timedelta(minutes=step.minutes + rng.randrange(-2, 3))
+        step_log.append({"step": index, "started_at": _iso(clock), "ended_at": _iso(end),
+                         "paused_seconds": 0.0, "outcome": "done"})
+        clock = end
+    facilitators = [{"person_id": rng.choice(staff)["id"], "as": "lead", "role": "staff",
+                     "lived_experience": False}]
+    if co:
+        facilitators.append({"person_id": co["id"], "as": "co-facilitator",
+                             "role": co["role"], "lived_experience": True})
+    measured = bool(session.measures)
+    first_names = [p["name"].split(" ")[0] for p in group]
+    tables[("runs", part)].append({
+        "id": run_id, "session_id": session.id, "session_version": session.version,
+        "session_title": session.title, "theme": session.theme, "service": service,
+        "planned_minutes": session.planned_minutes, "step_count": len(session.steps),
+        "status": "finished", "phase": "done", "ended_early": False,
+        "started_at": _iso(day), "updated_at": _iso(clock),
+        "ended_at": _iso(day + timedelta(minutes=minutes)),
+        "measure": "ons4" if measured else None, "facilitators": facilitators,
+        "step_index": len(session.steps) - 1, "step_log": step_log,
+        "notes": [{"at": _iso(day), "step": 1, "phase": "steps",
+                   "text": rng.choice(vocabulary.RUN_NOTES)}] if rng.random() < 0.3 else [],
+        "paused_at": None, "paused_seconds": 0.0, "feedback_mode": "now",
+        "feedback_planned": None, "reflection": {
+            "went_well": vocabulary.went_well(rng, first_names),
+            "even_better": vocabulary.even_better(rng)},
+        "feedback_done": []})
+    share = min(1.0, profile.feedback_share * rng.uniform(0.6, 1.25))
+    for person in group:
+        late = rng.random() < 0.1
+        tables[("attendance", part)].append({
+            "id": _id(rng), "run_id": run_id, "person_id": person["id"],
+            "role": person["role"], "session_id": session.id, "theme": session.theme,
+            "service": service, "date": _iso(day)[:10],
+            "arrived_at": _iso(day + timedelta(minutes=rng.randrange(10, 30) if late else 0)),
+            "late": late, "left_at": None})
+        if rng.random() < share:
+            base = rng.choice([2, 3, 4, 4, 4, 5, 5, 5])
+            answers: dict[str, int | str] = {
+                q: max(1, min(5, base + rng.choice([-1, 0, 0, 0, 1])))
+                for q in ("enjoyed", "listened_to", "everyone_had_a_say", "learned_something")}
+            answers.update({"went_well": vocabulary.went_well(rng, first_names),
+                            "even_better": vocabulary.even_better(rng),
+                            "help_run": rng.choice(["yes", "maybe", "no", "no"])})
+            tables[("feedback", part)].append({
+                "id": _id(rng), "run_id": run_id, "person_id": person["id"],
+                "form": "peer-evaluation", "form_version": 1, "answers": answers,
+                "entered": "live", "session_id": session.id, "theme": session.theme,
+                "service": service, "at": _iso(clock)})
+        if measured and rng.random() < 0.6:
+            before = {k: rng.randrange(2, 9) for k in ("satisfied", "worthwhile", "happy")}
+            before["anxious"] = rng.randrange(1, 9)
+            after = {k: max(0, min(10, v + rng.choice([-1, 0, 1, 1, 2])))
+                     for k, v in before.items()}
+            after["anxious"] = max(0, before["anxious"] - rng.choice([-1, 0, 1, 2]))
+            for when, answers_ in (("before", before), ("after", after)):
+                tables[("measures", part)].append({
+                    "id": _id(rng), "run_id": run_id, "person_id": person["id"],
+                    "measure": "ons4", "when": when, "answers": answers_,
+                    "at": _iso(day if when == "before" else clock)})
 
 
 GRANT_IDEAS = [("Memory garden", "wellbeing", [("Compost", 1250), ("Plants", 6000),

@@ -41,6 +41,7 @@ import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from coprod_cli.errors import CoprodError, UsageError
 from coprod_cli.escape import escape_markdown
@@ -99,7 +100,11 @@ def render_parts(parts: list[tuple[str, str, str]], *, out: Path, fmt: str = "pd
     else:
         from coprod_cli.render.markdown import parse
 
-        parsed = [(t, parse(m, photos), st) for t, m, st in resolved]
+        # A pack repeats one document (ninety evaluation forms): parse each text once. The
+        # blocks are read, never changed, by the PDF and HTML builders, so sharing is safe.
+        seen: dict[str, Any] = {}
+        parsed = [(t, seen[m] if m in seen else seen.setdefault(m, parse(m, photos)), st)
+                  for t, m, st in resolved]
         if fmt == "html":
             from coprod_cli.render.html import build_html
 

@@ -58,18 +58,42 @@ def write_box(lines: int, st: Style) -> Any:
     return _write_box_class()(lines, st)
 
 
+@cache
+def _square_class() -> Any:
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Flowable
+
+    class Square(Flowable):  # type: ignore[misc]
+        """A rounded square drawn straight on the canvas (a pack has thousands: drawing each
+        through a ReportLab ``Drawing`` cost more than laying out all of a form's text)."""
+
+        def __init__(self, size: float, text: str, font_size: float) -> None:
+            super().__init__()
+            self.width = self.height = size
+            self.text, self.font_size = text, font_size
+
+        def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+            return self.width, self.height
+
+        def draw(self) -> None:
+            canv, size = self.canv, self.width
+            canv.saveState()
+            canv.setStrokeColor(HexColor(ACCENT))
+            canv.setFillColor(HexColor("#ffffff"))
+            canv.setLineWidth(1.4)
+            canv.roundRect(1, 1, size - 2, size - 2, 3, stroke=1, fill=1)
+            if self.text:
+                canv.setFillColor(HexColor(INK))
+                canv.setFont(BOLD, self.font_size)
+                canv.drawCentredString(size / 2, size / 2 - self.font_size * 0.36, self.text)
+            canv.restoreState()
+
+    return Square
+
+
 def _square(size: float, text: str = "", font_size: float = 0) -> Any:
     """A drawn square (a tick box, or a numbered box on a rating scale)."""
-    from reportlab.graphics.shapes import Drawing, Rect, String
-    from reportlab.lib.colors import HexColor
-
-    d = Drawing(size, size, initialFontName=BOLD)
-    d.add(Rect(1, 1, size - 2, size - 2, rx=3, ry=3, strokeColor=HexColor(ACCENT),
-               strokeWidth=1.4, fillColor=HexColor("#ffffff")))
-    if text:
-        d.add(String(size / 2, size / 2 - font_size * 0.36, text, fontName=BOLD,
-                     fontSize=font_size, fillColor=HexColor(INK), textAnchor="middle"))
-    return d
+    return _square_class()(size, text, font_size)
 
 
 def tick_boxes(block: md.Ticks, st: Style, s: dict[str, Any], width: float) -> Any:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
@@ -154,8 +155,11 @@ class Built:
 
 
 def build(toolkit_root: Path, records: list[dict[str, Any]], out: Path, *, fmt: str = "pdf",
-          style: str = "standard", organisation: str = "", today: str | None = None) -> Built:
-    """Lay out the whole toolkit to ``out`` (pdf or html)."""
+          style: str = "standard", organisation: str = "", today: str | None = None,
+          progress: Callable[[int, int], None] | None = None) -> Built:
+    """Lay out the whole toolkit to ``out`` (pdf or html). ``progress(done, total)`` is
+    called as each session is measured (for the contents' page numbers) and each document
+    is laid out."""
     from coprod_cli.render import check_writable, render_pack, render_template
     from coprod_cli.render.styles import get_style
 
@@ -198,11 +202,22 @@ def build(toolkit_root: Path, records: list[dict[str, Any]], out: Path, *, fmt: 
     front = [("Cover", fill("cover")), ("Contents", fill("contents")),
              ("Introduction", fill("introduction"))]
     pages = None
+    measuring = 1 + len(entries) if fmt == "pdf" else 0
+    total = measuring + len(front) + sum(len(e.documents) for e in entries) + 1
+
+    def step(done: int) -> None:
+        if progress:
+            progress(done, total)
+
     if fmt == "pdf":
         with tempfile.TemporaryDirectory(prefix="coprod-book-") as tmp:
             folder = Path(tmp)
+            step(0)
             front_pages = _page_count(front, style, folder)
-            counts = [_page_count(e.documents, style, folder) for e in entries]
+            counts = []
+            for number, entry in enumerate(entries, start=2):
+                counts.append(_page_count(entry.documents, style, folder))
+                step(number)
             for _ in range(3):  # numbering the contents can, rarely, change its length
                 page = 1 + sum(front_pages)
                 context["intro_page"] = 1 + sum(front_pages[:2])
@@ -233,7 +248,8 @@ def build(toolkit_root: Path, records: list[dict[str, Any]], out: Path, *, fmt: 
     render_pack(documents, out=Path(out), fmt=fmt, style=style, title=title,
                 author=organisation,
                 subject="Sessions to plan and run together, contributed by services",
-                running_numbers=True)
+                running_numbers=True,
+                progress=(lambda done, _: step(measuring + done)) if progress else None)
     os.chmod(out, PUBLISHED_FILE)  # made to publish: names only of those who consented
     return Built(path=Path(out), sessions=len(entries),
                  contributed=int(context["contributed"]), pages=pages,

@@ -1,0 +1,45 @@
+"""One progress bar for every command a user may wait more than a second for.
+
+Laying out a hundred-page pack or the whole toolkit takes seconds; a silent terminal for that
+long reads as a hang. Commands wrap the slow call in ``progress_bar(...)`` and hand the
+``update(done, total)`` it yields to the domain function, which calls it as work is done.
+The bar is drawn on stderr, so what a command prints (and anything piped) is untouched, and
+it disappears when done. It is off, and ``update`` is None so the domain code does no work
+for it, with ``--plain`` (screen readers read every redraw aloud) and whenever stderr is not
+a terminal (logs, pipes, tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from coprod_cli.cli.context import state
+
+Update = Callable[[int, int], None]
+
+
+def wanted() -> bool:
+    """Whether this invocation shows progress: a terminal on stderr and no ``--plain``."""
+    app_state = state()
+    return not app_state.plain and app_state.console(stderr=True).is_terminal
+
+
+@contextmanager
+def progress_bar(label: str, unit: str) -> Iterator[Update | None]:
+    """``with progress_bar("Laying out", "documents") as update:`` then pass ``update`` on;
+    it is None when no bar is shown."""
+    if not wanted():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    err = state().console(stderr=True)
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+                  console=err, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
