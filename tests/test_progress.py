@@ -18,6 +18,7 @@ def terminal(monkeypatch: pytest.MonkeyPatch, plain: bool) -> io.StringIO:
     context.reset(None, False, plain)
     monkeypatch.setattr(context.AppState, "console", lambda self, stderr=False: Console(
         file=screen, force_terminal=True, width=60))
+    monkeypatch.setattr("coprod_cli.cli.progress._stdout_is_terminal", lambda: True)
     return screen
 
 

@@ -103,21 +103,29 @@ COMMAND_GROUPS: dict[str, tuple[str, str]] = {
              "Record peer evaluations and report on how co-production is working."),
     "grant": ("coprod_cli.cli.grant",
               "Small grants: apply, decide, spend, close and report, to the penny."),
-    "group": ("coprod_cli.cli.group", "Committees, quality groups and boards: members, "
-              "officers and the statements they adopt."),
-    "meeting": ("coprod_cli.cli.meeting", "A group's meetings: agendas, easy-read "
-                "invitations, running the meeting, minutes."),
-    "action": ("coprod_cli.cli.action", "Actions agreed at meetings, carried forward until "
-               "done."),
-    "vote": ("coprod_cli.cli.vote", "Fair votes: yes/no, one X, or ranked (IRV, STV); "
-             "ballot papers and the count."),
-    "panel": ("coprod_cli.cli.panel", "Interview panels: a co-produced question bank, packs "
-              "and scores."),
-    "involve": ("coprod_cli.cli.involve", "Pay people for their involvement, repay expenses, "
-                "print the ways to get involved."),
-    "pairs": ("coprod_cli.cli.pairs", "Peer support: suggest pairs who share interests, "
-              "record and review them."),
-    "rota": ("coprod_cli.cli.rota", "Fair rotas for a group's tasks."),
+    "group": ("coprod_cli.cli.group",
+              "Groups that govern together: committees, quality groups, boards and peer-support "
+              "groups, with their members and officers."),
+    "meeting": ("coprod_cli.cli.meeting",
+                "Meetings of a group: plan the agenda (the standing items are added for you), "
+                "print invitations and easy-read agendas, run the meeting item by item, and write"
+                " the minutes."),
+    "action": ("coprod_cli.cli.action",
+               "Actions agreed at meetings: what, who, by when."),
+    "vote": ("coprod_cli.cli.vote",
+             "Fair votes at a meeting: yes or no, one X, or ranked (IRV for one seat, STV for "
+             "several), secret if you choose."),
+    "panel": ("coprod_cli.cli.panel",
+              "Interview panels: a question bank people who use services write together, planning"
+              " a panel, its printed pack and the scores."),
+    "involve": ("coprod_cli.cli.involve",
+                "Pay people for their involvement, repay expenses, and print the ways to get "
+                "involved."),
+    "pairs": ("coprod_cli.cli.pairs",
+              "Peer support pairs: two people who share interests, introduced and supported by "
+              "staff."),
+    "rota": ("coprod_cli.cli.rota",
+             "Fair rotas for a group's tasks (watering, weeding, making the tea...)."),
     "data": ("coprod_cli.cli.data",
              "Keep the records safe: backups, restore, checks, export and merge."),
     "toolkit": ("coprod_cli.cli.toolkit", "Grow the toolkit: share your sessions, add "

@@ -132,7 +132,7 @@ def merge(
 
     Example: coprod data merge beech-house-2026.zip oak-lodge-2026.zip
     """
-    from coprod_cli.cli.progress_bar import progress_bar
+    from coprod_cli.cli.progress import progress_bar
     from coprod_cli.store import backups as records
 
     with progress_bar("Merging", "files") as progress:

@@ -106,7 +106,7 @@ def summarise(
     measures, conversions = report_measures(state().data_folders())
     levels: dict[str, str | None] = {loaded.id: loaded.session.coproduction_level
                                      for loaded in state().library().all()}
-    from coprod_cli.cli.progress_bar import progress_bar
+    from coprod_cli.cli.progress import progress_bar
 
     store = state().store()
     with progress_bar("Summarising", "years") as progress:
