@@ -153,3 +153,27 @@ def test_forget_and_export_cover_groups_and_meetings(cli, committee,
                                             ("10:05 am", "10:05")])
 def test_times_of_day_read_the_way_people_write_them(text: str, expected: str) -> None:
     assert parse_time(text) == expected
+
+
+def test_people_review_counts_a_current_member_as_taking_part(cli) -> None:  # noqa: ANN001
+    """A committee member who has come to no session for years is still taking part: the
+    retention review must not offer them for deletion while they are a member."""
+    from datetime import date
+
+    from coprod_cli.groups import membership
+    from coprod_cli.people import privacy
+    from coprod_cli.store.database import Store
+
+    store = Store.memory()
+    from coprod_cli.people import register
+
+    ann = register.add_person(store, "Ann", "person-using-services")
+    bo = register.add_person(store, "Bo", "person-using-services")
+    membership.add_group(store, GROUP, "committee")
+    membership.join(store, GROUP, ann["id"], start="2027-01-01")
+    membership.join(store, GROUP, bo["id"], start="2027-01-01", until="2027-06-30")
+    later = date(2030, 1, 1)  # the register entries are from today, years before
+    due = {p["name"]: (p["last_activity"], p["last_activity_was"])
+           for p in privacy.due_for_review(store, 365, today=later)}
+    assert "Ann" not in due  # still a member on the day of the review
+    assert due["Bo"] == ("2027-06-30", "left a group")

@@ -67,8 +67,12 @@ def test_journey_is_their_own_story_first_to_latest(cli, clock, home_store: Stor
         from coprod_cli.meetings.agenda import plan_meeting
 
         for day in ("2026-06-10", "2026-12-20"):  # the second is still to come
-            plan_meeting(home_store, "Members' committee", date=day, time="18:00",
-                         place="Lounge", items=["Garden update:10:Ana", "Menus:10:Bo"])
+            met = plan_meeting(home_store, "Members' committee", date=day, time="18:00",
+                               place="Lounge", items=["Garden update:10:Ana", "Menus:10:Bo"])
+            # as 'meeting run' records who came: Ana there, Dee sent apologies
+            home_store.update("meetings", met["id"], {"attendance": [
+                {"person_id": who["Ana"]["id"], "status": "present"},
+                {"person_id": who["Dee"]["id"], "status": "apologies"}]})
         cli("involve", "log", "Ana", "--activity", "Reviewed the leaflet", "--date",
             "2026-06-15", "--fee", "20")
         cli("involve", "log", "Bo", "--activity", "Stall", "--date", "2026-06-15", "--fee", "5")
@@ -81,6 +85,7 @@ def test_journey_is_their_own_story_first_to_latest(cli, clock, home_store: Stor
             ("2026-05-20", "You sat on the interview panel for Cook."),
             ("2026-05-31", "You left Members' committee."),
             ("2026-06-01", "You became chair of Members' committee."),
+            ("2026-06-10", "You came to the Members' committee meeting."),
             ("2026-06-10", "You led \u201cGarden update\u201d at the Members' committee "
                            "meeting."),
             ("2026-06-15", "You gave your time: Reviewed the leaflet."),
@@ -88,7 +93,7 @@ def test_journey_is_their_own_story_first_to_latest(cli, clock, home_store: Stor
                            "(wrote step 2).")]
         out = coprod_home.parent / "ana.md"
         said = cli("people", "journey", "Ana", "--out", str(out)).text
-        assert said == f"Wrote {out}: 10 things Ana has done.\n"
+        assert said == f"Wrote {out}: 11 things Ana has done.\n"
         text = out.read_text()
         assert "Bo" not in text and "Stall" not in text and "Garden group" not in text
         assert "Menus" not in text

@@ -140,8 +140,9 @@ def panels(ctx: Context) -> list[Event]:
 
 
 def meetings(ctx: Context) -> list[Event]:
-    """Agenda items they led at a group's meeting, once the day has come (a planned meeting
-    is not yet something they have done)."""
+    """Meetings they came to (``meeting run`` marks each member present), and agenda items
+    they led, once the day has come (a planned meeting is not yet something they have
+    done)."""
     from coprod_cli import clock
 
     today = clock.today().isoformat()
@@ -151,6 +152,10 @@ def meetings(ctx: Context) -> list[Event]:
         if str(meeting.get("date", ""))[:10] > today:
             continue
         group = names.get(meeting.get("group_id"), "a group")
+        if any(a.get("person_id") == ctx.person["id"] and a.get("status") == "present"
+               for a in meeting.get("attendance") or []):
+            out.append(Event(str(meeting["date"])[:10], "people",
+                             f"You came to the {group} meeting.", "meetings"))
         for item in meeting.get("items") or []:
             if item.get("lead_id") == ctx.person["id"]:
                 out.append(Event(str(meeting["date"])[:10], "speech",

@@ -29,6 +29,7 @@ from coprod_cli.grants.scheme import TABLE as GRANTS
 from coprod_cli.panels import PANELS
 from coprod_cli.panels.planning import exported as panel_export
 from coprod_cli.people import register as people
+from coprod_cli.people.activity import other_activity
 from coprod_cli.people.audit_ids import AUDIT_TABLE, audit_changes
 from coprod_cli.sessions.runner import ATTENDANCE, FEEDBACK, MEASURES, RUNS
 from coprod_cli.store import schema
@@ -458,7 +459,7 @@ def forget(store: Store, person_id: str, *, at: str | None = None,
 
 # -- retention review -------------------------------------------------------------------------
 
-def last_activity(records: Records) -> dict[str, tuple[str, str]]:
+def last_activity(records: Records, today: date | None = None) -> dict[str, tuple[str, str]]:
     """Each person's most recent sign of taking part: (date, what it was)."""
     latest: dict[str, tuple[str, str]] = {}
 
@@ -476,6 +477,8 @@ def last_activity(records: Records) -> dict[str, tuple[str, str]]:
     for _, run in rows(records, RUNS):
         for f in run.get("facilitators", []):
             seen(f.get("person_id"), run["started_at"][:10], "helped lead a session")
+    for pid, day, what in other_activity(records, today):  # groups, meetings, involvement, panels
+        seen(pid, day, what)
     return latest
 
 
@@ -483,7 +486,7 @@ def due_for_review(records: Records, retention_days: int, *,
                    today: date | None = None) -> list[dict[str, Any]]:
     """People with no activity for longer than ``retention_days``, longest-quiet first."""
     today = today or clock.today()
-    latest = last_activity(records)
+    latest = last_activity(records, today)
     due = []
     for _, person in rows(records, people.TABLE):
         day, what = latest[person["id"]]
