@@ -235,13 +235,12 @@ def report(
 def _day(text: str | None) -> str | None:
     if text is None:
         return None
-    from datetime import date
-
-    from coprod_cli.errors import ValidationError
+    from coprod_cli import days
+    from coprod_cli.errors import UsageError, ValidationError
 
     try:
-        return date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
+        return days.parse_day(text)
+    except UsageError:
         raise ValidationError(f"'{text}' is not a date; write it as year-month-day, like "
                               "2026-11-23.") from None
 

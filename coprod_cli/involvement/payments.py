@@ -66,9 +66,11 @@ class LogRequest:
 
 
 def parse_date(text: str) -> date:
+    from coprod_cli import days
+
     try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
+        day = date.fromisoformat(days.parse_day(text))  # YYYY-MM-DD, 'today' ...
+    except UsageError:
         raise ValidationError(f"'{text}' is not a date; write it as year-month-day, like "
                               "2026-11-23, so nothing was saved.") from None
     if day > clock.today():

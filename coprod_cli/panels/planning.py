@@ -9,7 +9,6 @@ by code (C1, C2 ...), and by name only where the organisation's settings allow i
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from coprod_cli import clock
@@ -25,9 +24,12 @@ MAX_CANDIDATES = 50
 
 
 def parse_day(text: str, what: str = "date") -> str:
+    """A day as typed (YYYY-MM-DD, 'today', 'tomorrow'), read by ``coprod_cli.days``."""
+    from coprod_cli import days
+
     try:
-        return date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
+        return days.parse_day(text, what)
+    except UsageError:
         raise UsageError(f"'{text}' is not a {what} coprod can read, so nothing was saved.",
                          hint="Write it as YYYY-MM-DD, for example 2027-01-15.") from None
 
