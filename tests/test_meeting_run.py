@@ -142,7 +142,8 @@ def test_a_killed_meeting_resumes_with_everything_kept(cli, coprod_home: Path
                            timeout=120)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "stopped at item 5, Spring outings budget. Carry on with it?" in again.stdout
-    assert "Decision: Buy a kettle Reason: The old one broke" in again.stdout
+    assert "Decision: Buy a kettle\n" in again.stdout
+    assert "    Reason: The old one broke" in again.stdout
     assert "Action: Buy the kettle (Bryn)" in again.stdout
     assert "The meeting has finished" in again.stdout
     meeting = store_of(coprod_home).get(MEETINGS, meeting_id)

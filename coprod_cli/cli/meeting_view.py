@@ -94,7 +94,9 @@ def header(engine: MeetingEngine, now: datetime) -> list[str]:
     """Item n of N and its title, who leads and whether decisions count, and the time."""
     view = engine.view()
     item = engine.item
-    lead = f"Led by {item['lead']}." if item["lead"] else "Led by the chair."
+    runs = [r.get("name") for r in engine.meeting.get("runs") or [] if r.get("name")]
+    chairs = " and ".join(runs) if runs else "the chair"
+    lead = f"Led by {item['lead']}." if item["lead"] else f"Led by {chairs}."
     quorate = "Quorate." if engine.run.get("quorate") else "NOT QUORATE."
     return [f"Item {view.number} of {view.total}: {item['title']}",
             f"{lead} Planned {item['minutes']} min. {quorate}", *time_lines(engine, now)]
@@ -131,8 +133,9 @@ def recorded_lines(engine: MeetingEngine, width: int) -> list[str]:
     for dec in meeting.get("decisions", []):
         if dec["item"] == key:
             flag = "" if dec["quorate"] else " (not quorate)"
-            add(f"Decision{flag}: {dec['text']}" + (f" Reason: {dec['reason']}"
-                                                    if dec["reason"] else ""))
+            add(f"Decision{flag}: {dec['text']}")
+            if dec["reason"]:
+                add(f"    Reason: {dec['reason']}")
     for act in made_at(engine.store, engine.id):
         if act["item"] == key:
             add(f"Action: {describe(act)}")
