@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from coprod_cli.cli import new_app
+from coprod_cli.cli.choices import ListFormat as Format
 from coprod_cli.cli.context import state
 
 app = new_app(
     "Actions agreed at meetings: what, who, by when. Open actions appear on the group's next "
     "agenda until they are done.\n\nExample: coprod action list --open")
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
 
 
 @app.command("list")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from coprod_cli.cli import new_app
+from coprod_cli.cli.choices import ListFormat as Format
 from coprod_cli.cli.context import state
 
 app = new_app(
@@ -16,11 +16,6 @@ app = new_app(
     "groups, with their members and officers.\n\n"
     "Start with 'coprod group add NAME --kind committee', then 'coprod group join'.\n\n"
     "Example: coprod group add \"Making Days Committee\" --kind committee")
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
 
 
 FORMAT = Annotated[Format, typer.Option("--format", help="table (to read) or json (for "

@@ -4,13 +4,14 @@ and their easy-read posters."""
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from coprod_cli.cli import new_app
+from coprod_cli.cli.choices import ListFormat as Format
+from coprod_cli.cli.choices import PaperStyle as Style
 from coprod_cli.cli.context import state
 
 app = new_app(
@@ -18,18 +19,6 @@ app = new_app(
     "day adopted and the meeting that agreed it; printed as easy-read posters.\n\n"
     "Example: coprod group statement add Committee --title \"Our values\" --kind values "
     "--file values.txt --adopted 2027-01-12")
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-
-
-class Style(StrEnum):
-    standard = "standard"
-    easy_read = "easy-read"
-    large_print = "large-print"
-    dyslexia = "dyslexia"
 
 
 @app.command("add")

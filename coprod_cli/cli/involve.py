@@ -15,17 +15,14 @@ from typing import Annotated, Any
 import typer
 
 from coprod_cli.cli import new_app
+from coprod_cli.cli.choices import DocFormat, ListFormat
+from coprod_cli.cli.choices import ThreeStyles as Style
 from coprod_cli.cli.context import state
 
 app = new_app("Pay people for their involvement, repay expenses, and print the ways to get "
               "involved.\n\n"
               "Example: coprod involve log Ceri --activity \"Interview panel\" --date "
               "2026-11-20 --hours 2 --rate panel")
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 class ReportFormat(StrEnum):
@@ -44,18 +41,6 @@ class Per(StrEnum):
 class By(StrEnum):
     week = "week"
     month = "month"
-
-
-class Style(StrEnum):
-    standard = "standard"
-    easy_read = "easy-read"
-    large_print = "large-print"
-
-
-class DocFormat(StrEnum):
-    pdf = "pdf"
-    html = "html"
-    md = "md"
 
 
 def say(text: str) -> None:

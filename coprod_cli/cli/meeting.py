@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from coprod_cli.cli import new_app
+from coprod_cli.cli.choices import ListFormat as Format
 from coprod_cli.cli.context import state
 
 app = new_app(
@@ -16,11 +16,6 @@ app = new_app(
     "invitations and easy-read agendas, run the meeting item by item, and write the minutes."
     "\n\nExample: coprod meeting plan \"Making Days Committee\" --date 2027-01-12 --time "
     "14:00 --place \"Beech House lounge\" --item \"Our values:20:Siân\"")
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def _meeting_json(meeting: dict[str, Any], group: dict[str, Any]) -> dict[str, Any]:

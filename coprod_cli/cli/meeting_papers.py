@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from coprod_cli.cli.choices import DocFormat as Fmt
+from coprod_cli.cli.choices import PaperStyle as Style
 from coprod_cli.cli.context import state
-
-
-class Style(StrEnum):
-    standard = "standard"
-    easy_read = "easy-read"
-    large_print = "large-print"
-    dyslexia = "dyslexia"
-
-
-class Fmt(StrEnum):
-    pdf = "pdf"
-    html = "html"
-    md = "md"
-
 
 MEETING = Annotated[str, typer.Argument(metavar="MEETING", help="The meeting's id (or its "
                                         "date, when only one meeting is that day).")]

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from coprod_cli.cli import new_app
+from coprod_cli.cli.choices import ListFormat as Format
 from coprod_cli.cli.context import state
 
 app = new_app(
@@ -17,11 +18,6 @@ app = new_app(
     "Suggest pairs, record a pairing both people agreed to (with the safeguarding checks and "
     "review dates), review it, end it, and print an easy-read sheet about it.\n\n"
     "Example: coprod pairs suggest --service \"Shared Days\"")
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
 
 
 class SheetStyle(StrEnum):

@@ -7,16 +7,17 @@ function in ``coprod_cli.panels`` and presents the result (``panel_view``).
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from coprod_cli.cli import new_app
+from coprod_cli.cli.choices import DocFormat as PackFormat
+from coprod_cli.cli.choices import ListFormat as Format
+from coprod_cli.cli.choices import ThreeStyles as Style
 from coprod_cli.cli.context import state
 from coprod_cli.cli.panel_view import (
-    Format,
     emit,
     say,
     show_panel,
@@ -38,18 +39,6 @@ PANEL_HELP = "The panel's id (or its start, as 'coprod panel list' shows it)."
 QUESTION_HELP = "The question's id (or its start, as 'coprod panel question list' shows it)."
 TOPIC_HELP = "values, experience, skills, scenario or other."
 GOOD_HELP = "What a good answer shows: the indicators the panel scores against."
-
-
-class Style(StrEnum):
-    standard = "standard"
-    easy_read = "easy-read"
-    large_print = "large-print"
-
-
-class PackFormat(StrEnum):
-    pdf = "pdf"
-    html = "html"
-    md = "md"
 
 
 # -- the question bank ---------------------------------------------------------------------

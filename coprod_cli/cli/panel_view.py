@@ -8,15 +8,9 @@ JSON through the terminal sanitiser. Every stored text is passed as plain ``Text
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import Any
 
 from coprod_cli.cli.context import state
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def say(text: str) -> None:

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from coprod_cli.cli import new_app
+from coprod_cli.cli.choices import DocFormat
+from coprod_cli.cli.choices import ThreeStyles as JourneyStyle
 from coprod_cli.cli.context import state
 from coprod_cli.cli.prompts import confirm
 from coprod_cli.people import register as people
@@ -268,18 +270,6 @@ def export(
         + " and ".join(str(p) for p in written) + ".", markup=False)
     say(", ".join(f"{n} {key.replace('_', ' ')}" for key, n in counts.items()) + ".",
         markup=False)
-
-
-class JourneyStyle(StrEnum):
-    standard = "standard"
-    easy_read = "easy-read"
-    large_print = "large-print"
-
-
-class DocFormat(StrEnum):
-    pdf = "pdf"
-    html = "html"
-    md = "md"
 
 
 @app.command("journey")

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from coprod_cli.cli import new_app
+from coprod_cli.cli.choices import ListFormat
 from coprod_cli.cli.context import state
 
 app = new_app(
@@ -25,11 +26,6 @@ class Format(StrEnum):
     json = "json"
     pdf = "pdf"
     html = "html"
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def _say(text: str) -> None:

@@ -8,13 +8,14 @@ are in ``cli/vote_cast.py``; the count's table is drawn here.
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from coprod_cli.cli import new_app
+from coprod_cli.cli.choices import DocFormat as OutFormat
+from coprod_cli.cli.choices import ListFormat
 from coprod_cli.cli.context import state
 from coprod_cli.errors import UsageError
 
@@ -25,17 +26,6 @@ app = new_app("Fair votes at a meeting: yes or no, one X, or ranked (IRV for one
               "for several), secret if you choose.\n\n"
               "Example: coprod vote add MEETING --question \"Who should be Chair?\" "
               "--option Siân --option Dev --method irv --secret")
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-class OutFormat(StrEnum):
-    pdf = "pdf"
-    html = "html"
-    md = "md"
 
 
 def _pictures(values: list[str]) -> dict[str, str]:

@@ -5,9 +5,8 @@ holding an office (chair, co-chair, secretary, treasurer).
 Kept apart from ``summary.py`` (which reads runs and attendance in one fast pass): this reads
 the governance tables once each. A person counts once per step (DISTINCT people), when they
 first came to a session (in the report's filters) on an earlier day than the step, and the
-step began within the report's dates. ``group_members`` and ``panels`` are read only if this
-version declares them (``schema.is_declared``), so the report works before and after those
-features land. Small numbers are hidden by ``suppression.suppress`` like every other count.
+step began within the report's dates. Small numbers are hidden by ``suppression.suppress``
+like every other count.
 """
 
 from __future__ import annotations
@@ -20,12 +19,6 @@ STEPS = {"moved_to_panel_member": "People who moved from attendee to interview p
          "moved_to_officer": "People who moved from attendee to an office (chair, co-chair, "
                              "secretary, treasurer)"}
 OFFICES = frozenset({"chair", "co-chair", "secretary", "treasurer"})
-
-
-def _rows(store: Any, table: str) -> list[dict[str, Any]]:
-    from coprod_cli.store import schema
-
-    return list(store.all(table)) if schema.is_declared(table) else []
 
 
 def roadmap_counts(store: Any, filters: Any, first_attended: dict[str, str]) -> dict[str, int]:
@@ -43,12 +36,12 @@ def roadmap_counts(store: Any, filters: Any, first_attended: dict[str, str]) -> 
         return first is not None and first[:10] < day[:10]
 
     panel: set[str] = set()
-    for p in _rows(store, "panels"):
+    for p in store.all("panels"):
         panel |= {pid for pid in p.get("members") or [] if moved(pid, p.get("date"))}
-    kinds = {g["id"]: g.get("kind") for g in _rows(store, "groups")}
+    kinds = {g["id"]: g.get("kind") for g in store.all("groups")}
     committee: set[str] = set()
     officer: set[str] = set()
-    for term in _rows(store, "group_members"):
+    for term in store.all("group_members"):
         pid, day = term.get("person_id"), term.get("start")
         if not isinstance(pid, str) or not moved(pid, day):
             continue

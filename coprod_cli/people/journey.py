@@ -7,9 +7,8 @@ and interview panels sat on. Only their own records are read (consent: nobody el
 data is in it).
 
 The journey is a list of small *sources*, one per table, each returning dated events; a new
-table (meetings, panels as they land) is one more function added to :data:`SOURCES`. A
-source whose table is not declared in this version returns nothing, so the journey works
-before and after a feature's tables arrive. ``people export`` includes the same events.
+table is one more function added to :data:`SOURCES`. ``people export`` includes the same
+events.
 """
 
 from __future__ import annotations
@@ -48,11 +47,6 @@ class Context:
 Source = Callable[[Context], list[Event]]
 
 
-def _rows(records: Any, table: str) -> list[dict[str, Any]]:
-    from coprod_cli.store import schema
-
-    return list(records.all(table)) if schema.is_declared(table) else []
-
 
 def _titles(records: Any) -> dict[str, str]:
     from coprod_cli.sessions.runner import RUNS
@@ -87,9 +81,9 @@ def facilitated(ctx: Context) -> list[Event]:
 
 def groups(ctx: Context) -> list[Event]:
     """Groups joined and offices held (``group_members``, one record per term)."""
-    names = {g["id"]: g.get("name", "a group") for g in _rows(ctx.records, "groups")}
+    names = {g["id"]: g.get("name", "a group") for g in ctx.records.all("groups")}
     out = []
-    for term in _rows(ctx.records, "group_members"):
+    for term in ctx.records.all("group_members"):
         if term.get("person_id") != ctx.person["id"]:
             continue
         group = names.get(term.get("group_id"), "a group")
@@ -109,7 +103,7 @@ def involvement(ctx: Context) -> list[Event]:
     from coprod_cli.involvement.tables import TABLE
 
     return [Event(r["date"], "heart", f"You gave your time: {r['activity']}.", TABLE)
-            for r in _rows(ctx.records, TABLE) if r.get("person_id") == ctx.person["id"]]
+            for r in ctx.records.all(TABLE) if r.get("person_id") == ctx.person["id"]]
 
 
 def toolkit_credits(ctx: Context) -> list[Event]:
@@ -132,11 +126,11 @@ def toolkit_credits(ctx: Context) -> list[Event]:
 
 
 def panels(ctx: Context) -> list[Event]:
-    """Interview panels sat on (``panels.members``), once the panels table is declared."""
+    """Interview panels sat on (``panels.members``)."""
     return [Event(str(p["date"])[:10], "job",
                   f"You sat on the interview panel for {p.get('post') or 'a new post'}.",
                   "panels")
-            for p in _rows(ctx.records, "panels") if ctx.person["id"] in (p.get("members") or [])]
+            for p in ctx.records.all("panels") if ctx.person["id"] in (p.get("members") or [])]
 
 
 def meetings(ctx: Context) -> list[Event]:
@@ -146,9 +140,9 @@ def meetings(ctx: Context) -> list[Event]:
     from coprod_cli import clock
 
     today = clock.today().isoformat()
-    names = {g["id"]: g.get("name", "a group") for g in _rows(ctx.records, "groups")}
+    names = {g["id"]: g.get("name", "a group") for g in ctx.records.all("groups")}
     out = []
-    for meeting in _rows(ctx.records, "meetings"):
+    for meeting in ctx.records.all("meetings"):
         if str(meeting.get("date", ""))[:10] > today:
             continue
         group = names.get(meeting.get("group_id"), "a group")
