@@ -217,6 +217,25 @@ def test_nested_transaction_times_out_instead_of_interleaving(tmp_path: Path) ->
 
 # --- files on disk -------------------------------------------------------------------------
 
+def test_opening_whole_records_to_read_takes_no_lock(tmp_path: Path) -> None:
+    """A read (people list) opens records with nothing to finish without waiting for a
+    writer's lock, and without writing the lock owner file; anything a killed writer left
+    (here a temp file) makes the open take the lock and tidy up first."""
+    writer = Store.open(tmp_path, lock_timeout=0.1)
+    rid = writer.insert(SCRATCH, {"name": "Ann"})
+    owner = tmp_path.with_name(tmp_path.name + ".lock.owner")
+    with writer.transaction():
+        before = owner.read_bytes()
+        assert Store.open(tmp_path, lock_timeout=0.1).get(SCRATCH, rid)["name"] == "Ann"
+        assert owner.read_bytes() == before
+        leftover = tmp_path / SCRATCH / ".all.json.x.tmp"
+        leftover.write_text("{}")
+        with pytest.raises(StoreLockedError):
+            Store.open(tmp_path, lock_timeout=0.1)
+    Store.open(tmp_path, lock_timeout=0.1)
+    assert not leftover.exists()
+
+
 def test_writing_one_partition_leaves_others_untouched(root: Path) -> None:
     s = Store.open(root)
     s.insert(OTHER, {"person": "p1"}, partition="2025")

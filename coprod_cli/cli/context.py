@@ -40,9 +40,10 @@ class AppState:
 
             config.ensure_home(self.home)
             timeout = float(os.environ.get("COPROD_LOCK_TIMEOUT", "5"))
-            # Old backups are pruned when the store makes a new daily one, not on opening.
+            # Old backups are pruned when the store makes a new daily one, not on opening;
+            # the setting is read then, so a command that only reads never loads settings.
             self._store = Store.open(config.store_dir(self.home), lock_timeout=timeout,
-                                     backup_keep_days=self.settings().backup_keep_days,
+                                     backup_keep_days=lambda: self.settings().backup_keep_days,
                                      migrate=not for_restore)
             self._store.audit_command = _command_path()
         return self._store

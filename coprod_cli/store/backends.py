@@ -15,12 +15,10 @@ import sys
 import tempfile
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-
-import filelock
 
 from coprod_cli import clock, files
 from coprod_cli.errors import StoreError, StoreLockedError
@@ -60,6 +58,10 @@ class Backend(ABC):
 
     def commit_pending(self) -> bool:
         """True if a change is decided but not wholly in place; taking the lock finishes it."""
+        return False
+
+    def is_whole(self) -> bool:
+        """True when no commit or bulk change is half done, so opening needs no lock."""
         return False
 
     @abstractmethod
@@ -135,14 +137,16 @@ class FileBackend(Backend):
     data files' inodes, so locking them directly would lock nothing)."""
 
     def __init__(self, root: Path, backups_dir: Path | None = None, *,
-                 staged: bool = False, keep_days: int | None = None) -> None:
+                 staged: bool = False,
+                 keep_days: int | Callable[[], int] | None = None) -> None:
         self.root = Path(root)
         self.backups_dir = Path(backups_dir) if backups_dir else self.root.parent / "backups"
         #: A staged copy (Store.bulk_change): no daily backups of its own, and writes that
         #: do not wait for the disk, since swap_in syncs the whole copy once.
         self.staged = staged
         #: Dated backups older than this are removed whenever a new daily one is made
-        #: (None keeps every backup); whoever opens the store passes the user's setting.
+        #: (None keeps every backup); whoever opens the store passes the user's setting, or
+        #: a function reading it, so a command that never writes never loads the settings.
         self.keep_days = keep_days
         make_folder(self.root.parent, self.root)
         # Beside the folder, not in it: a bulk change swaps the whole folder (see swap_in).
@@ -151,6 +155,8 @@ class FileBackend(Backend):
 
     @contextmanager
     def lock(self, timeout: float) -> Iterator[None]:
+        import filelock  # 40 ms to import: only commands that take the lock pay it
+
         # A new FileLock each time: a nested transaction then times out instead of silently
         # re-entering and losing the outer block's buffered writes.
         lock = filelock.FileLock(self._lock_path, timeout=timeout, mode=0o600,
@@ -199,6 +205,15 @@ class FileBackend(Backend):
     def commit_pending(self) -> bool:
         return journal.commit_pending(self.root)
 
+    def is_whole(self) -> bool:
+        """Nothing for ``recover`` to do: no journal, no staged or previous copy beside
+        the folder, no temp file or half-made backup a killed writer left."""
+        return (self.root.is_dir() and not journal.commit_pending(self.root)
+                and not journal.incoming(self.root).exists()
+                and not journal.previous(self.root).exists()
+                and not any(self.root.glob(".*.tmp")) and not any(self.root.glob("*/.*.tmp"))
+                and not any(self.backups_dir.glob(".partial-*")))
+
     def partitions(self, table: str) -> list[str]:
         return sorted(p.stem for p in (self.root / table).glob("*.json")
                       if not p.name.startswith("."))
@@ -243,11 +258,12 @@ class FileBackend(Backend):
         return target
 
     def daily_backup(self, day: str) -> Path | None:
+        keep_days = self.keep_days() if callable(self.keep_days) else self.keep_days
         made = self.backup(day)
-        if made is not None and self.keep_days is not None:
+        if made is not None and keep_days is not None:
             # Tidying is not saving: a backup that cannot be removed must not stop a save.
             with contextlib.suppress(OSError):
-                prune_backups(self.backups_dir, self.keep_days,
+                prune_backups(self.backups_dir, keep_days,
                               today=date.fromisoformat(day[:10]))
         return made
 

@@ -282,14 +282,25 @@ class Store:
         self.lock_timeout = lock_timeout
         #: Set by the CLI to the command being run ("people add"); None records no trail.
         self.audit_command: str | None = None
+        if migrate and self.backend.is_whole() and self._current():
+            return  # nothing to finish or migrate: a read need not take the lock
         with self.backend.lock(self.lock_timeout):
             self.backend.recover()
             if migrate:  # off only to restore over a damaged meta.json (data restore)
                 self._migrate()
 
+    def _current(self) -> bool:
+        """True if meta.json says these records are at SCHEMA_VERSION already."""
+        try:
+            meta = self.backend.file("meta.json").read()
+        except StoreError:
+            return False  # damaged: the locked path says so
+        return isinstance(meta, dict) and meta.get("schema_version") == SCHEMA_VERSION
+
     @classmethod
     def open(cls, root: Path, *, lock_timeout: float = 5.0, backups_dir: Path | None = None,
-             backup_keep_days: int | None = None, migrate: bool = True) -> Store:
+             backup_keep_days: int | Callable[[], int] | None = None,
+             migrate: bool = True) -> Store:
         """The store in folder ``root``. ``backup_keep_days`` (the user's setting) prunes
         older dated backups each time a new daily one is made; None keeps them all.
         ``migrate=False`` opens records whose meta.json is damaged, only so that ``data
