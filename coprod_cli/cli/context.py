@@ -18,6 +18,7 @@ from coprod_cli import config
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from coprod_cli.sessions.catalogue import Catalogue
     from coprod_cli.sessions.library import Library
     from coprod_cli.settings import Settings
     from coprod_cli.store.database import Store
@@ -60,6 +61,18 @@ class AppState:
                  resources.templates_dir()],
                 toolkit_dir=toolkit / "sessions")
         return self._library
+
+    def catalogue(self) -> Catalogue:
+        """What ``session list`` shows, kept under the home's cache (when there is a home)
+        so a list need not load and check every session file each time."""
+        from coprod_cli import resources
+        from coprod_cli.sessions import catalogue
+
+        toolkit = config.toolkit_dir(self.home)
+        folders = [resources.sessions_dir(), toolkit / "sessions",
+                   config.user_sessions_dir(self.home)]
+        keep_in = self.home / "cache" if self.home.is_dir() else None
+        return catalogue.load(folders, self.library, keep_in)
 
     def data_folders(self) -> list[Path]:
         """Where forms, measures and conversions are looked for: the user's (``data/`` in the

@@ -36,12 +36,11 @@ def list_sessions(
 
     Example: coprod session list --theme wellbeing
     """
-    library = state().library()
+    library = state().catalogue()
     sessions = library.all(theme=theme)
     if fmt is ListFormat.json:
-        rows = [{"id": s.id, "title": s.session.title, "theme": s.session.theme,
-                 "duration": s.session.duration, "steps": len(s.session.steps),
-                 "origin": s.origin, "path": str(s.path)} for s in sessions]
+        rows = [{"id": s.id, "title": s.title, "theme": s.theme, "duration": s.duration,
+                 "steps": s.steps, "origin": s.origin, "path": s.path} for s in sessions]
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     from coprod_cli.cli.show import session_table

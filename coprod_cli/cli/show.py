@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from coprod_cli.sessions.library import LEAD_WORDS, LoadedSession
-
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+
+    from coprod_cli.sessions.catalogue import Entry
+    from coprod_cli.sessions.library import LoadedSession
 
 
 def minutes_text(minutes: int) -> str:
@@ -21,14 +22,13 @@ def minutes_text(minutes: int) -> str:
     return f"{hours} h" if hours else f"{mins} min"
 
 
-def session_table(sessions: list[LoadedSession], *, plain: bool) -> RenderableType:
+def session_table(sessions: list[Entry], *, plain: bool) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
     if plain:
-        lines = [f"{s.id}: {s.session.title}. Theme {s.session.theme}, "
-                 f"{minutes_text(s.session.duration)}, {len(s.session.steps)} steps"
-                 + ("" if s.origin == "built-in" else f" ({s.origin})") + "."
+        lines = [f"{s.id}: {s.title}. Theme {s.theme}, {minutes_text(s.duration)}, "
+                 f"{s.steps} steps" + ("" if s.origin == "built-in" else f" ({s.origin})") + "."
                  for s in sessions]
         return Text("\n".join(lines))
     table = Table(title="Sessions", title_justify="left")
@@ -39,14 +39,15 @@ def session_table(sessions: list[LoadedSession], *, plain: bool) -> RenderableTy
     table.add_column("Steps", justify="right")
     table.add_column("From")
     for s in sessions:
-        table.add_row(Text(s.id), Text(s.session.title), Text(s.session.theme),
-                      minutes_text(s.session.duration), str(len(s.session.steps)),
-                      s.origin)
+        table.add_row(Text(s.id), Text(s.title), Text(s.theme), minutes_text(s.duration),
+                      str(s.steps), s.origin)
     return table
 
 
 def print_session(console: Console, loaded: LoadedSession) -> None:
     """Everything a facilitator needs to prepare, in the order they will use it."""
+    from coprod_cli.sessions.library import LEAD_WORDS
+
     s = loaded.session
     say = console.print
     say(f"{s.title}", style="bold", markup=False)
