@@ -8,15 +8,17 @@ different content is reported as a conflict, never overwritten.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from coprod_cli.errors import ValidationError
+from coprod_cli.store.ahead import AheadChecks
 from coprod_cli.store.backends import prune_backups as prune_backups  # made with backups
 from coprod_cli.store.bundles import Bundle, BundleReader, write_bundle
 from coprod_cli.store.database import AUDIT_TABLE, TABLE, Store
@@ -122,6 +124,7 @@ def _merge_files(store: Store, readers: list[BundleReader], home: Path | None,
     result = MergeResult()
     names = sorted({n for r in readers for n in r.names if not n.startswith(AUDIT_TABLE + "/")})
     present = [set(r.names) for r in readers]
+    checks = AheadChecks(readers, names)
     origins = [{"service": r.service, "bundle": r.path.name,
                 "exported_at": _text_or_none(r.manifest.get("created_at"))} for r in readers]
     try:
@@ -133,13 +136,16 @@ def _merge_files(store: Store, readers: list[BundleReader], home: Path | None,
                 with staged.transaction() as tx:
                     by_id = {doc["id"]: doc for doc in tx.records_in(table, partition).values()}
                     new: list[dict[str, Any]] = []
-                    for reader, origin, held in zip(readers, origins, present, strict=True):
+                    for n, (reader, origin, held) in enumerate(zip(readers, origins, present,
+                                                                    strict=True)):
                         if name not in held:
                             continue
-                        records = reader.records(name)
+                        records = checks.records(n, reader, name)
                         if by_id.keys().isdisjoint(records):  # all new: no look-ups needed
-                            for record in records.values():
-                                record.setdefault(ORIGIN, origin)
+                            # C-level, not a Python loop: an organisation's file holds a
+                            # million records
+                            deque(map(methodcaller("setdefault", ORIGIN, origin),
+                                      records.values()), maxlen=0)
                             by_id.update(records)
                             new.extend(records.values())
                             continue
@@ -164,6 +170,8 @@ def _merge_files(store: Store, readers: list[BundleReader], home: Path | None,
             result.reapplied = ledger.reapply(staged, home)
     except _NothingToDo:
         pass
+    finally:
+        checks.close()
     return result
 
 

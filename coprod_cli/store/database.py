@@ -27,6 +27,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ __all__ = ["AUDIT_TABLE", "MIGRATIONS", "SCHEMA_VERSION", "TABLE", "Backend", "F
            "MemoryBackend", "Store", "Transaction", "recover_swap"]
 
 SCHEMA_VERSION = 1
+_ID = itemgetter("id")
 #: Migration to version k, run in order inside one transaction each. They must be idempotent:
 #: a crash between a migration's commit and meta.json's update runs it again.
 MIGRATIONS: dict[int, Callable[[Transaction], None]] = {}
@@ -139,9 +141,10 @@ class Transaction:
         rows: dict[str, Record] = data.setdefault(TABLE, {})
         existing = {doc["id"] for doc in rows.values()}
         next_id = max(map(int, rows), default=0) + 1
-        ids: list[Any] = [record.get("id") for record in plain]
-        if not all(isinstance(rid, str) and rid for rid in ids) or len(set(ids)) != len(ids) \
-                or not existing.isdisjoint(ids):  # then find the first one
+        # checked: the schema pass proved every id a non-empty string
+        ids: list[Any] = list(map(_ID, plain)) if checked else [r.get("id") for r in plain]
+        if (not checked and not all(isinstance(rid, str) and rid for rid in ids)) \
+                or len(set(ids)) != len(ids) or not existing.isdisjoint(ids):  # find which
             for rid in ids:
                 if not isinstance(rid, str) or not rid or rid in existing:
                     raise StoreError(f"A {table} record with id {rid} already exists or has "
