@@ -57,3 +57,26 @@ def test_the_toolkit_reports_every_step_up_to_the_total(tmp_path: Path) -> None:
     assert built.pages and all(t == total for _, t in seen)
     assert seen[-1] == (total, total) and [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert len(list(resources.sessions_dir().glob("*.yaml"))) + 1 < total
+
+
+def test_backup_export_and_restore_check_report_every_file(tmp_path: Path) -> None:
+    """The bundle commands a large store makes wait (data backup, export, restore's check)
+    tell their bar about every file, up to the total, in order."""
+    from coprod_cli.people import register as people
+    from coprod_cli.store import backups as records
+    from coprod_cli.store.bundles import read_bundle
+    from coprod_cli.store.database import Store
+
+    store = Store.open(tmp_path / "store")
+    people.add_person(store, "Ana", "volunteer", service="Beech")
+    for make, name in ((records.backup, "backup.zip"), (records.export, "export.zip")):
+        seen: list[tuple[int, int, str]] = []
+        make(store, tmp_path / name, service="Beech", organisation="Org",
+             progress=lambda d, t, what, seen=seen: seen.append((d, t, what)))
+        total = seen[0][1]
+        assert total >= 2 and all(t == total for _, t, _ in seen)
+        assert [d for d, _, _ in seen] == list(range(total + 1))
+        assert any(what.startswith("people/") for _, _, what in seen)
+    seen = []
+    bundle = read_bundle(tmp_path / "backup.zip", lambda d, t, what: seen.append((d, t, what)))
+    assert [d for d, _, _ in seen] == list(range(len(bundle.files) + 1))

@@ -40,15 +40,17 @@ def backup(
 
     Example: coprod data backup --out /media/usb/coprod-backup.zip
     """
+    from coprod_cli.cli.progress import progress_bar
     from coprod_cli.store import backups as records
 
     settings = state().settings()
     target = out or _default_name("backup")
-    manifest = records.backup(state().store(), target, service=settings.service,
-                              organisation=settings.organisation)
+    with progress_bar("Backing up", "files") as progress:
+        manifest = records.backup(state().store(), target, service=settings.service,
+                                  organisation=settings.organisation, progress=progress)
     total = sum(f["records"] for name, f in manifest["files"].items()
                 if not name.startswith("audit/"))
-    state().console().print(f"Saved a backup of {total} records (and the audit trail) to "
+    state().console().print(f"Saved a backup of {total:,} records (and the audit trail) to "
                             f"{target}.", markup=False)
     state().console().print("It holds personal information: keep it as safe as the laptop.",
                             markup=False)
@@ -66,11 +68,13 @@ def restore(
 
     Example: coprod data restore coprod-backup-2026-11-01.zip
     """
+    from coprod_cli.cli.progress import progress_bar
     from coprod_cli.errors import StoreCorruptError
     from coprod_cli.store import backups as records
     from coprod_cli.store.bundles import read_bundle
 
-    bundle = read_bundle(file)
+    with progress_bar("Checking the backup", "files") as progress:
+        bundle = read_bundle(file, progress)
     console = state().console()
     try:
         store = state().store()
@@ -111,14 +115,16 @@ def export(
 
     Example: coprod data export --out beech-house-2026.zip
     """
+    from coprod_cli.cli.progress import progress_bar
     from coprod_cli.store import backups as records
 
     settings = state().settings()
     target = out or _default_name("export")
-    manifest = records.export(state().store(), target, service=settings.service,
-                              organisation=settings.organisation)
+    with progress_bar("Exporting", "files") as progress:
+        manifest = records.export(state().store(), target, service=settings.service,
+                                  organisation=settings.organisation, progress=progress)
     total = sum(f["records"] for f in manifest["files"].values())
-    state().console().print(f"Exported {total} records to {target}.", markup=False)
+    state().console().print(f"Exported {total:,} records to {target}.", markup=False)
 
 
 @app.command("merge")

@@ -31,15 +31,17 @@ class _NothingToDo(Exception):
     """Raised inside a bulk change to drop the staged copy when nothing changed."""
 
 
-def backup(store: Store, out: Path, *, service: str, organisation: str) -> dict[str, Any]:
+def backup(store: Store, out: Path, *, service: str, organisation: str,
+           progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
     return write_bundle(store, out, kind="backup", service=service,
-                        organisation=organisation, include_audit=True)
+                        organisation=organisation, include_audit=True, progress=progress)
 
 
-def export(store: Store, out: Path, *, service: str, organisation: str) -> dict[str, Any]:
+def export(store: Store, out: Path, *, service: str, organisation: str,
+           progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
     """A service's records for the organisation's lead; the audit trail stays local."""
     return write_bundle(store, out, kind="export", service=service,
-                        organisation=organisation, include_audit=False)
+                        organisation=organisation, include_audit=False, progress=progress)
 
 
 def current_counts(store: Store) -> dict[str, int]:

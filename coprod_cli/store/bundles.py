@@ -16,6 +16,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -39,6 +40,7 @@ MAX_TOTAL_BYTES = 8 << 30
 MAX_FILES = 10_000  # a file per table and year: a store holds a few dozen
 
 _ID = itemgetter("id")
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -86,13 +88,16 @@ def _manifest(kind: str, service: str, organisation: str,
 
 
 def write_bundle(store: Store, out: Path, *, kind: str, service: str, organisation: str,
-                 include_audit: bool) -> dict[str, Any]:
-    """Snapshot the store (under its lock, so the files agree) into a zip at ``out``."""
+                 include_audit: bool, progress: Progress | None = None) -> dict[str, Any]:
+    """Snapshot the store (under its lock, so the files agree) into a zip at ``out``.
+    ``progress(done, total, name)`` is told as each file is reached."""
     raw = store.snapshot()
     files: dict[str, Any] = {}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in sorted(raw.items()):
+        for done, (name, data) in enumerate(sorted(raw.items())):
+            if progress is not None:
+                progress(done, len(raw), name)
             table = name.split("/")[0]
             if name == "meta.json" or (table == AUDIT_TABLE and not include_audit) or \
                     (kind != "backup" and table in NEVER_SHARED):
@@ -103,6 +108,8 @@ def write_bundle(store: Store, out: Path, *, kind: str, service: str, organisati
         manifest = _sealed(_manifest(kind, service, organisation, files))
         zf.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     atomic_write_bytes(out, buffer.getvalue())
+    if progress is not None:
+        progress(len(raw), len(raw), "")
     return manifest
 
 
@@ -235,12 +242,18 @@ class BundleReader:
         self.close()
 
 
-def read_bundle(path: Path) -> Bundle:
-    """Open and fully check a bundle, reading every file (for restore and small bundles)."""
+def read_bundle(path: Path, progress: Progress | None = None) -> Bundle:
+    """Open and fully check a bundle, reading every file (for restore and small bundles).
+    ``progress(done, total, name)`` is told as each file is reached."""
     with BundleReader(path) as reader:
         bundle = Bundle(manifest=reader.manifest)
-        for name in reader.names:
+        names = reader.names
+        for done, name in enumerate(names):
+            if progress is not None:
+                progress(done, len(names), name)
             bundle.files[name] = reader.records(name)
+    if progress is not None:
+        progress(len(names), len(names), "")
     return bundle
 
 
