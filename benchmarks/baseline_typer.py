@@ -2,7 +2,7 @@
 
 Same options as ``coprod_cli.cli.new_app`` (a TyperGroup subclass, no completion, no locals
 in tracebacks, ``rich_markup_mode=None``, ``-h``), a root callback with coprod's global
-options, and eight sub-apps with a few commands each. ``people list`` prints one line, as
+options, and ten sub-apps with a few commands each. ``people list`` prints one line, as
 ``coprod people list`` does on an empty register. It imports nothing but Typer, so the
 difference from ``coprod`` is coprod's own start-up cost.
 """
@@ -66,7 +66,8 @@ def sub_app(group: str) -> typer.Typer:
     return sub
 
 
-for name in ("session", "people", "handouts", "grant", "eval", "data", "toolkit", "extra"):
+for name in ("session", "people", "handouts", "grant", "eval", "data", "toolkit", "group",
+             "meeting", "pairs"):
     app.add_typer(sub_app(name), name=name)
 
 if __name__ == "__main__":

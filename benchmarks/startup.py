@@ -27,6 +27,11 @@ COMMANDS = [
     ("coprod grant list (empty store)", ["grant", "list"], ["grant", "list"], "quiet"),
     ("coprod session list (built-in sessions)", ["session", "list"], ["session", "list"],
      "quiet"),
+    ("coprod group list (empty store)", ["group", "list"], ["group", "list"], "quiet"),
+    ("coprod meeting list (empty store)", ["meeting", "list"], ["meeting", "list"], "quiet"),
+    ("coprod pairs list (empty store)", ["pairs", "list"], ["pairs", "list"], "quiet"),
+    ("coprod toolkit list (no contributions)", ["toolkit", "list"], ["toolkit", "list"],
+     "quiet"),
 ]
 
 LOADED_CODE = ("import contextlib, io, sys\nfrom coprod_cli.cli import main\n"

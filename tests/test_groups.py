@@ -177,3 +177,19 @@ def test_people_review_counts_a_current_member_as_taking_part(cli) -> None:  # n
            for p in privacy.due_for_review(store, 365, today=later)}
     assert "Ann" not in due  # still a member on the day of the review
     assert due["Bo"] == ("2027-06-30", "left a group")
+
+
+def test_the_light_names_match_the_declarations() -> None:
+    """The fixed words domain code reads from the package (so a read loads no declarations)
+    are exactly the words the declarations accept."""
+    from typing import get_args
+
+    import coprod_cli.groups as groups
+    import coprod_cli.votes as votes
+    from coprod_cli.groups import tables as group_tables
+    from coprod_cli.votes import tables as vote_tables
+
+    assert get_args(group_tables.Kind) == groups.KINDS
+    assert get_args(group_tables.Office) == groups.OFFICES
+    assert get_args(group_tables.StatementKind) == groups.STATEMENT_KINDS
+    assert get_args(vote_tables.Method) == votes.METHODS

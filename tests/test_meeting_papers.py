@@ -15,7 +15,7 @@ from meeting_fixtures import ALL_HERE, DATE, GROUP, NEXT, make_committee, plan, 
 from page_ends import bad_page_ends
 from pypdf import PdfReader
 
-from coprod_cli.meetings.tables import ACTIONS, MEETINGS
+from coprod_cli.meetings import ACTIONS, MEETINGS
 
 ACTIONS_AT_ITEM_5 = ("n\nn\nn\nn\n"
                      "a Book the minibus\nDai\n2027-02-01\n"

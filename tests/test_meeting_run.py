@@ -16,8 +16,8 @@ from meeting_fixtures import DATE, GROUP, make_committee, plan, store_of
 from page_ends import bad_page_ends
 from pypdf import PdfReader
 
+from coprod_cli.meetings import MEETINGS
 from coprod_cli.meetings.actions import list_actions
-from coprod_cli.meetings.tables import MEETINGS
 
 #: Bryn here, Dai here, Siân apologies, Łucja here; one guest, then no more.
 ATTENDANCE = "h\nh\na\nh\nAnn Guest\n\n"

@@ -12,8 +12,7 @@ import pytest
 from coprod_cli import config
 from coprod_cli.errors import CoprodError
 from coprod_cli.store.database import Store
-from coprod_cli.votes import records
-from coprod_cli.votes.tables import BALLOTS, VOTES
+from coprod_cli.votes import BALLOTS, VOTES, records
 
 MEETING = "m-test"
 

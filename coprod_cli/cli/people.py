@@ -390,7 +390,7 @@ def forget(
 
 def _kept_as_accounts(updates: list[tuple[str, str, str, dict[str, Any]]]) -> str:
     """"2 involvement payments" when forgetting keeps any of theirs as anonymised totals."""
-    from coprod_cli.involvement.tables import TABLE
+    from coprod_cli.involvement import TABLE
 
     kept = sum(1 for table, _, _, changes in updates
                if table == TABLE and changes.get("anonymised"))

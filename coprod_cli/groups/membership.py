@@ -15,7 +15,7 @@ from typing import Any
 from coprod_cli import clock
 from coprod_cli.days import day_before
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
-from coprod_cli.groups.tables import GROUPS, KINDS, MEMBERS, OFFICES
+from coprod_cli.groups import GROUPS, KINDS, MEMBERS, OFFICES
 from coprod_cli.people import register as people
 from coprod_cli.people.register import name_key
 from coprod_cli.store.database import Store, Transaction

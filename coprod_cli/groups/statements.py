@@ -15,8 +15,7 @@ from typing import Any
 from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
 from coprod_cli.escape import escape_markdown as esc
-from coprod_cli.groups import membership
-from coprod_cli.groups.tables import STATEMENT_KINDS, STATEMENTS
+from coprod_cli.groups import STATEMENT_KINDS, STATEMENTS, membership
 from coprod_cli.store.database import Store, Transaction
 
 Records = Store | Transaction

@@ -15,20 +15,19 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
+from coprod_cli.groups import GROUPS as GROUPS
+from coprod_cli.groups import KINDS as KINDS
+from coprod_cli.groups import MEMBERS as MEMBERS
+from coprod_cli.groups import OFFICES as OFFICES
+from coprod_cli.groups import STATEMENT_KINDS as STATEMENT_KINDS
+from coprod_cli.groups import STATEMENTS as STATEMENTS
 from coprod_cli.store.schema.declarations import Date, Name, Record
 from coprod_cli.store.schema.markers import Person, Ref, Text
 from coprod_cli.store.schema.registry import Table, register
 
-GROUPS = "groups"
-MEMBERS = "group_members"
-STATEMENTS = "group_statements"
-
 Kind = Literal["committee", "quality-group", "board", "peer-support", "other"]
 Office = Literal["chair", "co-chair", "secretary", "treasurer", "member"]
-KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
-OFFICES: tuple[str, ...] = Office.__args__  # type: ignore[attr-defined]
 StatementKind = Literal["values", "we-statement", "policy-review", "other"]
-STATEMENT_KINDS: tuple[str, ...] = StatementKind.__args__  # type: ignore[attr-defined]
 
 
 class Group(Record):

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from coprod_cli import clock
 from coprod_cli.errors import UsageError, ValidationError
 from coprod_cli.grants.receipts import Receipt, read_receipt, store_receipt
+from coprod_cli.involvement import TABLE
 from coprod_cli.involvement.rates import Rate
-from coprod_cli.involvement.tables import TABLE
 from coprod_cli.money import format_money, parse_money
 from coprod_cli.people import register as people
 

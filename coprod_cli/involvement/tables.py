@@ -14,11 +14,11 @@ from typing import Annotated, Any, Literal, NotRequired
 
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
+from coprod_cli.involvement import TABLE as TABLE
 from coprod_cli.store.schema.declarations import Date, Receipt, Record
 from coprod_cli.store.schema.markers import Person, Text
 from coprod_cli.store.schema.registry import Partition, Table, register
 
-TABLE = "involvement"
 #: What an anonymised row's activity and expense words become.
 ANONYMISED_ACTIVITY = "[removed: kept as anonymised accounts]"
 ANONYMISED_EXPENSE = "expense"

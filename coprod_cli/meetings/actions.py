@@ -14,8 +14,8 @@ from typing import Any
 from coprod_cli import clock
 from coprod_cli.days import parse_day
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
+from coprod_cli.meetings import ACTIONS
 from coprod_cli.meetings.details import clean_text, named
-from coprod_cli.meetings.tables import ACTIONS
 from coprod_cli.store.database import Store, Transaction
 
 Records = Store | Transaction

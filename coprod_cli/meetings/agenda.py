@@ -15,7 +15,7 @@ from typing import Any
 from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
 from coprod_cli.groups import membership
-from coprod_cli.meetings.tables import MEETINGS
+from coprod_cli.meetings import MEETINGS
 from coprod_cli.people import register as people
 from coprod_cli.store.database import Store, Transaction
 

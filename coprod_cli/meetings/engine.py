@@ -20,10 +20,10 @@ from typing import Any
 from coprod_cli import clock
 from coprod_cli.errors import UsageError, ValidationError
 from coprod_cli.groups import membership
+from coprod_cli.meetings import MEETINGS
 from coprod_cli.meetings import actions as action_records
 from coprod_cli.meetings.agenda import find_meeting, previous_meeting
 from coprod_cli.meetings.details import clean_text, named
-from coprod_cli.meetings.tables import MEETINGS
 from coprod_cli.store.database import Store, Transaction
 
 Clock = Callable[[], datetime]

@@ -13,14 +13,13 @@ from typing import Any
 
 from coprod_cli.errors import UsageError, ValidationError
 from coprod_cli.escape import escape_markdown as esc
+from coprod_cli.meetings import MEETINGS, vote_link
 from coprod_cli.meetings import actions as action_records
-from coprod_cli.meetings import vote_link
 from coprod_cli.meetings.agenda import find_meeting
 from coprod_cli.meetings.details import named
 from coprod_cli.meetings.engine import Quorum, members_on_the_day
 from coprod_cli.meetings.papers import Paper, clock_words, human_date, paper_for
 from coprod_cli.meetings.pictures import picture_for
-from coprod_cli.meetings.tables import MEETINGS
 from coprod_cli.store.database import Store, Transaction
 
 Records = Store | Transaction

@@ -22,12 +22,11 @@ from pydantic import StringConstraints
 from typing_extensions import TypedDict
 
 from coprod_cli.groups.tables import GROUPS
+from coprod_cli.meetings import ACTIONS as ACTIONS
+from coprod_cli.meetings import MEETINGS as MEETINGS
 from coprod_cli.store.schema.declarations import By, Date, Name, Record
 from coprod_cli.store.schema.markers import Person, Ref, Text
 from coprod_cli.store.schema.registry import Table, register
-
-MEETINGS = "meetings"
-ACTIONS = "actions"
 
 Status = Literal["planned", "in-progress", "finished"]
 

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
+from coprod_cli.peer import PAIRS
 from coprod_cli.peer.dates import add_months, parse_date
 from coprod_cli.peer.interests import shared_interests, shared_slots
-from coprod_cli.peer.tables import PAIRS
 from coprod_cli.people import register as people
 
 if TYPE_CHECKING:

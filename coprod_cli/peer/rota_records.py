@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
-from coprod_cli.peer import rotas
+from coprod_cli.peer import ROTAS, rotas
 from coprod_cli.peer.availability import DAY_NAMES, DAYS
 from coprod_cli.peer.dates import parse_date
 from coprod_cli.peer.pairing import group_members
-from coprod_cli.peer.tables import ROTAS
 from coprod_cli.people import register as people
 
 if TYPE_CHECKING:

@@ -100,7 +100,7 @@ def groups(ctx: Context) -> list[Event]:
 
 
 def involvement(ctx: Context) -> list[Event]:
-    from coprod_cli.involvement.tables import TABLE
+    from coprod_cli.involvement import TABLE
 
     return [Event(r["date"], "heart", f"You gave your time: {r['activity']}.", TABLE)
             for r in ctx.records.all(TABLE) if r.get("person_id") == ctx.person["id"]]

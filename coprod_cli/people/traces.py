@@ -78,7 +78,7 @@ class Beside:
         holds their name inside has it overwritten with X, as grant receipts do (the copies'
         file names never hold a name: ``involvement.payments`` names them by log)."""
         from coprod_cli.grants.receipts import redact_receipts
-        from coprod_cli.involvement.tables import TABLE
+        from coprod_cli.involvement import TABLE
 
         for table, _, _, changes in plan.updates:
             if table != TABLE or not changes.get("anonymised"):
@@ -140,7 +140,7 @@ class Beside:
                     changes["spending"] = new
                 else:
                     plan.changed(GRANTS, part, grant["id"], {"spending": new})
-        from coprod_cli.involvement.tables import TABLE
+        from coprod_cli.involvement import TABLE
 
         for table, _, _, changes in plan.updates:  # their payments, anonymised in the backup
             if table == TABLE and changes.get("anonymised"):

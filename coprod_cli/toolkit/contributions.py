@@ -15,14 +15,16 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coprod_cli import clock
 from coprod_cli.errors import CoprodError, NotFoundError, UsageError, ValidationError
 from coprod_cli.files import FileGroup
-from coprod_cli.sessions.library import Library, LoadedSession
 from coprod_cli.store import schema
-from coprod_cli.toolkit.bundle import ToolkitBundle, check_bundle_session, read_bundle, refuse
+
+if TYPE_CHECKING:  # adding loads them; listing the contributions needs neither
+    from coprod_cli.sessions.library import Library, LoadedSession
+    from coprod_cli.toolkit.bundle import ToolkitBundle
 
 CONTRIBUTIONS = "contributions.json"
 IN_TOOLKIT = "in the toolkit"
@@ -79,6 +81,7 @@ def add(bundle_path: Path, root: Path, library: Library, *, as_id: str | None = 
     from filelock import FileLock, Timeout
 
     from coprod_cli.sessions.scaffold import check_slug
+    from coprod_cli.toolkit.bundle import read_bundle
 
     bundle = read_bundle(bundle_path)
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -94,6 +97,8 @@ def add(bundle_path: Path, root: Path, library: Library, *, as_id: str | None = 
 
 def _add_locked(bundle: ToolkitBundle, root: Path, library: Library, as_id: str | None,
                 added_by: str, check_slug: Any) -> Added:
+    from coprod_cli.toolkit.bundle import check_bundle_session, refuse
+
     records = load_contributions(root)
     earlier = next((r for r in records if r.get("bundle_sha256") == bundle.sha256), None)
     if earlier:

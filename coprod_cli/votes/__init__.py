@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+VOTES = "votes"
+BALLOTS = "vote_ballots"
+METHODS: tuple[str, ...] = ("yes-no", "majority", "irv", "stv")
+"""Table names and the counting methods: here, so reaching them loads no declarations."""
+
 __all__ = ["VoteResult", "add_vote", "cast_ballot", "close_vote", "count_vote",
            "votes_for_meeting"]
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from coprod_cli import clock
 from coprod_cli.errors import NotFoundError, UsageError, ValidationError
-from coprod_cli.votes.tables import BALLOTS, METHODS, VOTES
+from coprod_cli.votes import BALLOTS, METHODS, VOTES
 
 if TYPE_CHECKING:
     from coprod_cli.store.database import Store, Transaction

@@ -34,12 +34,11 @@ from coprod_cli.meetings.tables import MEETINGS
 from coprod_cli.store.schema.declarations import Date, Record
 from coprod_cli.store.schema.markers import Person, Ref, Text
 from coprod_cli.store.schema.registry import Table, register
-
-VOTES = "votes"
-BALLOTS = "vote_ballots"
+from coprod_cli.votes import BALLOTS as BALLOTS
+from coprod_cli.votes import METHODS as METHODS
+from coprod_cli.votes import VOTES as VOTES
 
 Method = Literal["yes-no", "majority", "irv", "stv"]
-METHODS: tuple[str, ...] = ("yes-no", "majority", "irv", "stv")
 
 
 class VoteOption(TypedDict):
