@@ -192,12 +192,20 @@ def build_documents(request: PackRequest, *, template_dirs: list[Path],
     base = {"session": session, "organisation": request.organisation,
             "service": request.service, "date": human_date(request.date)}
 
+    filled: dict[tuple[str, str], str] = {}
+
     def fill(item: PackItem, style: str) -> str:
+        # an item's text depends only on the item, the request and the style, so ninety
+        # forms are one template filled in once (and one text, parsed and laid out once)
+        if (item.id, style) in filled:
+            return filled[item.id, style]
         sandboxed = loaded.origin != "built-in" or (  # a user's or a contributed session
             user_template_dir is not None and (user_template_dir / item.template).is_file())
         context = {**base, **_context_for(item, request, form, style)}
-        return render_template(item.template, context, template_dirs=template_dirs,
-                               sandboxed=sandboxed)
+        filled[item.id, style] = render_template(item.template, context,
+                                                 template_dirs=template_dirs,
+                                                 sandboxed=sandboxed)
+        return filled[item.id, style]
 
     documents: list[Document] = []
     for item in items:

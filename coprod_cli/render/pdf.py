@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -235,7 +234,7 @@ def _canvas_class() -> Any:
                 self._setXObjects(form)
                 self._doc.addForm(name, form)
             self._code = []
-            self._formsinuse = []
+            self._formsinuse: list[str] = []
             self.doForm(name)
 
     _CANVAS = NumberedCanvas
