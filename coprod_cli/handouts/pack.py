@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from coprod_cli.errors import UsageError
 from coprod_cli.escape import escape_markdown
 from coprod_cli.people import register as people_mod
 from coprod_cli.sessions.library import LEAD_WORDS, LoadedSession, Session
-from coprod_cli.store.database import Store
+
+if TYPE_CHECKING:  # the records are opened only for --run and --attendee
+    from coprod_cli.store.database import Store
 
 PLAN_TEMPLATE = "pack/facilitator-plan.md.j2"
 SIGN_IN_TEMPLATE = "pack/sign-in.md.j2"
