@@ -32,38 +32,48 @@ def _mul(a: list[float], b: list[float]) -> list[float]:
 
 
 def _lowest_drawing(page: object, reader: PdfReader, width: float, height: float) -> float:
-    """The lowest y of any line or shape drawn on the page (a full-page background aside)."""
-    ops = ContentStream(page.get_contents(), reader).operations  # type: ignore[attr-defined]
-    ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
-    stack: list[list[float]] = []
+    """The lowest y of any line or shape drawn on the page (a full-page background aside),
+    inside Form XObjects too: a pack's repeated forms are drawn from one."""
     lowest = height
-    in_text = False
 
-    def point_y(x: float, y: float) -> float:
-        return ctm[1] * x + ctm[3] * y + ctm[5]
+    def walk(contents: object, resources: object, ctm: list[float]) -> None:
+        nonlocal lowest
+        stack: list[list[float]] = []
+        in_text = False
 
-    for operands, op in ops:
-        if op == b"BT":
-            in_text = True
-        elif op == b"ET":
-            in_text = False
-        elif in_text:
-            continue
-        elif op == b"q":
-            stack.append(ctm)
-        elif op == b"Q":
-            ctm = stack.pop() if stack else ctm
-        elif op == b"cm":
-            ctm = _mul([float(v) for v in operands], ctm)
-        elif op == b"re":
-            x, y, w, h = (float(v) for v in operands)
-            if abs(w) * abs(ctm[0] or 1) > width * 0.95 and abs(h) > height * 0.9:
-                continue  # the page colour
-            lowest = min(lowest, point_y(x, y), point_y(x, y + h))
-        elif op in (b"m", b"l"):
-            lowest = min(lowest, point_y(float(operands[0]), float(operands[1])))
-        elif op == b"c":
-            lowest = min(lowest, point_y(float(operands[4]), float(operands[5])))
+        def point_y(x: float, y: float) -> float:
+            return ctm[1] * x + ctm[3] * y + ctm[5]
+
+        for operands, op in ContentStream(contents, reader).operations:
+            if op == b"BT":
+                in_text = True
+            elif op == b"ET":
+                in_text = False
+            elif in_text:
+                continue
+            elif op == b"q":
+                stack.append(ctm)
+            elif op == b"Q":
+                ctm = stack.pop() if stack else ctm
+            elif op == b"cm":
+                ctm = _mul([float(v) for v in operands], ctm)
+            elif op == b"Do":
+                form = resources["/XObject"][operands[0]].get_object()  # type: ignore[index]
+                if form.get("/Subtype") == "/Form":
+                    matrix = [float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+                    walk(form, form.get("/Resources", resources), _mul(matrix, ctm))
+            elif op == b"re":
+                x, y, w, h = (float(v) for v in operands)
+                if abs(w) * abs(ctm[0] or 1) > width * 0.95 and abs(h) > height * 0.9:
+                    continue  # the page colour
+                lowest = min(lowest, point_y(x, y), point_y(x, y + h))
+            elif op in (b"m", b"l"):
+                lowest = min(lowest, point_y(float(operands[0]), float(operands[1])))
+            elif op == b"c":
+                lowest = min(lowest, point_y(float(operands[4]), float(operands[5])))
+
+    walk(page.get_contents(), page["/Resources"],  # type: ignore[index, attr-defined]
+         [1.0, 0.0, 0.0, 1.0, 0.0, 0.0])
     return lowest
 
 

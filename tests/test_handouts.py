@@ -189,6 +189,44 @@ def test_per_person_really_renders_mixed_styles(cli, coprod_home: Path,
     assert f"This copy is for: {NAME}" in text and "This copy is for: <b>Bo</b>" in text
 
 
+def test_copies_share_one_filled_in_text_per_style(monkeypatch) -> None:
+    """Ninety forms are one template filled in once per style: the same text each time,
+    the text a pack of one form gets, and each style's own."""
+    from coprod_cli.render import templates
+    from coprod_cli.sessions.forms import load_form
+
+    filled: list[str] = []
+    real = templates.render_template
+
+    def counting(template, context, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        filled.append(template)
+        return real(template, context, **kwargs)
+
+    monkeypatch.setattr(templates, "render_template", counting)
+    monkeypatch.setattr("coprod_cli.render.render_template", counting)
+    loaded = library().get("wellbeing-five-ways")
+    form = load_form("peer-evaluation", [resources.data_dir()])
+
+    def documents(**options):  # noqa: ANN003, ANN202
+        request = handouts.PackRequest(loaded=loaded, **options)
+        return handouts.build_documents(request, template_dirs=[resources.templates_dir()],
+                                        user_template_dir=None, form=form)
+
+    many = [d for d in documents(copies=5) if d.kind == "evaluation"]
+    assert filled.count(handouts.EVALUATION_TEMPLATE) == 1
+    one = [d for d in documents(copies=1) if d.kind == "evaluation"]
+    assert {d.markdown for d in many} == {one[0].markdown}
+    assert [d.title for d in many] == [f"Peer evaluation form ({n} of 5)" for n in range(1, 6)]
+    people = [handouts.Attendee("Jo", prefers=("easy-read",)), handouts.Attendee("Bo"),
+              handouts.Attendee("Al", prefers=("easy-read",))]
+    mixed = [d for d in documents(attendees=people, per_person=True)
+             if d.kind == "evaluation"]
+    assert [d.style for d in mixed] == ["easy-read", "standard", "easy-read"]
+    assert mixed[0].markdown == mixed[2].markdown != mixed[1].markdown == one[0].markdown
+    easy = [d for d in documents(copies=1, style="easy-read") if d.kind == "evaluation"]
+    assert mixed[0].markdown == easy[0].markdown
+
+
 def test_style_for_preferences() -> None:
     assert handouts.style_for((), "dyslexia") == "dyslexia"
     assert handouts.style_for(("large-print",), "standard") == "large-print"

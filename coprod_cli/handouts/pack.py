@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from coprod_cli.errors import UsageError
 from coprod_cli.escape import escape_markdown
 from coprod_cli.people import register as people_mod
 from coprod_cli.sessions.library import LEAD_WORDS, LoadedSession, Session
-from coprod_cli.store.database import Store
+
+if TYPE_CHECKING:  # the records are opened only for --run and --attendee
+    from coprod_cli.store.database import Store
 
 PLAN_TEMPLATE = "pack/facilitator-plan.md.j2"
 SIGN_IN_TEMPLATE = "pack/sign-in.md.j2"
@@ -192,12 +194,20 @@ def build_documents(request: PackRequest, *, template_dirs: list[Path],
     base = {"session": session, "organisation": request.organisation,
             "service": request.service, "date": human_date(request.date)}
 
+    filled: dict[tuple[str, str], str] = {}
+
     def fill(item: PackItem, style: str) -> str:
+        # an item's text depends only on the item, the request and the style, so ninety
+        # forms are one template filled in once (and one text, parsed and laid out once)
+        if (item.id, style) in filled:
+            return filled[item.id, style]
         sandboxed = loaded.origin != "built-in" or (  # a user's or a contributed session
             user_template_dir is not None and (user_template_dir / item.template).is_file())
         context = {**base, **_context_for(item, request, form, style)}
-        return render_template(item.template, context, template_dirs=template_dirs,
-                               sandboxed=sandboxed)
+        filled[item.id, style] = render_template(item.template, context,
+                                                 template_dirs=template_dirs,
+                                                 sandboxed=sandboxed)
+        return filled[item.id, style]
 
     documents: list[Document] = []
     for item in items:
