@@ -176,3 +176,34 @@ def test_unknown_id_suggests_nearest() -> None:
 def test_shipped_json_schema_matches_the_models() -> None:
     shipped = json.loads((resources.data_dir() / "schema" / "session.json").read_text())
     assert shipped == session_schema(), "run: coprod session schema > data/schema/session.json"
+
+
+def test_get_reads_one_file_and_agrees_with_loading_them_all(tmp_path: Path) -> None:
+    """``get`` reads only the file named for the id, in the folder that wins; it must give
+    what loading every folder gives, overrides and broken overrides included."""
+    user, toolkit = tmp_path / "mine", tmp_path / "toolkit"
+    user.mkdir()
+    toolkit.mkdir()
+    builtin_copy = (resources.sessions_dir() / "wellbeing-five-ways.yaml").read_text()
+    (toolkit / "wellbeing-five-ways.yaml").write_text(
+        builtin_copy.replace('title: "Five ways to wellbeing"', 'title: "Toolkit five ways"'))
+    (user / "wellbeing-five-ways.yml").write_text(
+        builtin_copy.replace('title: "Five ways to wellbeing"', 'title: "Mine, as .yml"'))
+    (user / "wellbeing-five-ways.yaml").write_text(
+        builtin_copy.replace('title: "Five ways to wellbeing"', 'title: "Mine, as .yaml"'))
+    (user / "walk-and-talk.yaml").write_text(GOOD, encoding="utf-8")
+    (user / "getting-started-together.yaml").write_text("id: [", encoding="utf-8")
+
+    def fresh() -> Library:
+        return Library(resources.sessions_dir(), user, [resources.templates_dir()],
+                       toolkit_dir=toolkit)
+
+    everything = {s.id: s for s in fresh().all()}
+    for session_id, loaded in everything.items():
+        one = fresh().get(session_id)
+        assert (one.path, one.origin, one.session) == (loaded.path, loaded.origin,
+                                                       loaded.session), session_id
+    assert fresh().get("wellbeing-five-ways").session.title == "Mine, as .yml"
+    assert fresh().get("getting-started-together").origin == "built-in"  # broken gives way
+    with pytest.raises(NotFoundError):
+        fresh().get("../mine/walk-and-talk")

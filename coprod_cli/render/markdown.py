@@ -45,6 +45,7 @@ are kept as hard breaks inside one paragraph.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -206,7 +207,9 @@ def _directive_rule(state: StateBlock, start_line: int, end_line: int, silent: b
     return True
 
 
+@functools.cache
 def _parser() -> MarkdownIt:
+    """One parser for the process: a MarkdownIt keeps no state between documents."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})

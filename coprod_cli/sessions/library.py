@@ -9,6 +9,7 @@ their desk, not in front of a group.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -209,7 +210,13 @@ class Library:
         self.toolkit_dir = toolkit_dir
         self.template_dirs = template_dirs
         self._sessions: dict[str, LoadedSession] | None = None
-        self.problems: list[ValidationError] = []
+        self._problems: list[ValidationError] = []
+
+    @property
+    def problems(self) -> list[ValidationError]:
+        """The broken files (every folder is read to know them)."""
+        self._load()
+        return self._problems
 
     def _load(self) -> dict[str, LoadedSession]:
         if self._sessions is not None:
@@ -224,11 +231,30 @@ class Library:
                 try:
                     loaded = load_session_file(path, self.template_dirs, origin)
                 except ValidationError as exc:
-                    self.problems.append(exc)
+                    self._problems.append(exc)
                     continue
                 found[loaded.id] = loaded
         self._sessions = found
         return found
+
+    def _load_one(self, session_id: str) -> LoadedSession | None:
+        """What ``_load()[session_id]`` would be, reading only the files that can hold it:
+        a later folder wins, ``.yml`` after ``.yaml`` within one (their sorted order), and a
+        broken file gives way to the one it would have overridden."""
+        sources: list[tuple[Path | None, Origin]] = [
+            (self.user_dir, "yours"), (self.toolkit_dir, "toolkit"), (self.builtin_dir, "built-in")]
+        for folder, origin in sources:
+            if folder is None:
+                continue
+            for suffix in (".yml", ".yaml"):
+                path = folder / f"{session_id}{suffix}"
+                if not path.is_file():
+                    continue
+                try:
+                    return load_session_file(path, self.template_dirs, origin)
+                except ValidationError:
+                    continue
+        return None
 
     def all(self, theme: str | None = None) -> list[LoadedSession]:
         sessions = sorted(self._load().values(), key=lambda s: (s.session.theme, s.id))
@@ -240,6 +266,13 @@ class Library:
         return sorted({s.session.theme for s in self._load().values()})
 
     def get(self, session_id: str) -> LoadedSession:
+        """One session by id. A session's file is named for its id (a file whose name
+        differs is refused), so only that file is read, in the folder that would win (yours,
+        then the toolkit's, then the built-in ones); all are loaded only to suggest ids."""
+        if self._sessions is None and re.fullmatch(SLUG_PATTERN, session_id):
+            found = self._load_one(session_id)
+            if found is not None:
+                return found
         sessions = self._load()
         if session_id in sessions:
             return sessions[session_id]
