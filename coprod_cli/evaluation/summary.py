@@ -9,7 +9,6 @@ forms lands whole or not at all. Summarising reads the records once and computes
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -21,6 +20,7 @@ from coprod_cli.evaluation.kept import KeptParts, fingerprint, signature
 from coprod_cli.evaluation.outcomes import SMALL_SAMPLE
 from coprod_cli.evaluation.tally import VOICES_SHOWN, Part, year_part
 from coprod_cli.evaluation.totals import Totals
+from coprod_cli.evaluation.voices import voices
 from coprod_cli.people import register as people
 from coprod_cli.sessions.run_records import ATTENDANCE, FEEDBACK, MEASURES, RUNS
 from coprod_cli.store.storage import bulk_reading
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 _YEAR_TABLES = (RUNS, ATTENDANCE, FEEDBACK, MEASURES)
 PERSON_COLUMN = "person"
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 __all__ = ["SMALL_SAMPLE", "Filters", "read_forms_csv", "record_forms", "summarise"]
 
 
@@ -227,37 +226,4 @@ def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Me
 def _voices(comments: dict[str, list[str]], forms: int,
             registry: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Comments with every registered person's name replaced by their role."""
-    roles: dict[str, str] = {}
-    for person in registry.values():
-        if len(person["name"]) >= 2:
-            roles.setdefault(person["name"].casefold(), f"[{people.ROLE_WORDS[person['role']]}]")
-    # One alternation, longest names first, so "Ana Jones" wins over "Ana": a single pass per
-    # comment instead of one regular expression per registered person.
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(
-        roles, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE) if roles else None
-
-    first_words: set[str] = set()
-    always = False  # a name starting with punctuation cannot be ruled out word by word
-    for name in roles:
-        tokens = _WORD.findall(name)
-        if tokens and name.startswith(tokens[0]):
-            first_words.add(tokens[0])
-        else:
-            always = True
-    seen: dict[str, str] = {}
-
-    def anonymise(text: str) -> str:
-        """Most comments name nobody: a set lookup per word rules them out before the
-        (much slower) alternation runs; repeated comments are answered from a cache."""
-        if text in seen:
-            return seen[text]
-        result = text
-        if pattern is not None and (always or not first_words.isdisjoint(
-                _WORD.findall(text.casefold()))):
-            result = pattern.sub(lambda m: roles.get(m.group(0).casefold(), "[someone]"), text)
-        seen[text] = result
-        return result
-
-    out = {key: [anonymise(text) for text in kept[-VOICES_SHOWN:]]
-           for key, kept in comments.items()}
-    return {"forms": forms, **out}
+    return voices(comments, forms, registry, VOICES_SHOWN)
