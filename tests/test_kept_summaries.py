@@ -244,3 +244,71 @@ def test_people_forget_on_the_command_line_empties_what_is_kept(cli, coprod_home
         if path.is_file():
             assert person["id"].encode() not in path.read_bytes(), path
             assert person["name"].encode() not in path.read_bytes(), path
+
+
+def test_a_kept_part_damaged_inside_is_computed_again(store: Store) -> None:
+    """A file whose heading matches (format, version, sources) but whose part will not
+    decode is only found wanting when merged: that year is computed and kept afresh."""
+    fresh = _summary(store, Filters(), keep=False)
+    _summary(store, Filters(), keep=True)
+    for path in _kept_files(store):
+        kept = orjson.loads(path.read_bytes())
+        kept["part"]["ids"] = [["a"], []]
+        path.write_bytes(orjson.dumps(kept))
+    assert _summary(store, Filters(), keep=True) == fresh
+    for path in _kept_files(store):
+        part = orjson.loads(path.read_bytes())["part"]
+        assert len(part["ids"][0]) == len(part["ids"][1])  # rebuilt whole
+
+
+def _in_processes(store: Store, filters: Filters, keep: bool, processes: int
+                  ) -> dict[str, Any]:
+    return summarise(store, filters, FORM, MEASURES, min_gap_weeks=4, processes=processes,
+                     keep_in=store.derived_dir("summary") if keep else None)
+
+
+def test_the_same_figures_on_one_core_or_two(store: Store) -> None:
+    """Years computed by a forked worker (every other year) and sent back encoded are
+    merged into exactly the figures one process makes, kept or not, in every filter set."""
+    for filters in FILTERS:
+        alone = _in_processes(store, filters, keep=False, processes=1)
+        assert _in_processes(store, filters, keep=False, processes=2) == alone, filters
+        assert _in_processes(store, filters, keep=True, processes=2) == alone, filters
+        assert _in_processes(store, filters, keep=True, processes=2) == alone, filters
+        assert _shared(_in_processes(store, filters, keep=True, processes=1)) == \
+            _shared(alone), filters
+
+
+def test_the_worker_keeps_its_years_owner_only(store: Store, monkeypatch) -> None:
+    _in_processes(store, Filters(), keep=True, processes=2)
+    files = _kept_files(store)
+    assert len(files) == 3  # 2024 and 2026 by the parent, 2025 by the worker
+    assert all(os.stat(path).st_mode & 0o777 == 0o600 for path in files)
+    calls: list[int] = []
+    real = tally.year_part
+    monkeypatch.setattr("coprod_cli.evaluation.summary.year_part",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert _in_processes(store, Filters(), keep=True, processes=2) == \
+        _in_processes(store, Filters(), keep=False, processes=1)
+    assert len(calls) == 3  # only the pass that keeps nothing read the records again
+
+
+def test_a_failing_worker_costs_time_not_figures(store: Store, monkeypatch) -> None:
+    """The worker cannot finish (here: encoding fails in it, as a full memory would): the
+    parent computes the worker's years itself, and keeps them."""
+    from coprod_cli.evaluation import kept as kept_parts
+
+    parent = os.getpid()
+    real = kept_parts.encode
+
+    def encode_in_parent_only(part: dict[str, Any]) -> dict[str, Any]:
+        if os.getpid() != parent:
+            raise MemoryError
+        return real(part)
+
+    monkeypatch.setattr(kept_parts, "encode", encode_in_parent_only)
+    alone = _in_processes(store, Filters(), keep=False, processes=1)
+    assert _in_processes(store, Filters(), keep=True, processes=2) == alone
+    assert len(_kept_files(store)) == 3
+    monkeypatch.setattr(kept_parts, "encode", real)
+    assert _in_processes(store, Filters(), keep=True, processes=2) == alone

@@ -8,6 +8,7 @@ forms lands whole or not at all. Summarising reads the records once and computes
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coprod_cli.errors import ValidationError
-from coprod_cli.evaluation.kept import KeptParts, fingerprint, signature
+from coprod_cli.evaluation import workers
+from coprod_cli.evaluation.kept import Found, KeptParts, fingerprint, signature
 from coprod_cli.evaluation.outcomes import SMALL_SAMPLE
 from coprod_cli.evaluation.tally import VOICES_SHOWN, Part, year_part
 from coprod_cli.evaluation.totals import Totals
@@ -139,55 +141,106 @@ def _read(store: Store, year: str, table: str) -> list[dict[str, Any]]:
     return store.all(table, partition=year)
 
 
+def _removed_text() -> str:
+    from coprod_cli.people.privacy import REMOVED_TEXT  # slow to import: only to compute
+
+    return REMOVED_TEXT
+
+
 def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
                 measures: dict[str, Measure], conversions: dict[str, Conversion | None],
-                kept: KeptParts | None, progress: Progress | None) -> Iterator[Part]:
+                kept: KeptParts | None, progress: Progress | None,
+                processes: int | None) -> Iterator[Part]:
     """Each year's part: kept from an earlier summary when its record files and filters are
-    the same, else computed from the records (and kept for next time)."""
-    canon: dict[str, str] = {}
-    for done, year in enumerate(years):
-        if progress is not None:
-            progress(done, len(years), year)
+    the same, else computed from the records (and kept for next time), on two cores when
+    there is enough to compute (``workers.py``)."""
+    plans: list[tuple[str, Found | None, dict[str, list[int]] | None, list[Any]]] = []
+    for year in years:
         sources: dict[str, list[int]] | None = None
         paths = [store.file_path(t, year) for t in _YEAR_TABLES]
         if kept is not None and all(path is not None for path in paths):
             sources = {t: signature(path) for t, path in zip(_YEAR_TABLES, paths, strict=True)
                        if path is not None}  # taken before reading: a later change shows
         others, dates = _partition_filters(filters, year)
-        part = None
+        found = None
         if sources is not None and kept is not None:
             # a date range that covers every run of the year changes nothing in it
-            whole = kept.get(year, [others, [None, None]], sources)
+            whole = kept.find(year, [others, [None, None]], sources)
             if whole is not None and (dates == [None, None] or (
-                    whole["span"] and (dates[0] is None or dates[0] <= whole["span"][0])
-                    and (dates[1] is None or whole["span"][1] <= dates[1]))):
-                part = whole
+                    whole.span and (dates[0] is None or dates[0] <= whole.span[0])
+                    and (dates[1] is None or whole.span[1] <= dates[1]))):
+                found = whole
             elif dates != [None, None]:
-                part = kept.get(year, [others, dates], sources)
-        if part is None:
-            from coprod_cli.people.privacy import REMOVED_TEXT  # only to compute: it is slow
+                found = kept.find(year, [others, dates], sources)
+        plans.append((year, found, sources, [others, dates]))
+    canon: dict[str, str] = {}
+    keys = {year: (sources, key) for year, _, sources, key in plans}
+    todo = [year for year, found, _, _ in plans if found is None]
 
-            part = year_part(partial(_read, store, year), filters.keeps, form, measures,
-                             conversions, REMOVED_TEXT, canon)
-            if sources is not None and kept is not None:
-                kept.put(year, [others, dates], sources, part)
-        yield part
+    def compute(year: str) -> Part:
+        return year_part(partial(_read, store, year), filters.keeps, form, measures,
+                         conversions, _removed_text(), canon)
+
+    def keep(year: str, encoded: dict[str, Any]) -> None:
+        sources, key = keys[year]
+        if sources is not None and kept is not None:
+            kept.put_encoded(year, key, sources, encoded)
+
+    if todo:
+        _removed_text()  # imported before the worker is forked, not in both processes
+    if processes is None:
+        processes = workers.available() if _bytes(store, todo) >= WORKER_BYTES else 1
+    fresh = workers.computed(todo, compute, keep, processes)
+    try:
+        for done, (year, found, sources, key) in enumerate(plans):
+            if progress is not None:
+                progress(done, len(years), year)
+            part = found.part() if found is not None else None
+            if found is None:
+                _, part, was_kept = next(fresh)  # computed in the order of ``todo``
+                if not was_kept and sources is not None and kept is not None:
+                    kept.put(year, key, sources, part)
+            elif part is None:  # kept but damaged inside: computed again, and kept afresh
+                part = compute(year)
+                if sources is not None and kept is not None:
+                    kept.put(year, key, sources, part)
+            yield part
+    finally:
+        fresh.close()  # the worker is ended and reaped whatever happened
     if progress is not None:
         progress(len(years), len(years), "")
+
+
+WORKER_BYTES = 4_000_000
+"""Records to compute, in bytes, below which a second process is not started: forking and
+sending parts back costs a few milliseconds, the time to total about a megabyte."""
+
+
+def _bytes(store: Store, years: list[str]) -> int:
+    total = 0
+    for year in years:
+        for table in _YEAR_TABLES:
+            path = store.file_path(table, year)
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    total += path.stat().st_size
+    return total
 
 
 def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Measure],
               conversions: dict[str, Conversion | None] | None = None,
               min_gap_weeks: int = 4, levels: dict[str, str | None] | None = None, *,
-              keep_in: Path | None = None, progress: Progress | None = None
-              ) -> dict[str, Any]:
+              keep_in: Path | None = None, progress: Progress | None = None,
+              processes: int | None = None) -> dict[str, Any]:
     """Every figure of the effectiveness report, unsuppressed.
 
     Reads each file once, a year at a time (runs, then that year's attendance, feedback and
     measures, which always sit in their run's year), keeping only running totals. With
     ``keep_in`` (a folder of kept summaries, see ``kept.py``), a year whose files have not
     changed since an earlier summary with the same filters is read from there instead.
-    ``progress(done, total, year)`` is told as each year is reached.
+    ``progress(done, total, year)`` is told as each year is reached. ``processes`` (1 or 2)
+    says how many may compute years; by default two when there are two cores and at least
+    ``WORKER_BYTES`` of records to compute.
     """
     conversions = conversions or {}
     totals = Totals(form, measures, conversions, min_gap_weeks, levels or {})
@@ -205,7 +258,7 @@ def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Me
              for k, c in sorted(conversions.items())}))
     with bulk_reading():
         for part in _year_parts(store, years, filters, form, measures, conversions, kept,
-                                progress):
+                                progress, processes):
             totals.add(part)
         registry = {p["id"]: p for p in store.all(people.TABLE)}
     from coprod_cli.evaluation.roadmap_counts import roadmap_counts
