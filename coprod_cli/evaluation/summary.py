@@ -150,10 +150,12 @@ def _removed_text() -> str:
 def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
                 measures: dict[str, Measure], conversions: dict[str, Conversion | None],
                 kept: KeptParts | None, progress: Progress | None,
-                processes: int | None) -> Iterator[Part]:
+                processes: int | None, shown: int = 0, of: int | None = None
+                ) -> Iterator[Part]:
     """Each year's part: kept from an earlier summary when its record files and filters are
     the same, else computed from the records (and kept for next time), on two cores when
-    there is enough to compute (``workers.py``)."""
+    there is enough to compute (``workers.py``). Progress counts from ``shown`` of ``of``
+    years when these are the last of a longer list."""
     plans: list[tuple[str, Found | None, dict[str, list[int]] | None, list[Any]]] = []
     for year in years:
         sources: dict[str, list[int]] | None = None
@@ -194,7 +196,7 @@ def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
     try:
         for done, (year, found, sources, key) in enumerate(plans):
             if progress is not None:
-                progress(done, len(years), year)
+                progress(shown + done, of or len(years), year)
             part = found.part() if found is not None else None
             if found is None:
                 _, part, was_kept = next(fresh)  # computed in the order of ``todo``
@@ -208,7 +210,7 @@ def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
     finally:
         fresh.close()  # the worker is ended and reaped whatever happened
     if progress is not None:
-        progress(len(years), len(years), "")
+        progress(shown + len(years), of or len(years), "")
 
 
 WORKER_BYTES = 4_000_000
@@ -257,9 +259,8 @@ def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Me
             {k: c.model_dump(mode="json") if c else None
              for k, c in sorted(conversions.items())}))
     with bulk_reading():
-        for part in _year_parts(store, years, filters, form, measures, conversions, kept,
-                                progress, processes):
-            totals.add(part)
+        _add_years(totals, store, years, filters, form, measures, conversions, kept,
+                   progress, processes)
         registry = {p["id"]: p for p in store.all(people.TABLE)}
     from coprod_cli.evaluation.roadmap_counts import roadmap_counts
 
@@ -274,6 +275,52 @@ def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Me
         "trend": totals.trend_report(),
         "voices": {**_voices(totals.comments, totals.forms, registry), "withheld": None},
     }
+
+
+def _add_years(totals: Totals, store: Store, years: list[str], filters: Filters, form: Form,
+               measures: dict[str, Measure], conversions: dict[str, Conversion | None],
+               kept: KeptParts | None, progress: Progress | None,
+               processes: int | None) -> None:
+    """Every year's part added to ``totals``, oldest first. Kept, the years before the
+    latest are also kept merged as one part (``Totals.as_part``), keyed by all their record
+    files: a change in the latest year, where new sessions land, then reads that one file
+    and the latest year, instead of every year's part and merging their sets again."""
+    earlier = years[:-1]
+    before = _signatures(store, earlier) if kept is not None and len(earlier) >= 2 \
+        and filters.date_from is None and filters.date_to is None else None
+    key: list[Any] = [_partition_filters(filters, "")[0], earlier]
+    if before is not None and kept is not None:
+        found = kept.find(CUMULATIVE, key, before)
+        merged = found.part() if found is not None else None
+        if merged is not None:
+            totals.add(merged)
+            for part in _year_parts(store, years[-1:], filters, form, measures, conversions,
+                                    kept, progress, processes, len(earlier), len(years)):
+                totals.add(part)
+            return
+    for year, part in zip(years, _year_parts(store, years, filters, form, measures,
+                                             conversions, kept, progress, processes),
+                          strict=True):
+        totals.add(part)
+        if before is not None and kept is not None and year == earlier[-1]:
+            kept.put(CUMULATIVE, key, before, totals.as_part())
+
+
+CUMULATIVE = "before-latest"
+"""How the kept merge of every year but the latest is filed among the kept parts."""
+
+
+def _signatures(store: Store, years: list[str]) -> dict[str, list[int]] | None:
+    """Every record file of these years, recognised (``kept.signature``); None if one
+    is missing."""
+    out: dict[str, list[int]] = {}
+    for year in years:
+        for table in _YEAR_TABLES:
+            path = store.file_path(table, year)
+            if path is None:
+                return None
+            out[f"{year}/{table}"] = signature(path)
+    return out
 
 
 def _voices(comments: dict[str, list[str]], forms: int,

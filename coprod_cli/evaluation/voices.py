@@ -19,16 +19,20 @@ from typing import Any
 from coprod_cli.people import register as people
 
 
+def fold_char(char: str) -> str:
+    """One character that every character ``re.IGNORECASE`` treats as equal to ``char``
+    also folds to (checked over all of Unicode in ``tests/test_voices.py``): lowered,
+    raised and lowered again ("ẞ", "ß" and "SS" all reach "s"), first character only."""
+    return (char.lower().upper().lower() or char)[0]
+
+
 class _Folds(dict[int, str]):
-    """``str.translate`` table, filled as characters are met: each character to one character
-    that every character ``re.IGNORECASE`` treats as equal to it also folds to (checked over
-    all of Unicode in ``tests/test_voices.py``). Folding keeps the length, so a name can only
-    match at a place where its folded form is a substring of the comment's."""
+    """``str.translate`` table of :func:`fold_char`, filled as characters are met. Folding
+    keeps the length, so a name can only match at a place where its folded form is a
+    substring of the comment's."""
 
     def __missing__(self, code: int) -> str:
-        char = chr(code)
-        folded = (char.lower().upper().lower() or char)[0]
-        self[code] = folded
+        folded = self[code] = fold_char(chr(code))
         return folded
 
 
