@@ -37,6 +37,7 @@ class _Folds(dict[int, str]):
 
 
 _FOLDS = _Folds()
+_START = 3
 
 
 def fold(text: str) -> str:
@@ -56,6 +57,13 @@ class Anonymiser:
         self.roles = roles
         # Longest first, so "Ana Jones" wins over "Ana"; among equal lengths, register order.
         self.names = [(name, fold(name)) for name in sorted(roles, key=len, reverse=True)]
+        # An organisation registers tens of thousands: names by their first three folded
+        # characters (two for a two-letter name), so a comment tests only the names that
+        # start with one of its own three-character runs.
+        self.starts: dict[str, list[int]] = {}
+        for number, (_, key) in enumerate(self.names):
+            self.starts.setdefault(key[:_START], []).append(number)
+        self.lengths = sorted({len(start) for start in self.starts})
         self.patterns: dict[tuple[str, ...], re.Pattern[str]] = {}
         self.seen: dict[str, str] = {}
 
@@ -66,7 +74,13 @@ class Anonymiser:
         if text in self.seen:  # stock answers ("Everything", "Nothing") recur
             return self.seen[text]
         folded = fold(text)
-        names = tuple(name for name, key in self.names if key in folded)
+        numbers: set[int] = set()
+        for length in self.lengths:
+            runs = {folded[at:at + length] for at in range(len(folded) - length + 1)}
+            for start in runs & self.starts.keys():
+                numbers.update(self.starts[start])
+        names = tuple(name for name, key in map(self.names.__getitem__, sorted(numbers))
+                      if key in folded)
         result = text
         if names:
             pattern = self.patterns.get(names)
