@@ -82,6 +82,16 @@ def _kept_files(store: Store) -> list[Path]:
     return sorted(folder.glob("*.json"))
 
 
+def _read_kept(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A kept file's heading (what it was computed from) and its encoded part."""
+    heading, part = path.read_bytes().split(b"\n")
+    return orjson.loads(heading), orjson.loads(part)
+
+
+def _write_kept(path: Path, heading: dict[str, Any], part: dict[str, Any]) -> None:
+    path.write_bytes(orjson.dumps(heading) + b"\n" + orjson.dumps(part))
+
+
 def _year_files(store: Store) -> list[Path]:
     """The kept parts of single years (not the merge of the years before the latest)."""
     return [p for p in _kept_files(store) if not p.name.startswith(CUMULATIVE)]
@@ -161,22 +171,25 @@ def test_merge_and_restore_leave_no_stale_figure(store: Store, home: Path,
     assert_kept_equals_fresh(store)
 
 
-@pytest.mark.parametrize("damage", [b"{not json", b"[]", b'{"format": 1}', "foreign"])
+@pytest.mark.parametrize("damage", [b"{not json", b"[]", b'{"format": 1}', b'{"format": 2}\n{}',
+                                    "foreign", "heading only"])
 def test_a_damaged_or_foreign_kept_file_is_ignored_and_rebuilt(store: Store,
                                                                 damage: Any) -> None:
     fresh = _summary(store, Filters(), keep=False)
     _summary(store, Filters(), keep=True)
     for path in _kept_files(store):
         if damage == "foreign":  # another coprod's part, with made-up figures
-            kept = orjson.loads(path.read_bytes())
-            kept["coprod"] = "0.0.1"
-            kept["part"]["sessions"] = 999
-            path.write_bytes(orjson.dumps(kept))
+            heading, part = _read_kept(path)
+            heading["coprod"] = "0.0.1"
+            part["sessions"] = 999
+            _write_kept(path, heading, part)
+        elif damage == "heading only":  # cut short after the first line
+            path.write_bytes(path.read_bytes().split(b"\n")[0] + b"\n")
         else:
             path.write_bytes(damage)
     assert _summary(store, Filters(), keep=True) == fresh
     for path in _kept_files(store):  # rebuilt whole
-        assert orjson.loads(path.read_bytes())["coprod"] != "0.0.1"
+        assert _read_kept(path)[0]["coprod"] != "0.0.1"
 
 
 def test_kept_files_are_owner_only(store: Store, home: Path) -> None:
@@ -259,12 +272,12 @@ def test_a_kept_part_damaged_inside_is_computed_again(store: Store) -> None:
     fresh = _summary(store, Filters(), keep=False)
     _summary(store, Filters(), keep=True)
     for path in _kept_files(store):
-        kept = orjson.loads(path.read_bytes())
-        kept["part"]["ids"] = [["a"], []]
-        path.write_bytes(orjson.dumps(kept))
+        heading, part = _read_kept(path)
+        part["ids"] = [["a"], []]
+        _write_kept(path, heading, part)
     assert _summary(store, Filters(), keep=True) == fresh
     for path in _kept_files(store):
-        part = orjson.loads(path.read_bytes())["part"]
+        part = _read_kept(path)[1]
         assert len(part["ids"][0]) == len(part["ids"][1])  # rebuilt whole
 
 

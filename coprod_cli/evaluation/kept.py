@@ -32,7 +32,7 @@ import orjson
 
 from coprod_cli import __version__, files
 
-FORMAT = 1
+FORMAT = 2
 MAX_PER_YEAR = 8
 """Kept parts of one year (one per set of filters); the least recently written go first."""
 Signature = list[int]
@@ -150,7 +150,7 @@ class Found:
     def part(self) -> dict[str, Any] | None:
         """The part decoded, or None if it is damaged inside (the caller computes it)."""
         try:
-            return decode(orjson.loads(self.body)["part"])
+            return decode(orjson.loads(self.body))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None
 
@@ -167,18 +167,19 @@ class KeptParts:
 
     def find(self, year: str, key: Any, sources: dict[str, Signature]) -> Found | None:
         """The part kept for exactly these sources and key, still encoded, or None (missing,
-        stale, foreign or unreadable: the caller computes it again). Held as the file's
-        bytes, so finding every year's part first costs megabytes, not decoded sets."""
+        stale, foreign or unreadable: the caller computes it again). A file is its heading
+        (what the part was computed from) on the first line and the part on the second, so
+        checking it parses the heading alone; the part is held as bytes until merged."""
         try:
-            body = self._path(year, key).read_bytes()
-            kept = orjson.loads(body)
+            heading, _, body = self._path(year, key).read_bytes().partition(b"\n")
+            kept = orjson.loads(heading)
             if not isinstance(kept, dict) or kept.get("format") != FORMAT \
                     or kept.get("coprod") != __version__ \
                     or kept.get("definitions") != self.definitions \
                     or kept.get("year") != year or kept.get("key") != key \
-                    or kept.get("sources") != sources:
+                    or kept.get("sources") != sources or not body:
                 return None
-            span = kept["part"]["span"]
+            span = kept.get("span")
             return Found(body, span if isinstance(span, list) else [])
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # damaged: computed again, and kept afresh
@@ -201,7 +202,8 @@ class KeptParts:
         with contextlib.suppress(OSError, TypeError):
             body = orjson.dumps({"format": FORMAT, "coprod": __version__,
                                  "definitions": self.definitions, "year": year, "key": key,
-                                 "sources": sources, "part": encoded})
+                                 "sources": sources, "span": encoded["span"]}) \
+                + b"\n" + orjson.dumps(encoded)
             for made in (self.where.parent, self.where):
                 if not made.is_dir():
                     made.mkdir(mode=0o700, parents=True, exist_ok=True)
