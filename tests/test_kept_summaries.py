@@ -406,3 +406,19 @@ def test_the_merged_years_are_those_totals_exactly(store: Store) -> None:
         earlier.as_part())))))
     merged.add(parts[2])
     assert report(merged) == report(one_by_one)
+
+
+def test_the_latest_year_on_a_worker_while_the_earlier_years_are_read(store: Store) -> None:
+    """After a change in the latest year, a worker computes it while the parent reads the
+    merged earlier years; the worker keeps it, and the figures are the fresh ones."""
+    assert _in_processes(store, Filters(), keep=True, processes=2) == \
+        _in_processes(store, Filters(), keep=False, processes=1)
+    form = next(f for f in store.all("feedback", partition="2026"))
+    store.update("feedback", form["id"], {"answers": {**form["answers"], "enjoyed": 3}},
+                 partition="2026")
+    latest = [p for p in _year_files(store) if p.name.startswith("2026-")]
+    before = [_read_kept(p) for p in latest]
+    fresh = _in_processes(store, Filters(), keep=False, processes=1)
+    assert _in_processes(store, Filters(), keep=True, processes=2) == fresh
+    assert [_read_kept(p) for p in latest] != before  # kept afresh, by the worker
+    assert _in_processes(store, Filters(), keep=True, processes=1) == fresh

@@ -150,12 +150,13 @@ def _removed_text() -> str:
 def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
                 measures: dict[str, Measure], conversions: dict[str, Conversion | None],
                 kept: KeptParts | None, progress: Progress | None,
-                processes: int | None, shown: int = 0, of: int | None = None
-                ) -> Iterator[Part]:
+                processes: int | None, shown: int = 0, of: int | None = None,
+                meanwhile: Callable[[], None] | None = None) -> Iterator[Part]:
     """Each year's part: kept from an earlier summary when its record files and filters are
     the same, else computed from the records (and kept for next time), on two cores when
     there is enough to compute (``workers.py``). Progress counts from ``shown`` of ``of``
-    years when these are the last of a longer list."""
+    years when these are the last of a longer list; ``meanwhile`` is called once the
+    worker has started, before the first part is yielded."""
     plans: list[tuple[str, Found | None, dict[str, list[int]] | None, list[Any]]] = []
     for year in years:
         sources: dict[str, list[int]] | None = None
@@ -192,14 +193,17 @@ def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
         _removed_text()  # imported before the worker is forked, not in both processes
     if processes is None:
         processes = workers.available() if _bytes(store, todo) >= WORKER_BYTES else 1
-    fresh = workers.computed(todo, compute, keep, processes)
+    fresh = workers.Parts(todo, compute, keep, processes, alongside=meanwhile is not None)
+    results = iter(fresh)
     try:
+        if meanwhile is not None:
+            meanwhile()  # while the worker computes
         for done, (year, found, sources, key) in enumerate(plans):
             if progress is not None:
                 progress(shown + done, of or len(years), year)
             part = found.part() if found is not None else None
             if found is None:
-                _, part, was_kept = next(fresh)  # computed in the order of ``todo``
+                _, part, was_kept = next(results)  # computed in the order of ``todo``
                 if not was_kept and sources is not None and kept is not None:
                     kept.put(year, key, sources, part)
             elif part is None:  # kept but damaged inside: computed again, and kept afresh
@@ -258,23 +262,25 @@ def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Me
             {k: m.model_dump(mode="json") for k, m in sorted(measures.items())},
             {k: c.model_dump(mode="json") if c else None
              for k, c in sorted(conversions.items())}))
+    from coprod_cli.evaluation.roadmap_counts import roadmap_counts
+
+    # the figures too are made with the collector paused: it would walk every person-id
+    # set merged so far each time a few hundred new objects are made (0.2 s on org-50)
     with bulk_reading():
         _add_years(totals, store, years, filters, form, measures, conversions, kept,
                    progress, processes)
         registry = {p["id"]: p for p in store.all(people.TABLE)}
-    from coprod_cli.evaluation.roadmap_counts import roadmap_counts
-
-    return {
-        "filters": filters.__dict__,
-        "period": totals.period(),
-        "reach": totals.reach(),
-        "coproduction": {**totals.coproduction(),
-                         **roadmap_counts(store, filters, totals.first_attended)},
-        "experience": totals.experience(),
-        "outcomes": totals.outcome_report(),
-        "trend": totals.trend_report(),
-        "voices": {**_voices(totals.comments, totals.forms, registry), "withheld": None},
-    }
+        return {
+            "filters": filters.__dict__,
+            "period": totals.period(),
+            "reach": totals.reach(),
+            "coproduction": {**totals.coproduction(),
+                             **roadmap_counts(store, filters, totals.first_attended)},
+            "experience": totals.experience(),
+            "outcomes": totals.outcome_report(),
+            "trend": totals.trend_report(),
+            "voices": {**_voices(totals.comments, totals.forms, registry), "withheld": None},
+        }
 
 
 def _add_years(totals: Totals, store: Store, years: list[str], filters: Filters, form: Form,
@@ -291,11 +297,20 @@ def _add_years(totals: Totals, store: Store, years: list[str], filters: Filters,
     key: list[Any] = [_partition_filters(filters, "")[0], earlier]
     if before is not None and kept is not None:
         found = kept.find(CUMULATIVE, key, before)
-        merged = found.part() if found is not None else None
-        if merged is not None:
-            totals.add(merged)
+        if found is not None:
+            def earlier_first() -> None:  # while a worker computes the latest year
+                merged = found.part()
+                if merged is not None:
+                    totals.add(merged)
+                    return
+                for part in _year_parts(store, earlier, filters, form, measures, conversions,
+                                        kept, progress, 1, 0, len(years)):
+                    totals.add(part)  # damaged inside: from the years' own parts, once
+                kept.put(CUMULATIVE, key, before, totals.as_part())
+
             for part in _year_parts(store, years[-1:], filters, form, measures, conversions,
-                                    kept, progress, processes, len(earlier), len(years)):
+                                    kept, progress, processes, len(earlier), len(years),
+                                    earlier_first):
                 totals.add(part)
             return
     for year, part in zip(years, _year_parts(store, years, filters, form, measures,

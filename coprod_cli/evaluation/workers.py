@@ -19,7 +19,7 @@ import contextlib
 import os
 import signal
 import struct
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 import orjson
@@ -75,43 +75,58 @@ def _receive(source: BinaryIO) -> dict[str, Any] | None:
     return kept_parts.decode(orjson.loads(body))
 
 
-def computed(years: list[str], compute: Compute, keep: Keep,
-             processes: int) -> Generator[tuple[str, dict[str, Any], bool], None, None]:
-    """``(year, part, kept)`` for each of ``years`` in order, computing every other one in a
-    forked worker when ``processes`` is 2 and there are two or more years; ``kept`` says the
-    worker has kept the part already."""
-    if processes < 2 or len(years) < 2:
-        for year in years:
-            yield year, compute(year), False
-        return
-    theirs = set(years[1::2])
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the worker: never returns into the parent's code
-        status = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as out:
-                _work(years[1::2], compute, keep, out)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    failed, finished = False, False
-    try:
-        with os.fdopen(read_end, "rb") as source:
-            for year in years:
-                part = None
-                if year in theirs and not failed:
-                    part = _receive(source)
-                    failed = part is None
-                if part is None:
-                    yield year, compute(year), False
-                else:
-                    yield year, part, True
-        finished = True
-    finally:
-        if not finished:  # an error here, or the caller stopped: the worker's work is moot
+class Parts:
+    """The parts of ``years`` as they are computed, in order: ``(year, part, kept)``, where
+    ``kept`` says the worker has kept the part already.
+
+    With ``processes`` 2 a worker is forked at once to compute every other year, or, when
+    there is one year and the caller has other work to do meanwhile (``alongside``), that
+    year. ``close`` ends the worker if it is still wanted (after an error) and reaps it.
+    """
+
+    def __init__(self, years: list[str], compute: Compute, keep: Keep, processes: int,
+                 alongside: bool = False) -> None:
+        self.years, self.compute = years, compute
+        share = years[1::2] if len(years) >= 2 else years if alongside else []
+        self.theirs = set(share if processes >= 2 else [])
+        self.pid: int | None = None
+        self.source: BinaryIO | None = None
+        if not self.theirs:
+            return
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns into the parent's code
+            status = 1
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as out:
+                    _work(share, compute, keep, out)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self.pid, self.source = pid, os.fdopen(read_end, "rb")
+
+    def __iter__(self) -> Iterator[tuple[str, dict[str, Any], bool]]:
+        failed = False
+        for year in self.years:
+            part = None
+            if year in self.theirs and not failed and self.source is not None:
+                part = _receive(self.source)
+                failed = part is None
+            if part is None:
+                yield year, self.compute(year), False
+            else:
+                yield year, part, True
+        self.close(finished=True)
+
+    def close(self, finished: bool = False) -> None:
+        if self.pid is None:
+            return
+        if self.source is not None:
+            self.source.close()
+        if not finished:  # an error, or the caller stopped: the worker's work is moot
             with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+                os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        self.pid = None
