@@ -4,8 +4,9 @@ In one set of rounds (cold summarise, orjson floor, ``json.load`` floor, repeat 
 
 - **cold** ``coprod eval summarise --format json``, with anything kept beside the records
   removed first, against orjson parsing every records file in a fresh process;
-- **peak memory** of that cold summarise (the child's ``ru_maxrss``) against ``json.load``
-  reading the same files one at a time (its own peak, measured the same way);
+- **peak memory** of that cold summarise, its own and its forked worker's added together
+  (``timing.run_process``), against ``json.load`` reading the same files one at a time
+  (its own peak, measured the same way);
 - **repeat**: one feedback form of one service is changed (untimed, through the store), then
   ``eval summarise`` again, against the cold one.
 
@@ -77,7 +78,10 @@ def summarise_targets(home: Path, files: Path, runs: int, services: int) -> list
                _peaks(samples["cold"]), _peaks(samples["json.load"]),
                TARGETS["summarise-memory"], unit="MB",
                notes=["json.load reading the same files one at a time took "
-                      f"{median(_seconds(samples['json.load'])):,.1f} s"]),
+                      f"{median(_seconds(samples['json.load'])):,.1f} s",
+                      "the summarise's peak is its own plus its worker's "
+                      f"({max(r.workers for r in samples['cold'])} worker process), "
+                      "an upper bound of the two at once (timing.run_process)"]),
     ]
 
 

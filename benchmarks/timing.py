@@ -2,7 +2,12 @@
 
 A figure is what a user waits for, so each one is a fresh process (the venv's ``coprod``
 script, or a ``python`` script for the baseline) timed from start to exit, with its peak
-memory read from the kernel when it is reaped (``os.wait4``, the child's own ``ru_maxrss``).
+memory read from the kernel. A command may fork workers (``eval summarise`` does, on two
+cores), and the kernel's ``ru_maxrss`` of a reaped process is the largest of it and its
+reaped children, not their sum; so the peak is that figure plus each worker's own peak
+(``VmHWM``, read from ``/proc`` every few milliseconds while it lives): an upper bound of
+the whole tree's memory at any one moment, since pages a worker shares with its parent are
+counted in both.
 The figure and its baseline run in turn (A, B, A, B ...) after one warm-up each, so a busy
 machine slows both alike; the median of each is compared, and the spread (min-max) is
 printed so a noisy figure shows itself. Nothing here knows about coprod: the pure parts
@@ -16,6 +21,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,19 +34,77 @@ COPROD = str(BIN / "coprod")  # the console script users run, not ``python -m``
 
 @dataclass(frozen=True)
 class Run:
-    """One finished process: wall seconds and its peak resident memory in bytes."""
+    """One finished process: wall seconds and the peak resident memory of it and any
+    workers it started, in bytes (see the module's docstring)."""
 
     seconds: float
     peak_bytes: int
+    workers: int = 0
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` now (children, theirs ...), from ``/proc``; [] when the
+    kernel does not list children."""
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children", encoding="ascii") as f:
+                    children = [int(c) for c in f.read().split()]
+            except (OSError, ValueError):
+                continue
+            found += children
+            todo += children
+    return found
+
+
+def own_peak(pid: int) -> int | None:
+    """A live process's own peak resident memory so far (``VmHWM``), in bytes."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+            for text in f:
+                if text.startswith("VmHWM:"):
+                    return int(text.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+class WorkerPeaks(threading.Thread):
+    """Samples the own peak of every process below ``pid`` until told to stop; the last
+    sample of each is its peak (``VmHWM`` only grows)."""
+
+    def __init__(self, pid: int, every: float = 0.005) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.peaks: dict[int, int] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            for worker in descendants(self.pid):
+                peak = own_peak(worker)
+                if peak is not None and peak > self.peaks.get(worker, 0):
+                    self.peaks[worker] = peak
+            self.done.wait(self.every)
 
 
 def run_process(args: Sequence[str], *, env: dict[str, str] | None = None,
                 cwd: Path | None = None, stdin: bytes | None = None) -> Run:
-    """Start ``args``, wait for it, and return its wall time and peak memory. A process that
-    fails is an error, never a fast figure: its stderr is shown."""
+    """Start ``args``, wait for it, and return its wall time and peak memory (its own and
+    its workers', see above). A process that fails is an error, never a fast figure: its
+    stderr is shown."""
     start = time.perf_counter()
     proc = subprocess.Popen(list(args), env=env, cwd=cwd, stdin=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = WorkerPeaks(proc.pid)
+    sampler.start()
     assert proc.stdin is not None and proc.stderr is not None
     if stdin:
         proc.stdin.write(stdin)
@@ -48,11 +112,15 @@ def run_process(args: Sequence[str], *, env: dict[str, str] | None = None,
     errors = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
+    sampler.done.set()
+    sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args[:4])} ... exited {proc.returncode}:\n"
                            f"{errors.decode(errors='replace')[-2000:]}")
-    return Run(seconds, usage.ru_maxrss * 1024)  # Linux reports KiB
+    # ru_maxrss (KiB on Linux) is the largest of the process and its reaped workers
+    return Run(seconds, usage.ru_maxrss * 1024 + sum(sampler.peaks.values()),
+               len(sampler.peaks))
 
 
 Action = Callable[[], Run]

@@ -71,6 +71,29 @@ def test_a_process_is_timed_with_its_own_peak_memory_and_a_failure_is_never_a_fi
                             "import sys; sys.stderr.write('no good'); sys.exit(3)"])
 
 
+FORKS = """
+import os, time
+pid = os.fork()
+if pid == 0:
+    y = bytearray(200_000_000); y[-1] = 1
+    time.sleep(0.2)
+    os._exit(0)
+os.waitpid(pid, 0)
+x = bytearray(150_000_000); x[-1] = 1
+"""
+
+
+def test_a_forked_workers_memory_is_added_to_its_parents() -> None:
+    """The kernel reports the larger of a process and its reaped worker (the worker's
+    200 MB here, the parent's 150 MB coming after); the figure adds the worker's own peak
+    to that, an upper bound of the whole tree at any moment."""
+    run = timing.run_process([sys.executable, "-c", FORKS])
+    assert run.workers == 1
+    assert run.peak_bytes > 350e6  # ru_maxrss alone would say about 210 MB
+    alone = timing.run_process([sys.executable, "-c", "x = bytearray(150_000_000)"])
+    assert alone.workers == 0 and alone.peak_bytes < 200e6
+
+
 def test_every_target_is_in_one_place() -> None:
     assert set(TARGETS) == {"help", "quiet", "summarise-10y", "summarise-org",
                             "summarise-repeat", "summarise-memory", "merge", "first-write",

@@ -11,9 +11,10 @@ from typing import Any
 import orjson
 import pytest
 
+from coprod_cli.evaluation import kept as kept_parts
 from coprod_cli.evaluation import report_text, tally
 from coprod_cli.evaluation.sharing import figures_for
-from coprod_cli.evaluation.summary import Filters, summarise
+from coprod_cli.evaluation.summary import CUMULATIVE, Filters, summarise
 from coprod_cli.people import privacy
 from coprod_cli.people import register as people
 from coprod_cli.sessions.forms import load_form, load_measure
@@ -81,9 +82,25 @@ def _kept_files(store: Store) -> list[Path]:
     return sorted(folder.glob("*.json"))
 
 
+def _read_kept(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A kept file's heading (what it was computed from) and its encoded part."""
+    heading, part = path.read_bytes().split(b"\n")
+    return orjson.loads(heading), orjson.loads(part)
+
+
+def _write_kept(path: Path, heading: dict[str, Any], part: dict[str, Any]) -> None:
+    path.write_bytes(orjson.dumps(heading) + b"\n" + orjson.dumps(part))
+
+
+def _year_files(store: Store) -> list[Path]:
+    """The kept parts of single years (not the merge of the years before the latest)."""
+    return [p for p in _kept_files(store) if not p.name.startswith(CUMULATIVE)]
+
+
 def test_kept_parts_are_read_back_not_recomputed(store: Store, monkeypatch) -> None:
     _summary(store, Filters(), keep=True)
-    assert len(_kept_files(store)) == 3  # one part per year: 2024, 2025, 2026
+    assert len(_year_files(store)) == 3  # one part per year: 2024, 2025, 2026
+    assert len(_kept_files(store)) == 4  # and 2024-2025 merged
     calls: list[int] = []
     real = tally.year_part
     monkeypatch.setattr("coprod_cli.evaluation.summary.year_part",
@@ -154,22 +171,25 @@ def test_merge_and_restore_leave_no_stale_figure(store: Store, home: Path,
     assert_kept_equals_fresh(store)
 
 
-@pytest.mark.parametrize("damage", [b"{not json", b"[]", b'{"format": 1}', "foreign"])
+@pytest.mark.parametrize("damage", [b"{not json", b"[]", b'{"format": 1}', b'{"format": 2}\n{}',
+                                    "foreign", "heading only"])
 def test_a_damaged_or_foreign_kept_file_is_ignored_and_rebuilt(store: Store,
                                                                 damage: Any) -> None:
     fresh = _summary(store, Filters(), keep=False)
     _summary(store, Filters(), keep=True)
     for path in _kept_files(store):
         if damage == "foreign":  # another coprod's part, with made-up figures
-            kept = orjson.loads(path.read_bytes())
-            kept["coprod"] = "0.0.1"
-            kept["part"]["sessions"] = 999
-            path.write_bytes(orjson.dumps(kept))
+            heading, part = _read_kept(path)
+            heading["coprod"] = "0.0.1"
+            part["sessions"] = 999
+            _write_kept(path, heading, part)
+        elif damage == "heading only":  # cut short after the first line
+            path.write_bytes(path.read_bytes().split(b"\n")[0] + b"\n")
         else:
             path.write_bytes(damage)
     assert _summary(store, Filters(), keep=True) == fresh
     for path in _kept_files(store):  # rebuilt whole
-        assert orjson.loads(path.read_bytes())["coprod"] != "0.0.1"
+        assert _read_kept(path)[0]["coprod"] != "0.0.1"
 
 
 def test_kept_files_are_owner_only(store: Store, home: Path) -> None:
@@ -244,3 +264,161 @@ def test_people_forget_on_the_command_line_empties_what_is_kept(cli, coprod_home
         if path.is_file():
             assert person["id"].encode() not in path.read_bytes(), path
             assert person["name"].encode() not in path.read_bytes(), path
+
+
+def test_a_kept_part_damaged_inside_is_computed_again(store: Store) -> None:
+    """A file whose heading matches (format, version, sources) but whose part will not
+    decode is only found wanting when merged: that year is computed and kept afresh."""
+    fresh = _summary(store, Filters(), keep=False)
+    _summary(store, Filters(), keep=True)
+    for path in _kept_files(store):
+        heading, part = _read_kept(path)
+        part["ids"] = [["a"], []]
+        _write_kept(path, heading, part)
+    assert _summary(store, Filters(), keep=True) == fresh
+    for path in _kept_files(store):
+        part = _read_kept(path)[1]
+        assert len(part["ids"][0]) == len(part["ids"][1])  # rebuilt whole
+
+
+def _in_processes(store: Store, filters: Filters, keep: bool, processes: int
+                  ) -> dict[str, Any]:
+    return summarise(store, filters, FORM, MEASURES, min_gap_weeks=4, processes=processes,
+                     keep_in=store.derived_dir("summary") if keep else None)
+
+
+def test_the_same_figures_on_one_core_or_two(store: Store) -> None:
+    """Years computed by a forked worker (every other year) and sent back encoded are
+    merged into exactly the figures one process makes, kept or not, in every filter set."""
+    for filters in FILTERS:
+        alone = _in_processes(store, filters, keep=False, processes=1)
+        assert _in_processes(store, filters, keep=False, processes=2) == alone, filters
+        assert _in_processes(store, filters, keep=True, processes=2) == alone, filters
+        assert _in_processes(store, filters, keep=True, processes=2) == alone, filters
+        assert _shared(_in_processes(store, filters, keep=True, processes=1)) == \
+            _shared(alone), filters
+
+
+def test_the_worker_keeps_its_years_owner_only(store: Store, monkeypatch) -> None:
+    _in_processes(store, Filters(), keep=True, processes=2)
+    files = _kept_files(store)
+    assert len(_year_files(store)) == 3  # 2024 and 2026 by the parent, 2025 by the worker
+    assert all(os.stat(path).st_mode & 0o777 == 0o600 for path in files)
+    calls: list[int] = []
+    real = tally.year_part
+    monkeypatch.setattr("coprod_cli.evaluation.summary.year_part",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert _in_processes(store, Filters(), keep=True, processes=2) == \
+        _in_processes(store, Filters(), keep=False, processes=1)
+    assert len(calls) == 3  # only the pass that keeps nothing read the records again
+
+
+def test_a_failing_worker_costs_time_not_figures(store: Store, monkeypatch) -> None:
+    """The worker cannot finish (here: encoding fails in it, as a full memory would): the
+    parent computes the worker's years itself, and keeps them."""
+    from coprod_cli.evaluation import kept as kept_parts
+
+    parent = os.getpid()
+    real = kept_parts.encode
+
+    def encode_in_parent_only(part: dict[str, Any]) -> dict[str, Any]:
+        if os.getpid() != parent:
+            raise MemoryError
+        return real(part)
+
+    monkeypatch.setattr(kept_parts, "encode", encode_in_parent_only)
+    alone = _in_processes(store, Filters(), keep=False, processes=1)
+    assert _in_processes(store, Filters(), keep=True, processes=2) == alone
+    assert len(_year_files(store)) == 3
+    monkeypatch.setattr(kept_parts, "encode", real)
+    assert _in_processes(store, Filters(), keep=True, processes=2) == alone
+
+
+def _counting(monkeypatch) -> list[str]:
+    years: list[str] = []
+    real = tally.year_part
+
+    def counted(read: Any, *args: Any, **kwargs: Any) -> Any:
+        years.append(read.args[1])  # partial(_read, store, year)
+        return real(read, *args, **kwargs)
+
+    monkeypatch.setattr("coprod_cli.evaluation.summary.year_part", counted)
+    return years
+
+
+def test_a_change_in_the_latest_year_reads_the_merged_earlier_years(store: Store,
+                                                                    monkeypatch) -> None:
+    """The years before the latest are kept merged too: after a change in the latest year
+    only that year is computed, and no earlier year's part is even read."""
+    everyone = {p["name"]: p for p in store.all("people")}
+    run_session(store, "relationships-trust", "2026-02-09", everyone["Sam"], None,
+                [everyone["Bo"]], {everyone["Bo"]["id"]: {"enjoyed": 1}})
+    assert_kept_equals_fresh(store)
+    merged = [p for p in _kept_files(store) if p.name.startswith(CUMULATIVE)]
+    assert len(merged) == len({str(f.service) + str(f.theme) + str(f.session)
+                               for f in FILTERS if not f.date_from and not f.date_to})
+    assert all(os.stat(path).st_mode & 0o777 == 0o600 for path in merged)
+    form = next(f for f in store.all("feedback", partition="2026"))
+    store.update("feedback", form["id"], {"answers": {**form["answers"], "enjoyed": 2}},
+                 partition="2026")
+    years = _counting(monkeypatch)
+    read: list[str] = []
+    real_find = kept_parts.KeptParts.find
+    monkeypatch.setattr(kept_parts.KeptParts, "find",
+                        lambda self, year, *a: read.append(year) or real_find(self, year, *a))
+    assert _summary(store, Filters(), keep=True) == _summary(store, Filters(), keep=False)
+    assert years == ["2026", "2024", "2025", "2026"]  # the kept run, then from scratch
+    assert read == [CUMULATIVE, "2026"]
+
+
+def test_a_change_in_an_earlier_year_is_seen(store: Store, monkeypatch) -> None:
+    assert_kept_equals_fresh(store)
+    form = next(f for f in store.all("feedback", partition="2024"))
+    store.update("feedback", form["id"], {"answers": {**form["answers"], "enjoyed": 1}},
+                 partition="2024")
+    years = _counting(monkeypatch)
+    assert _summary(store, Filters(), keep=True) == _summary(store, Filters(), keep=False)
+    assert years == ["2024", "2024", "2025", "2026"]  # only 2024 again, then from scratch
+    assert_kept_equals_fresh(store)
+
+
+def test_the_merged_years_are_those_totals_exactly(store: Store) -> None:
+    """Totals.as_part added to new totals gives the same report as the parts it merged."""
+    from coprod_cli.evaluation.totals import Totals
+
+    parts = [tally.year_part(lambda table, y=year: store.all(table, partition=y),
+                             Filters().keeps, FORM, MEASURES, {}, privacy.REMOVED_TEXT)
+             for year in ("2024", "2025", "2026")]
+
+    def report(totals: Totals) -> list[Any]:
+        return [totals.reach(), totals.coproduction(), totals.experience(),
+                totals.trend_report(), totals.outcome_report(), totals.comments,
+                totals.first_attended, totals.period()]
+
+    one_by_one = Totals(FORM, MEASURES, {}, 4, {})
+    earlier = Totals(FORM, MEASURES, {}, 4, {})
+    for part in parts:
+        one_by_one.add(part)
+    for part in parts[:2]:
+        earlier.add(part)
+    merged = Totals(FORM, MEASURES, {}, 4, {})
+    merged.add(kept_parts.decode(orjson.loads(orjson.dumps(kept_parts.encode(
+        earlier.as_part())))))
+    merged.add(parts[2])
+    assert report(merged) == report(one_by_one)
+
+
+def test_the_latest_year_on_a_worker_while_the_earlier_years_are_read(store: Store) -> None:
+    """After a change in the latest year, a worker computes it while the parent reads the
+    merged earlier years; the worker keeps it, and the figures are the fresh ones."""
+    assert _in_processes(store, Filters(), keep=True, processes=2) == \
+        _in_processes(store, Filters(), keep=False, processes=1)
+    form = next(f for f in store.all("feedback", partition="2026"))
+    store.update("feedback", form["id"], {"answers": {**form["answers"], "enjoyed": 3}},
+                 partition="2026")
+    latest = [p for p in _year_files(store) if p.name.startswith("2026-")]
+    before = [_read_kept(p) for p in latest]
+    fresh = _in_processes(store, Filters(), keep=False, processes=1)
+    assert _in_processes(store, Filters(), keep=True, processes=2) == fresh
+    assert [_read_kept(p) for p in latest] != before  # kept afresh, by the worker
+    assert _in_processes(store, Filters(), keep=True, processes=1) == fresh

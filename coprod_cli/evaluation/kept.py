@@ -32,7 +32,7 @@ import orjson
 
 from coprod_cli import __version__, files
 
-FORMAT = 1
+FORMAT = 2
 MAX_PER_YEAR = 8
 """Kept parts of one year (one per set of filters); the least recently written go first."""
 Signature = list[int]
@@ -141,6 +141,20 @@ def decode(kept: dict[str, Any]) -> dict[str, Any]:
     return part
 
 
+class Found:
+    """A kept part that matched: the file's bytes, and the span of its year's runs."""
+
+    def __init__(self, body: bytes, span: list[str]) -> None:
+        self.body, self.span = body, span
+
+    def part(self) -> dict[str, Any] | None:
+        """The part decoded, or None if it is damaged inside (the caller computes it)."""
+        try:
+            return decode(orjson.loads(self.body))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return None
+
+
 class KeptParts:
     """The kept parts in one folder, for one fingerprint of the definitions."""
 
@@ -151,29 +165,45 @@ class KeptParts:
         digest = hashlib.sha256(orjson.dumps([self.definitions, key])).hexdigest()[:24]
         return self.where / f"{year}-{digest}.json"
 
-    def get(self, year: str, key: Any, sources: dict[str, Signature]) -> dict[str, Any] | None:
-        """The part kept for exactly these sources and key, or None (missing, stale, foreign
-        or unreadable: the caller computes it again)."""
+    def find(self, year: str, key: Any, sources: dict[str, Signature]) -> Found | None:
+        """The part kept for exactly these sources and key, still encoded, or None (missing,
+        stale, foreign or unreadable: the caller computes it again). A file is its heading
+        (what the part was computed from) on the first line and the part on the second, so
+        checking it parses the heading alone; the part is held as bytes until merged."""
         try:
-            kept = orjson.loads(self._path(year, key).read_bytes())
+            heading, _, body = self._path(year, key).read_bytes().partition(b"\n")
+            kept = orjson.loads(heading)
             if not isinstance(kept, dict) or kept.get("format") != FORMAT \
                     or kept.get("coprod") != __version__ \
                     or kept.get("definitions") != self.definitions \
                     or kept.get("year") != year or kept.get("key") != key \
-                    or kept.get("sources") != sources:
+                    or kept.get("sources") != sources or not body:
                 return None
-            return decode(kept["part"])
+            span = kept.get("span")
+            return Found(body, span if isinstance(span, list) else [])
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # damaged: computed again, and kept afresh
+
+    def get(self, year: str, key: Any, sources: dict[str, Signature]) -> dict[str, Any] | None:
+        """The part kept for exactly these sources and key, decoded, or None."""
+        found = self.find(year, key, sources)
+        return None if found is None else found.part()
 
     def put(self, year: str, key: Any, sources: dict[str, Signature],
             part: dict[str, Any]) -> None:
         """Keep a part; a cache that cannot be written only costs time, never a summary."""
+        with contextlib.suppress(TypeError):
+            self.put_encoded(year, key, sources, encode(part))
+
+    def put_encoded(self, year: str, key: Any, sources: dict[str, Signature],
+                    encoded: dict[str, Any]) -> None:
+        """Keep a part already encoded (a worker encodes it once, to send and to keep)."""
         path = self._path(year, key)
         with contextlib.suppress(OSError, TypeError):
             body = orjson.dumps({"format": FORMAT, "coprod": __version__,
                                  "definitions": self.definitions, "year": year, "key": key,
-                                 "sources": sources, "part": encode(part)})
+                                 "sources": sources, "span": encoded["span"]}) \
+                + b"\n" + orjson.dumps(encoded)
             for made in (self.where.parent, self.where):
                 if not made.is_dir():
                     made.mkdir(mode=0o700, parents=True, exist_ok=True)

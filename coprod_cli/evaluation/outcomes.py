@@ -47,7 +47,6 @@ class OutcomeTally:
         self.measures, self.conversions, self.min_gap = measures, conversions, min_gap_weeks
         # (measure, item or "score", person) -> [(key, value) first, (key, value) latest]
         self.ends: dict[tuple[str, str, str], list[tuple[Key, float]]] = {}
-        self._by_item: dict[tuple[str, str], list[list[tuple[Key, float]]]] | None = None
 
     def see(self, slot: tuple[str, str, str], key: Key, value: float) -> None:
         ends = self.ends.get(slot)
@@ -76,28 +75,31 @@ class OutcomeTally:
                 if total is not None:
                     self.see((measure.id, "score", m["person_id"]), key, total)
 
-    def _pairs(self, measure_id: str, item_id: str) -> list[tuple[float, float, float]]:
-        """(first, latest, weeks apart) for each person far enough apart."""
-        out = []
-        if self._by_item is None:  # grouped once: a report asks for each item in turn
-            self._by_item = {}
-            for (mid, iid, _), ends in self.ends.items():
-                self._by_item.setdefault((mid, iid), []).append(ends)
-        for first, latest in self._by_item.get((measure_id, item_id), ()):
-            if first[0] != latest[0]:
-                weeks = _weeks(first[0], latest[0])
-                if weeks >= self.min_gap and weeks > 0:
-                    out.append((first[1], latest[1], weeks))
-        return out
+    def _paired(self) -> tuple[dict[tuple[str, str], list[tuple[float, float, float]]],
+                               dict[str, set[str]]]:
+        """(first, latest, weeks apart) for each person far enough apart, by (measure,
+        item), and who they are by measure: one pass over every person's ends, each gap
+        worked out once (an organisation's ten years hold hundreds of thousands)."""
+        pairs: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+        people: dict[str, set[str]] = {}
+        for (measure_id, item_id, person), (first, latest) in self.ends.items():
+            if first[0] == latest[0]:
+                continue
+            weeks = _weeks(first[0], latest[0])
+            if weeks >= self.min_gap and weeks > 0:
+                pairs.setdefault((measure_id, item_id), []).append(
+                    (first[1], latest[1], weeks))
+                people.setdefault(measure_id, set()).add(person)
+        return pairs, people
 
     def report(self) -> dict[str, Any]:
-        self._by_item = None  # the ends may have changed since a last report
+        paired, paired_people = self._paired()  # the ends may have changed since a last report
         out: dict[str, Any] = {}
         for measure_id, measure in self.measures.items():
             items: dict[str, Any] = {}
             gaps: list[float] = []
             for item in measure.items if measure.score is None else []:
-                pairs = self._pairs(measure_id, item.id)
+                pairs = paired.get((measure_id, item.id), [])
                 position = {v: n for n, band in enumerate(item.bands)
                             for v in range(band.min, band.max + 1)}
                 shift = {"better": 0, "same": 0, "worse": 0}
@@ -114,7 +116,7 @@ class OutcomeTally:
                     "reversed": item.reversed, "band_shift": shift}
             scored = None
             if measure.score is not None:
-                pairs = self._pairs(measure_id, "score")
+                pairs = paired.get((measure_id, "score"), [])
                 gaps += [g for _, _, g in pairs]
                 n = len(pairs)
                 changes = [latest - first for first, latest, _ in pairs]
@@ -128,9 +130,7 @@ class OutcomeTally:
                         "same": sum(1 for c in changes if -MEANINGFUL_CHANGE < c
                                     < MEANINGFUL_CHANGE),
                         "worse": sum(1 for c in changes if c <= -MEANINGFUL_CHANGE)}}
-            people = len({person for (mid, _, person), (first, latest) in self.ends.items()
-                          if mid == measure_id and first[0] != latest[0]
-                          and _weeks(first[0], latest[0]) >= max(self.min_gap, 1e-9)})
+            people = len(paired_people.get(measure_id, ()))
             out[measure_id] = {
                 "title": measure.title, "people": people, "pairs": people,
                 "min_gap_weeks": self.min_gap,

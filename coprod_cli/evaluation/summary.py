@@ -8,8 +8,8 @@ forms lands whole or not at all. Summarising reads the records once and computes
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coprod_cli.errors import ValidationError
-from coprod_cli.evaluation.kept import KeptParts, fingerprint, signature
+from coprod_cli.evaluation import workers
+from coprod_cli.evaluation.kept import Found, KeptParts, fingerprint, signature
 from coprod_cli.evaluation.outcomes import SMALL_SAMPLE
 from coprod_cli.evaluation.tally import VOICES_SHOWN, Part, year_part
 from coprod_cli.evaluation.totals import Totals
+from coprod_cli.evaluation.voices import voices
 from coprod_cli.people import register as people
 from coprod_cli.sessions.run_records import ATTENDANCE, FEEDBACK, MEASURES, RUNS
 from coprod_cli.store.storage import bulk_reading
@@ -32,7 +34,6 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 _YEAR_TABLES = (RUNS, ATTENDANCE, FEEDBACK, MEASURES)
 PERSON_COLUMN = "person"
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 __all__ = ["SMALL_SAMPLE", "Filters", "read_forms_csv", "record_forms", "summarise"]
 
 
@@ -140,55 +141,112 @@ def _read(store: Store, year: str, table: str) -> list[dict[str, Any]]:
     return store.all(table, partition=year)
 
 
+def _removed_text() -> str:
+    from coprod_cli.people.privacy import REMOVED_TEXT  # slow to import: only to compute
+
+    return REMOVED_TEXT
+
+
 def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
                 measures: dict[str, Measure], conversions: dict[str, Conversion | None],
-                kept: KeptParts | None, progress: Progress | None) -> Iterator[Part]:
+                kept: KeptParts | None, progress: Progress | None,
+                processes: int | None, shown: int = 0, of: int | None = None,
+                meanwhile: Callable[[], None] | None = None) -> Iterator[Part]:
     """Each year's part: kept from an earlier summary when its record files and filters are
-    the same, else computed from the records (and kept for next time)."""
-    canon: dict[str, str] = {}
-    for done, year in enumerate(years):
-        if progress is not None:
-            progress(done, len(years), year)
+    the same, else computed from the records (and kept for next time), on two cores when
+    there is enough to compute (``workers.py``). Progress counts from ``shown`` of ``of``
+    years when these are the last of a longer list; ``meanwhile`` is called once the
+    worker has started, before the first part is yielded."""
+    plans: list[tuple[str, Found | None, dict[str, list[int]] | None, list[Any]]] = []
+    for year in years:
         sources: dict[str, list[int]] | None = None
         paths = [store.file_path(t, year) for t in _YEAR_TABLES]
         if kept is not None and all(path is not None for path in paths):
             sources = {t: signature(path) for t, path in zip(_YEAR_TABLES, paths, strict=True)
                        if path is not None}  # taken before reading: a later change shows
         others, dates = _partition_filters(filters, year)
-        part = None
+        found = None
         if sources is not None and kept is not None:
             # a date range that covers every run of the year changes nothing in it
-            whole = kept.get(year, [others, [None, None]], sources)
+            whole = kept.find(year, [others, [None, None]], sources)
             if whole is not None and (dates == [None, None] or (
-                    whole["span"] and (dates[0] is None or dates[0] <= whole["span"][0])
-                    and (dates[1] is None or whole["span"][1] <= dates[1]))):
-                part = whole
+                    whole.span and (dates[0] is None or dates[0] <= whole.span[0])
+                    and (dates[1] is None or whole.span[1] <= dates[1]))):
+                found = whole
             elif dates != [None, None]:
-                part = kept.get(year, [others, dates], sources)
-        if part is None:
-            from coprod_cli.people.privacy import REMOVED_TEXT  # only to compute: it is slow
+                found = kept.find(year, [others, dates], sources)
+        plans.append((year, found, sources, [others, dates]))
+    canon: dict[str, str] = {}
+    keys = {year: (sources, key) for year, _, sources, key in plans}
+    todo = [year for year, found, _, _ in plans if found is None]
 
-            part = year_part(partial(_read, store, year), filters.keeps, form, measures,
-                             conversions, REMOVED_TEXT, canon)
-            if sources is not None and kept is not None:
-                kept.put(year, [others, dates], sources, part)
-        yield part
+    def compute(year: str) -> Part:
+        return year_part(partial(_read, store, year), filters.keeps, form, measures,
+                         conversions, _removed_text(), canon)
+
+    def keep(year: str, encoded: dict[str, Any]) -> None:
+        sources, key = keys[year]
+        if sources is not None and kept is not None:
+            kept.put_encoded(year, key, sources, encoded)
+
+    if todo:
+        _removed_text()  # imported before the worker is forked, not in both processes
+    if processes is None:
+        processes = workers.available() if _bytes(store, todo) >= WORKER_BYTES else 1
+    fresh = workers.Parts(todo, compute, keep, processes, alongside=meanwhile is not None)
+    results = iter(fresh)
+    try:
+        if meanwhile is not None:
+            meanwhile()  # while the worker computes
+        for done, (year, found, sources, key) in enumerate(plans):
+            if progress is not None:
+                progress(shown + done, of or len(years), year)
+            part = found.part() if found is not None else None
+            if found is None:
+                _, part, was_kept = next(results)  # computed in the order of ``todo``
+                if not was_kept and sources is not None and kept is not None:
+                    kept.put(year, key, sources, part)
+            elif part is None:  # kept but damaged inside: computed again, and kept afresh
+                part = compute(year)
+                if sources is not None and kept is not None:
+                    kept.put(year, key, sources, part)
+            yield part
+    finally:
+        fresh.close()  # the worker is ended and reaped whatever happened
     if progress is not None:
-        progress(len(years), len(years), "")
+        progress(shown + len(years), of or len(years), "")
+
+
+WORKER_BYTES = 4_000_000
+"""Records to compute, in bytes, below which a second process is not started: forking and
+sending parts back costs a few milliseconds, the time to total about a megabyte."""
+
+
+def _bytes(store: Store, years: list[str]) -> int:
+    total = 0
+    for year in years:
+        for table in _YEAR_TABLES:
+            path = store.file_path(table, year)
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    total += path.stat().st_size
+    return total
 
 
 def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Measure],
               conversions: dict[str, Conversion | None] | None = None,
               min_gap_weeks: int = 4, levels: dict[str, str | None] | None = None, *,
-              keep_in: Path | None = None, progress: Progress | None = None
-              ) -> dict[str, Any]:
+              keep_in: Path | None = None, progress: Progress | None = None,
+              processes: int | None = None) -> dict[str, Any]:
     """Every figure of the effectiveness report, unsuppressed.
 
     Reads each file once, a year at a time (runs, then that year's attendance, feedback and
     measures, which always sit in their run's year), keeping only running totals. With
     ``keep_in`` (a folder of kept summaries, see ``kept.py``), a year whose files have not
     changed since an earlier summary with the same filters is read from there instead.
-    ``progress(done, total, year)`` is told as each year is reached.
+    ``progress(done, total, year)`` is told as each year is reached. ``processes`` (1 or 2)
+    says how many may compute years; by default two when there are two cores and at least
+    ``WORKER_BYTES`` of records to compute.
     """
     conversions = conversions or {}
     totals = Totals(form, measures, conversions, min_gap_weeks, levels or {})
@@ -204,60 +262,83 @@ def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Me
             {k: m.model_dump(mode="json") for k, m in sorted(measures.items())},
             {k: c.model_dump(mode="json") if c else None
              for k, c in sorted(conversions.items())}))
-    with bulk_reading():
-        for part in _year_parts(store, years, filters, form, measures, conversions, kept,
-                                progress):
-            totals.add(part)
-        registry = {p["id"]: p for p in store.all(people.TABLE)}
     from coprod_cli.evaluation.roadmap_counts import roadmap_counts
 
-    return {
-        "filters": filters.__dict__,
-        "period": totals.period(),
-        "reach": totals.reach(),
-        "coproduction": {**totals.coproduction(),
-                         **roadmap_counts(store, filters, totals.first_attended)},
-        "experience": totals.experience(),
-        "outcomes": totals.outcome_report(),
-        "trend": totals.trend_report(),
-        "voices": {**_voices(totals.comments, totals.forms, registry), "withheld": None},
-    }
+    # the figures too are made with the collector paused: it would walk every person-id
+    # set merged so far each time a few hundred new objects are made (0.2 s on org-50)
+    with bulk_reading():
+        _add_years(totals, store, years, filters, form, measures, conversions, kept,
+                   progress, processes)
+        registry = {p["id"]: p for p in store.all(people.TABLE)}
+        return {
+            "filters": filters.__dict__,
+            "period": totals.period(),
+            "reach": totals.reach(),
+            "coproduction": {**totals.coproduction(),
+                             **roadmap_counts(store, filters, totals.first_attended)},
+            "experience": totals.experience(),
+            "outcomes": totals.outcome_report(),
+            "trend": totals.trend_report(),
+            "voices": {**_voices(totals.comments, totals.forms, registry), "withheld": None},
+        }
+
+
+def _add_years(totals: Totals, store: Store, years: list[str], filters: Filters, form: Form,
+               measures: dict[str, Measure], conversions: dict[str, Conversion | None],
+               kept: KeptParts | None, progress: Progress | None,
+               processes: int | None) -> None:
+    """Every year's part added to ``totals``, oldest first. Kept, the years before the
+    latest are also kept merged as one part (``Totals.as_part``), keyed by all their record
+    files: a change in the latest year, where new sessions land, then reads that one file
+    and the latest year, instead of every year's part and merging their sets again."""
+    earlier = years[:-1]
+    before = _signatures(store, earlier) if kept is not None and len(earlier) >= 2 \
+        and filters.date_from is None and filters.date_to is None else None
+    key: list[Any] = [_partition_filters(filters, "")[0], earlier]
+    if before is not None and kept is not None:
+        found = kept.find(CUMULATIVE, key, before)
+        if found is not None:
+            def earlier_first() -> None:  # while a worker computes the latest year
+                merged = found.part()
+                if merged is not None:
+                    totals.add(merged)
+                    return
+                for part in _year_parts(store, earlier, filters, form, measures, conversions,
+                                        kept, progress, 1, 0, len(years)):
+                    totals.add(part)  # damaged inside: from the years' own parts, once
+                kept.put(CUMULATIVE, key, before, totals.as_part())
+
+            for part in _year_parts(store, years[-1:], filters, form, measures, conversions,
+                                    kept, progress, processes, len(earlier), len(years),
+                                    earlier_first):
+                totals.add(part)
+            return
+    for year, part in zip(years, _year_parts(store, years, filters, form, measures,
+                                             conversions, kept, progress, processes),
+                          strict=True):
+        totals.add(part)
+        if before is not None and kept is not None and year == earlier[-1]:
+            kept.put(CUMULATIVE, key, before, totals.as_part())
+
+
+CUMULATIVE = "before-latest"
+"""How the kept merge of every year but the latest is filed among the kept parts."""
+
+
+def _signatures(store: Store, years: list[str]) -> dict[str, list[int]] | None:
+    """Every record file of these years, recognised (``kept.signature``); None if one
+    is missing."""
+    out: dict[str, list[int]] = {}
+    for year in years:
+        for table in _YEAR_TABLES:
+            path = store.file_path(table, year)
+            if path is None:
+                return None
+            out[f"{year}/{table}"] = signature(path)
+    return out
 
 
 def _voices(comments: dict[str, list[str]], forms: int,
             registry: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Comments with every registered person's name replaced by their role."""
-    roles: dict[str, str] = {}
-    for person in registry.values():
-        if len(person["name"]) >= 2:
-            roles.setdefault(person["name"].casefold(), f"[{people.ROLE_WORDS[person['role']]}]")
-    # One alternation, longest names first, so "Ana Jones" wins over "Ana": a single pass per
-    # comment instead of one regular expression per registered person.
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(
-        roles, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE) if roles else None
-
-    first_words: set[str] = set()
-    always = False  # a name starting with punctuation cannot be ruled out word by word
-    for name in roles:
-        tokens = _WORD.findall(name)
-        if tokens and name.startswith(tokens[0]):
-            first_words.add(tokens[0])
-        else:
-            always = True
-    seen: dict[str, str] = {}
-
-    def anonymise(text: str) -> str:
-        """Most comments name nobody: a set lookup per word rules them out before the
-        (much slower) alternation runs; repeated comments are answered from a cache."""
-        if text in seen:
-            return seen[text]
-        result = text
-        if pattern is not None and (always or not first_words.isdisjoint(
-                _WORD.findall(text.casefold()))):
-            result = pattern.sub(lambda m: roles.get(m.group(0).casefold(), "[someone]"), text)
-        seen[text] = result
-        return result
-
-    out = {key: [anonymise(text) for text in kept[-VOICES_SHOWN:]]
-           for key, kept in comments.items()}
-    return {"forms": forms, **out}
+    return voices(comments, forms, registry, VOICES_SHOWN)

@@ -82,6 +82,7 @@ class Totals:
         self.sessions = self.co_facilitated = self.attendances = self.forms = 0
         self.started: list[str] = []
         self.last_started: str | None = None
+        self.first_arrived: str | None = None
         self.last_arrived: str | None = None
         self.by_session: Counter[str] = Counter()
         self.cofac: dict[str, str] = {}
@@ -129,6 +130,7 @@ class Totals:
                                       arrived[0])
         _earlier_wins(self.first_attended, part["first_attended"], in_order)
         if arrived:
+            self.first_arrived = min(filter(None, (self.first_arrived, arrived[0])))
             self.last_arrived = max(filter(None, (self.last_arrived, arrived[1])))
         for dimension, by_label in part["groups"].items():
             for label, g in by_label.items():
@@ -150,6 +152,28 @@ class Totals:
             del kept[:-VOICES_SHOWN]
         _earlier_wins(self.ends_first, part["ends_first"], ordered, _first_key)
         _later_wins(self.ends_latest, part["ends_latest"], ordered, _first_key)
+
+    def as_part(self) -> Part:
+        """Everything merged so far as one part, in the shape ``tally.year_part`` makes:
+        added to new totals it gives these back, so the parts that follow merge onto it
+        exactly as onto these (``summary.py`` keeps it to skip the years it covers). It
+        shares these totals' sets and dicts: encode it before adding anything more."""
+        groups = {d: {label: dict(g) for label, g in by_label.items()}
+                  for d, by_label in self.groups.items()}
+        return {"span": [], "sessions": self.sessions,
+                "first": min(self.started) if self.started else None,
+                "last": self.last_started, "co_facilitated": self.co_facilitated,
+                "by_session": dict(self.by_session), "cofac": self.cofac,
+                "trend": {span: dict(periods) for span, periods in self.trend.items()},
+                "attendances": self.attendances, "seen": self.people["seen"],
+                "returning": self.people["returning"],
+                "arrived": [self.first_arrived, self.last_arrived] if self.last_arrived
+                else [], "first_attended": self.first_attended, "groups": groups,
+                "forms": self.forms, "ratings": {q: dict(c) for q, c in self.ratings.items()},
+                "raters": {q: dict(by) for q, by in self.raters.items()},
+                "form_people": self.form_people, "help": self.help_answers,
+                "comments": self.comments, "ends_first": self.ends_first,
+                "ends_latest": self.ends_latest}
 
     def period(self) -> dict[str, Any]:
         return {"first": min(self.started)[:10] if self.started else None,
