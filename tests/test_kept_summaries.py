@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -422,3 +423,22 @@ def test_the_latest_year_on_a_worker_while_the_earlier_years_are_read(store: Sto
     assert _in_processes(store, Filters(), keep=True, processes=2) == fresh
     assert [_read_kept(p) for p in latest] != before  # kept afresh, by the worker
     assert _in_processes(store, Filters(), keep=True, processes=1) == fresh
+
+
+def test_the_daily_backup_keeps_what_was_summarised(store: Store, home: Path,
+                                                    monkeypatch) -> None:
+    """The first write of a day hard-links every record file into the day's backup, which
+    changes each file's change time but not a byte: nothing kept may be thrown away for it,
+    and the write itself is still seen."""
+    _summary(store, Filters(), keep=True)
+    for folder in (home / "backups").glob("*"):
+        shutil.rmtree(folder)  # as at midnight: the next write is the first of its day
+    pid = store.all("people")[0]["id"]
+    store.update("people", pid, {"name": "Renamed"})  # not a table any part reads
+    assert list((home / "backups").glob("*")), "the write made the day's backup"
+    calls: list[int] = []
+    real = tally.year_part
+    monkeypatch.setattr("coprod_cli.evaluation.summary.year_part",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert _summary(store, Filters(), keep=True) == _summary(store, Filters(), keep=False)
+    assert len(calls) == 3  # only the pass that keeps nothing read the records again

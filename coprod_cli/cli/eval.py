@@ -104,8 +104,8 @@ def summarise(
 
     settings = state().settings()
     measures, conversions = report_measures(state().data_folders())
-    levels: dict[str, str | None] = {loaded.id: loaded.session.coproduction_level
-                                     for loaded in state().library().all()}
+    # each session's Ladder level, from the kept catalogue (no session file checked again)
+    levels: dict[str, str | None] = {entry.id: entry.level for entry in state().catalogue().all()}
     from coprod_cli.cli.progress import progress_bar
 
     store = state().store()

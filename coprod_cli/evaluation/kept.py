@@ -5,9 +5,9 @@ A summary of fifty services' ten years reads a gigabyte; asked again after one s
 a session, almost all of it is the same. So each year's part (``tally.py``: counts, sums,
 distinct people, first and latest answers) is kept in ``<home>/cache/summary/`` (the
 store's ``derived_dir("summary")``), keyed by
-what it was computed from: the four record files of that year (their size, modification and
-change times, inode and device: every store writer replaces a file whole by renaming a new
-one over it, so any change gives a new inode and times), the filters, the form and measure
+what it was computed from: the four record files of that year (their size, modification
+time, inode and device: every store writer replaces a file whole by renaming a new one over
+it, so any change gives a new inode and time), the filters, the form and measure
 definitions, and this coprod's version. Anything that does not match, will not parse, or
 comes from another version is ignored and computed again from the records, which stay the
 only record of truth: deleting the folder loses nothing.
@@ -44,7 +44,11 @@ def signature(path: Path) -> Signature:
         st = os.stat(path)
     except FileNotFoundError:
         return []
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+    # Not the change time: the daily backup hard-links every file, which changes its ctime
+    # though not a byte, and would throw every kept part away on the first write of each day.
+    # Every writer puts a new file (a new inode) in place by renaming, and the backup's link
+    # keeps the old inode in use, so size, mtime, inode and device recognise a change.
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev]
 
 
 def fingerprint(*definitions: Any) -> str:
