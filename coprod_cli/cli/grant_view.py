@@ -57,10 +57,10 @@ def _money_or_none(pence: int | None) -> str:
 
 
 def show_list(rows: list[dict[str, Any]], fmt: Format, out: Path | None) -> None:
-    from coprod_cli.grants import documents as grant_docs
-
     if fmt is Format.json:
         return emit(rows, fmt, out)
+    if fmt in (Format.csv, Format.pdf):  # the documents module only for documents
+        from coprod_cli.grants import documents as grant_docs
     if fmt is Format.csv:
         return emit(grant_docs.list_csv(rows), fmt, out)
     if fmt is Format.pdf:
