@@ -17,6 +17,18 @@ from functools import partial
 from pathlib import Path
 
 
+def signature(path: Path) -> list[int]:
+    """How a file written by this module is recognised unchanged without reading it: size,
+    modification time, inode and device ([] if it is missing). Every writer here puts a new
+    file (a new inode) in place by renaming, so any change shows. Not the change time: a
+    hard link (the daily backup's) changes it without changing a byte."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return []
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev]
+
+
 def write_temp(path: Path, data: bytes, *, mode: int = 0o600, durable: bool = True) -> Path:
     """Write ``data`` to a new hidden temporary file beside ``path`` and return its path.
 

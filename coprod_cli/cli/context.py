@@ -49,30 +49,32 @@ class AppState:
             self._store.audit_command = _command_path()
         return self._store
 
+    def _session_folders(self) -> tuple[Path, Path, Path]:
+        """Where sessions are read from: built-in, the toolkit's, the user's own."""
+        from coprod_cli import resources
+
+        return (resources.sessions_dir(), config.toolkit_dir(self.home) / "sessions",
+                config.user_sessions_dir(self.home))
+
     def library(self) -> Library:
         if self._library is None:
             from coprod_cli import resources
             from coprod_cli.sessions.library import Library
 
-            toolkit = config.toolkit_dir(self.home)
+            builtin, toolkit, user = self._session_folders()
             self._library = Library(
-                resources.sessions_dir(), config.user_sessions_dir(self.home),
-                [config.user_templates_dir(self.home), toolkit / "templates",
-                 resources.templates_dir()],
-                toolkit_dir=toolkit / "sessions")
+                builtin, user, [config.user_templates_dir(self.home),
+                                config.toolkit_dir(self.home) / "templates",
+                                resources.templates_dir()], toolkit_dir=toolkit)
         return self._library
 
     def catalogue(self) -> Catalogue:
         """What ``session list`` shows, kept under the home's cache (when there is a home)
         so a list need not load and check every session file each time."""
-        from coprod_cli import resources
         from coprod_cli.sessions import catalogue
 
-        toolkit = config.toolkit_dir(self.home)
-        folders = [resources.sessions_dir(), toolkit / "sessions",
-                   config.user_sessions_dir(self.home)]
         keep_in = self.home / "cache" if self.home.is_dir() else None
-        return catalogue.load(folders, self.library, keep_in)
+        return catalogue.load(self._session_folders(), self.library, keep_in)
 
     def data_folders(self) -> list[Path]:
         """Where forms, measures and conversions are looked for: the user's (``data/`` in the

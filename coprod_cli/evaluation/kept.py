@@ -39,16 +39,10 @@ Signature = list[int]
 
 
 def signature(path: Path) -> Signature:
-    """How a record file is recognised unchanged without reading it ([] if it is missing)."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return []
-    # Not the change time: the daily backup hard-links every file, which changes its ctime
-    # though not a byte, and would throw every kept part away on the first write of each day.
-    # Every writer puts a new file (a new inode) in place by renaming, and the backup's link
-    # keeps the old inode in use, so size, mtime, inode and device recognise a change.
-    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev]
+    """How a record file is recognised unchanged without reading it ([] if it is missing);
+    see :func:`files.signature` for why the change time is left out (the daily backup's
+    hard links change it, which would throw every kept part away each day)."""
+    return files.signature(path)
 
 
 def fingerprint(*definitions: Any) -> str:
@@ -187,11 +181,6 @@ class KeptParts:
             return Found(body, span if isinstance(span, list) else [])
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # damaged: computed again, and kept afresh
-
-    def get(self, year: str, key: Any, sources: dict[str, Signature]) -> dict[str, Any] | None:
-        """The part kept for exactly these sources and key, decoded, or None."""
-        found = self.find(year, key, sources)
-        return None if found is None else found.part()
 
     def put(self, year: str, key: Any, sources: dict[str, Signature],
             part: dict[str, Any]) -> None:

@@ -21,7 +21,7 @@ from typing import Annotated, Literal, NotRequired
 from pydantic import StringConstraints
 from typing_extensions import TypedDict
 
-from coprod_cli.groups.tables import GROUPS
+from coprod_cli.groups import GROUPS
 from coprod_cli.meetings import ACTIONS as ACTIONS
 from coprod_cli.meetings import MEETINGS as MEETINGS
 from coprod_cli.store.schema.declarations import By, Date, Name, Record

@@ -15,13 +15,12 @@ from typing import Annotated, Literal
 
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
+from coprod_cli.groups import GROUPS
 from coprod_cli.peer import PAIRS as PAIRS
 from coprod_cli.peer import ROTAS as ROTAS
 from coprod_cli.store.schema.declarations import Date, Record
 from coprod_cli.store.schema.markers import Person, Ref, Text
 from coprod_cli.store.schema.registry import Table, register
-
-GROUPS = "groups"  # declared by coprod_cli.groups.tables
 
 
 class Check(TypedDict):

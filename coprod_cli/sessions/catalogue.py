@@ -4,7 +4,7 @@ Checking a session file strictly (YAML, the pydantic models, the cross-checks) c
 quarter of a second for the built-in six, most of it importing the models; a list needs only
 each session's id, title, theme, time, number of steps, level and origin, and which files
 were skipped as broken. So the catalogue keeps those in ``<home>/cache/sessions.json``,
-keyed by every session file's size, modification and change times and inode (every editor
+keyed by every session file's size, modification time, inode and device (every editor
 and ``toolkit add`` replaces or rewrites a file, which changes them) and by this coprod's
 version and the loader's own source files. Anything that does not match, will not parse or
 is missing is ignored: the library is loaded the strict way and the catalogue kept afresh.
@@ -16,13 +16,12 @@ The catalogue holds no personal data (session definitions only), so it is an ord
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coprod_cli import __version__
+from coprod_cli import __version__, files
 
 if TYPE_CHECKING:
     from coprod_cli.sessions.library import Library
@@ -53,22 +52,17 @@ class Problem:
     message: str
 
 
-def _signature(path: Path) -> list[int]:
-    st = os.stat(path)
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-
-
 def _sources(folders: Sequence[Path | None]) -> list[list[Any]]:
     """Every session file the library would read, in its order, with its signature."""
     here = Path(__file__).resolve().parent
-    out: list[list[Any]] = [[str(here / name), _signature(here / name)]
+    out: list[list[Any]] = [[str(here / name), files.signature(here / name)]
                             for name in _LOADER_SOURCES]
     for folder in folders:
         if folder is None or not folder.is_dir():
             out.append([str(folder), None])
             continue
         for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
-            out.append([str(path), _signature(path)])
+            out.append([str(path), files.signature(path)])
     return out
 
 
@@ -119,8 +113,6 @@ def load(folders: Sequence[Path | None], library: Callable[[], Library],
                              "entries": [list(e.__dict__.values()) for e in catalogue.entries],
                              "problems": [p.message for p in catalogue.problems]})
         with contextlib.suppress(OSError):
-            from coprod_cli import files
-
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             files.atomic_write_bytes(path, body, durable=False)
     return catalogue

@@ -218,13 +218,16 @@ class Library:
         self._load()
         return self._problems
 
+    def _folders(self) -> list[tuple[Path | None, Origin]]:
+        """The folders in the order they are read: a later one overrides an earlier id."""
+        return [(self.builtin_dir, "built-in"), (self.toolkit_dir, "toolkit"),
+                (self.user_dir, "yours")]
+
     def _load(self) -> dict[str, LoadedSession]:
         if self._sessions is not None:
             return self._sessions
         found: dict[str, LoadedSession] = {}
-        sources: list[tuple[Path | None, Origin]] = [
-            (self.builtin_dir, "built-in"), (self.toolkit_dir, "toolkit"), (self.user_dir, "yours")]
-        for folder, origin in sources:
+        for folder, origin in self._folders():
             if folder is None or not folder.is_dir():
                 continue
             for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
@@ -241,9 +244,7 @@ class Library:
         """What ``_load()[session_id]`` would be, reading only the files that can hold it:
         a later folder wins, ``.yml`` after ``.yaml`` within one (their sorted order), and a
         broken file gives way to the one it would have overridden."""
-        sources: list[tuple[Path | None, Origin]] = [
-            (self.user_dir, "yours"), (self.toolkit_dir, "toolkit"), (self.builtin_dir, "built-in")]
-        for folder, origin in sources:
+        for folder, origin in reversed(self._folders()):
             if folder is None:
                 continue
             for suffix in (".yml", ".yaml"):

@@ -15,15 +15,15 @@ worker cannot be started or dies, each file is simply checked in the merge's own
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coprod_cli.errors import ValidationError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from coprod_cli.store.bundles import BundleReader
 
 PARALLEL_FROM_BYTES = 8 << 20
@@ -52,8 +52,12 @@ class AheadChecks:
         self._futures: dict[tuple[int, str], Future[Verdict]] = {}
         self._pool: ProcessPoolExecutor | None = None
         size = sum(os.path.getsize(r.path) for r in readers)
-        if size < PARALLEL_FROM_BYTES or (os.cpu_count() or 1) < 2 \
-                or "fork" not in multiprocessing.get_all_start_methods():
+        if size < PARALLEL_FROM_BYTES or (os.cpu_count() or 1) < 2:
+            return  # and a small merge (or backup, restore) never loads multiprocessing
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        if "fork" not in multiprocessing.get_all_start_methods():
             return
         try:
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))

@@ -9,7 +9,6 @@ different content is reported as a conflict, never overwritten.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import methodcaller
 from pathlib import Path
@@ -20,7 +19,7 @@ import orjson
 from coprod_cli.errors import ValidationError
 from coprod_cli.store.ahead import AheadChecks
 from coprod_cli.store.backends import prune_backups as prune_backups  # made with backups
-from coprod_cli.store.bundles import Bundle, BundleReader, write_bundle
+from coprod_cli.store.bundles import Bundle, BundleReader, Progress, write_bundle
 from coprod_cli.store.database import AUDIT_TABLE, TABLE, Store
 from coprod_cli.store.storage import bulk_reading
 
@@ -32,13 +31,13 @@ class _NothingToDo(Exception):
 
 
 def backup(store: Store, out: Path, *, service: str, organisation: str,
-           progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
+           progress: Progress | None = None) -> dict[str, Any]:
     return write_bundle(store, out, kind="backup", service=service,
                         organisation=organisation, include_audit=True, progress=progress)
 
 
 def export(store: Store, out: Path, *, service: str, organisation: str,
-           progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
+           progress: Progress | None = None) -> dict[str, Any]:
     """A service's records for the organisation's lead; the audit trail stays local."""
     return write_bundle(store, out, kind="export", service=service,
                         organisation=organisation, include_audit=False, progress=progress)
@@ -101,7 +100,7 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def merge(store: Store, paths: list[Path], *, home: Path | None = None,
-          progress: Callable[[int, int, str], None] | None = None) -> MergeResult:
+          progress: Progress | None = None) -> MergeResult:
     """Add the records of each bundle; nothing is overwritten, merging twice adds nothing.
 
     Works one file (a table's year) at a time across all bundles, so each file of the
@@ -122,7 +121,7 @@ def merge(store: Store, paths: list[Path], *, home: Path | None = None,
 
 
 def _merge_files(store: Store, readers: list[BundleReader], home: Path | None,
-                 progress: Callable[[int, int, str], None] | None) -> MergeResult:
+                 progress: Progress | None) -> MergeResult:
     result = MergeResult()
     names = sorted({n for r in readers for n in r.names if not n.startswith(AUDIT_TABLE + "/")})
     present = [set(r.names) for r in readers]

@@ -30,7 +30,7 @@ from typing import Annotated, Literal, NotRequired
 
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
-from coprod_cli.meetings.tables import MEETINGS
+from coprod_cli.meetings import MEETINGS
 from coprod_cli.store.schema.declarations import Date, Record
 from coprod_cli.store.schema.markers import Person, Ref, Text
 from coprod_cli.store.schema.registry import Table, register
