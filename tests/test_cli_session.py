@@ -110,3 +110,14 @@ def test_usage_errors_keep_their_exit_codes_outside_tests(cli, monkeypatch) -> N
     ours = cli("session", "show", "nope", code=1)
     assert "Error: There is no session called 'nope'." in ours.text
     assert "Hint: Run 'coprod session list' to see every session." in ours.text
+
+
+def test_list_on_a_narrow_screen_is_a_sentence_a_session(cli, monkeypatch) -> None:
+    """At 60 columns (large fonts) a six-column table cuts every title to a letter; each
+    session reads as a whole sentence instead (a terminal wraps it between words)."""
+    monkeypatch.setenv("COLUMNS", "60")
+    out = cli("session", "list").output
+    assert "Five ways to wellbeing" in out and "Theme wellbeing" in out
+    assert "│" not in out and "…" not in out
+    assert "wellbeing-five-ways: Five ways to wellbeing. Theme wellbeing, 1 h 30 min, 8 steps." \
+        in out

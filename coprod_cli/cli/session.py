@@ -51,7 +51,7 @@ def list_sessions(
         console.print(f"No sessions with the theme '{theme}'. Themes: {themes}."
                       if theme else "No sessions found.", markup=False)
     else:
-        console.print(session_table(sessions, plain=state().plain))
+        console.print(session_table(sessions, plain=state().plain, width=console.width))
     for problem in library.problems:
         console.print(f"Skipped: {problem.message} Run 'coprod session check' on it.",
                       markup=False)

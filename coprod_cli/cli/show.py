@@ -22,11 +22,16 @@ def minutes_text(minutes: int) -> str:
     return f"{hours} h" if hours else f"{mins} min"
 
 
-def session_table(sessions: list[Entry], *, plain: bool) -> RenderableType:
+NARROW = 80
+"""Below this many columns (large fonts, small screens) six columns cannot all be read: each
+session is a sentence instead, as in plain mode."""
+
+
+def session_table(sessions: list[Entry], *, plain: bool, width: int = NARROW) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
-    if plain:
+    if plain or width < NARROW:
         lines = [f"{s.id}: {s.title}. Theme {s.theme}, {minutes_text(s.duration)}, "
                  f"{s.steps} steps" + ("" if s.origin == "built-in" else f" ({s.origin})") + "."
                  for s in sessions]
