@@ -74,3 +74,33 @@ def test_a_dead_worker_means_checking_here(tmp_path: Path,
 
 def _die(path: str, name: str) -> ahead.Verdict:
     os._exit(3)  # the worker process ends without an answer
+
+
+def test_a_bundle_replaced_during_the_merge_is_refused(cli, coprod_home: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker opens each bundle by its name; the merge read it when it began. If the
+    file is replaced between the two, the merge must not add bytes the worker never saw."""
+    cli("people", "add", "Cy", "--role", "staff")
+    good, _ = make_bundle(tmp_path / "beech", "export")
+    replacement, _ = make_bundle(tmp_path / "oak", "export")  # sound, but other people
+    monkeypatch.setattr(ahead, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(ahead, "_check", _replaced_first)
+    monkeypatch.setitem(_SWAP, "paths", (replacement, good))
+    before = home_files(coprod_home)
+    result = cli("data", "merge", str(good), code=1)
+    assert result.text.startswith(f"Error: {good} is not a bundle coprod can use: "
+                                  "people/all.json changed while it was being merged.")
+    assert home_files(coprod_home) == before
+
+
+_SWAP: dict[str, tuple[Path, Path]] = {}
+_REAL_CHECK = ahead._check
+
+
+def _replaced_first(path: str, name: str) -> ahead.Verdict:
+    """In the worker (module-level, so it can be sent there): the bundle is replaced by
+    another sound one just before the worker opens it."""
+    replacement, target = _SWAP["paths"]
+    if Path(path) == target and replacement.exists():
+        os.replace(replacement, target)
+    return _REAL_CHECK(path, name)

@@ -5,8 +5,10 @@ record against its table's declaration. The declaration check costs about as muc
 parse, and it is the one step whose answer is a plain yes or no. So a merge of more than a
 few megabytes forks one worker that checks the files in the order the merge will want them,
 while the merge itself unzips, checksums, parses and adds them; before a file's records are
-added, the worker's verdict on that file is awaited. The merge still verifies the checksum
-of the bytes it parsed itself, so it adds exactly the bytes the worker checked.
+added, the worker's verdict on that file is awaited. The worker sends the SHA-256 of the bytes it
+checked, and the merge adds a file's records only if the bytes it parsed itself have that
+same digest (the worker opens each bundle afresh, so a bundle replaced during the merge
+could otherwise be checked in one version and added in another).
 
 A refusal from the worker is raised as the same error the merge would have raised, before
 that file's records are added (and a refused merge changes nothing, as before). If the
@@ -28,21 +30,22 @@ if TYPE_CHECKING:
 
 PARALLEL_FROM_BYTES = 8 << 20
 """Below this much compressed data, forking a worker costs more than it saves."""
-Verdict = tuple[str, list[str], str | None] | None
+Refusal = tuple[str, list[str], str | None]
+Verdict = tuple[str, None] | tuple[None, Refusal]
+"""The digest of the bytes whose records are sound, or the refusal's words."""
 
 _open: dict[str, BundleReader] = {}  # in the worker: each bundle opened once
 
 
 def _check(path: str, name: str) -> Verdict:
-    """In the worker: None if the file is sound, else the refusal's words."""
+    """In the worker: the digest of the bytes checked, or the refusal's words."""
     from coprod_cli.store.bundles import BundleReader
 
     try:
         reader = _open.get(path) or _open.setdefault(path, BundleReader(Path(path)))
-        reader.records(name)
+        return reader.checked_records(name)[1], None
     except ValidationError as exc:
-        return exc.message, exc.problems, exc.hint
-    return None
+        return None, (exc.message, exc.problems, exc.hint)
 
 
 class AheadChecks:
@@ -78,10 +81,11 @@ class AheadChecks:
             verdict = future.result()
         except Exception:  # the worker died or could not answer: check it here instead
             return reader.records(name)
-        if verdict is not None:
-            message, problems, hint = verdict
+        digest, refusal = verdict
+        if refusal is not None:
+            message, problems, hint = refusal
             raise ValidationError(message, problems, hint)
-        return reader.records(name, checked=True)
+        return reader.records(name, checked=digest)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -223,14 +223,23 @@ class BundleReader:
     def service(self) -> str:
         return str(self.manifest.get("service") or "")
 
-    def records(self, name: str, *, checked: bool = False) -> dict[str, dict[str, Any]]:
-        """One file's records by id. ``checked``: the records of these exact bytes (the
-        checksum is still verified here) were already checked against the declarations
-        elsewhere (``ahead.py``), so that pass is not repeated."""
+    def records(self, name: str, *, checked: str | None = None) -> dict[str, dict[str, Any]]:
+        """One file's records by id. ``checked`` is the SHA-256 of bytes whose records were
+        already checked against the declarations elsewhere (``ahead.py``): if these bytes
+        are the same, that pass is not repeated; if not (the bundle was replaced while it
+        was being merged), the bundle is refused."""
+        return self.checked_records(name, checked)[0]
+
+    def checked_records(self, name: str, checked: str | None = None
+                        ) -> tuple[dict[str, dict[str, Any]], str]:
+        """:meth:`records`, and the SHA-256 of the bytes they were parsed from."""
         data = self._zip.read(self._members[name].filename)
-        if hashlib.sha256(data).hexdigest() != self.manifest["files"][name].get("sha256"):
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != self.manifest["files"][name].get("sha256"):
             raise _refuse(self.path, f"{name} does not match its checksum (damaged or changed)")
-        return _records(data, name, self.path, checked=checked)
+        if checked is not None and checked != digest:
+            raise _refuse(self.path, f"{name} changed while it was being merged")
+        return _records(data, name, self.path, checked=checked is not None), digest
 
     def close(self) -> None:
         self._zip.close()
