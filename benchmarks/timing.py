@@ -4,10 +4,11 @@ A figure is what a user waits for, so each one is a fresh process (the venv's ``
 script, or a ``python`` script for the baseline) timed from start to exit, with its peak
 memory read from the kernel. A command may fork workers (``eval summarise`` does, on two
 cores), and the kernel's ``ru_maxrss`` of a reaped process is the largest of it and its
-reaped children, not their sum; so the peak is that figure plus each worker's own peak
+reaped children, not their sum; so the peak is the process's own peak plus each worker's
 (``VmHWM``, read from ``/proc`` every few milliseconds while it lives): an upper bound of
 the whole tree's memory at any one moment, since pages a worker shares with its parent are
-counted in both.
+counted in both. The process's own peak is ``ru_maxrss`` when that is larger than every
+worker's (so it can only be the process's own), else its own last sampled ``VmHWM``.
 The figure and its baseline run in turn (A, B, A, B ...) after one warm-up each, so a busy
 machine slows both alike; the median of each is compared, and the spread (min-max) is
 printed so a noisy figure shows itself. Nothing here knows about coprod: the pure parts
@@ -84,10 +85,12 @@ class WorkerPeaks(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.every = pid, every
         self.peaks: dict[int, int] = {}
+        self.own = 0  # the process's own peak, as last sampled
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
+            self.own = max(self.own, own_peak(self.pid) or 0)
             for worker in descendants(self.pid):
                 peak = own_peak(worker)
                 if peak is not None and peak > self.peaks.get(worker, 0):
@@ -119,8 +122,9 @@ def run_process(args: Sequence[str], *, env: dict[str, str] | None = None,
         raise RuntimeError(f"{' '.join(args[:4])} ... exited {proc.returncode}:\n"
                            f"{errors.decode(errors='replace')[-2000:]}")
     # ru_maxrss (KiB on Linux) is the largest of the process and its reaped workers
-    return Run(seconds, usage.ru_maxrss * 1024 + sum(sampler.peaks.values()),
-               len(sampler.peaks))
+    reaped, largest = usage.ru_maxrss * 1024, max(sampler.peaks.values(), default=0)
+    own = reaped if reaped > largest else sampler.own
+    return Run(seconds, own + sum(sampler.peaks.values()), len(sampler.peaks))
 
 
 Action = Callable[[], Run]

@@ -393,7 +393,7 @@ def test_the_merged_years_are_those_totals_exactly(store: Store) -> None:
     """Totals.as_part added to new totals gives the same report as the parts it merged."""
     from coprod_cli.evaluation.totals import Totals
 
-    parts = [tally.year_part(lambda table, y=year: store.all(table, partition=y),
+    parts = [tally.year_part(lambda table, y=year: store.pieces(table, y),
                              Filters().keeps, FORM, MEASURES, {}, privacy.REMOVED_TEXT)
              for year in ("2024", "2025", "2026")]
 

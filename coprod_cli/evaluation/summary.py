@@ -137,8 +137,8 @@ def _partition_filters(filters: Filters, year: str) -> tuple[Any, Any]:
     return [service, theme, filters.session], [filters.date_from, filters.date_to]
 
 
-def _read(store: Store, year: str, table: str) -> list[dict[str, Any]]:
-    return store.all(table, partition=year)
+def _read(store: Store, year: str, table: str) -> Iterator[list[dict[str, Any]]]:
+    return store.pieces(table, year)
 
 
 def _removed_text() -> str:

@@ -8,6 +8,12 @@ rating; and the last comments in file order. Records of a run always sit in thei
 year, so a run is only ever counted inside one part, and every summary, fresh or kept
 (``kept.py``), is one merge of parts.
 
+A year's files are read a piece at a time (``Store.pieces``, a few thousand records each),
+so memory holds one piece's records, not a year's: attendance and feedback are totalled by
+``_Attendance`` and ``_Feedback``, which add each piece to what the pieces before it gave,
+exactly as if the year were totalled at once (``tests/test_record_pieces.py`` compares a
+report over pieces of 2 KB with one over whole files).
+
 An organisation's year is a million rows, so each column is gathered by C-level builtins
 (``map``/``itemgetter``, ``Counter`` of an iterable, ``itertools.compress``) instead of a
 Python loop doing the same work per row; where a value's type would make that inexact
@@ -17,7 +23,7 @@ Python loop doing the same work per row; where a value's type would make that in
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import compress, repeat
 from operator import eq, itemgetter, methodcaller
 from typing import TYPE_CHECKING, Any
@@ -61,16 +67,18 @@ def _kept_rows(rows: Rows, kept: dict[str, str]) -> tuple[Rows, list[str]]:
     return rows, list(map(_RUN_ID, rows))
 
 
-def year_part(read: Callable[[str], Rows], keeps: Callable[[dict[str, Any]], bool],
+def year_part(read: Callable[[str], Iterable[Rows]], keeps: Callable[[dict[str, Any]], bool],
               form: Form, measures: dict[str, Measure],
               conversions: dict[str, Conversion | None], removed_text: str,
               canon: dict[str, str] | None = None) -> Part:
     """The totals of one year: its runs (those ``keeps`` accepts), then, only if any were
-    kept, that year's attendance, feedback and measures (``read(table)`` reads them).
+    kept, that year's attendance, feedback and measures. ``read(table)`` gives a table's
+    records in file order, in pieces (``Store.pieces``): each piece is totalled and let go
+    before the next is parsed, so memory holds one piece's records, not a year's.
 
     ``canon`` (shared by the years of one summary) maps each person id to the first copy
     seen, so the sets kept across years hold one string per person rather than one from
-    every year's parse, each of which would keep that year's freed memory from the system.
+    every piece's parse, each of which would keep that piece's freed memory from the system.
     """
     canon = {} if canon is None else canon
     kept: dict[str, str] = {}
@@ -81,27 +89,28 @@ def year_part(read: Callable[[str], Rows], keeps: Callable[[dict[str, Any]], boo
     cofac: dict[str, str] = {}
     co_facilitated = 0
     days: list[str] = []
-    for run in read("runs"):
-        if run["phase"] == "register":
-            continue
-        started = run["started_at"]
-        days.append(started[:10])
-        if not keeps(run):
-            continue
-        rid = run["id"]
-        kept[rid] = started
-        quarter_of[rid] = _quarter(started)
-        lived = any(f["lived_experience"] for f in run["facilitators"])
-        co_facilitated += lived
-        by_session[run["session_id"]] += 1
-        for period in (trend["quarter"][quarter_of[rid]], trend["year"][started[:4]]):
-            period["sessions"] += 1
-            period["co_facilitated"] += lived
-        for f in run["facilitators"]:
-            if f["as"] == "co-facilitator":
-                person = f["person_id"]
-                if person not in cofac or started > cofac[person]:
-                    cofac[person] = started
+    for runs in read("runs"):
+        for run in runs:
+            if run["phase"] == "register":
+                continue
+            started = run["started_at"]
+            days.append(started[:10])
+            if not keeps(run):
+                continue
+            rid = run["id"]
+            kept[rid] = started
+            quarter_of[rid] = _quarter(started)
+            lived = any(f["lived_experience"] for f in run["facilitators"])
+            co_facilitated += lived
+            by_session[run["session_id"]] += 1
+            for period in (trend["quarter"][quarter_of[rid]], trend["year"][started[:4]]):
+                period["sessions"] += 1
+                period["co_facilitated"] += lived
+            for f in run["facilitators"]:
+                if f["as"] == "co-facilitator":
+                    person = f["person_id"]
+                    if person not in cofac or started > cofac[person]:
+                        cofac[person] = started
     part: Part = {"span": [min(days), max(days)] if days else [], "sessions": len(kept),
                   "first": min(kept.values(), default=None),
                   "last": max(kept.values(), default=None), "co_facilitated": co_facilitated,
@@ -109,11 +118,17 @@ def year_part(read: Callable[[str], Rows], keeps: Callable[[dict[str, Any]], boo
     if not kept:
         part["trend"] = {"quarter": {}, "year": {}}
         return part
-    part.update(_attendance(read("attendance"), kept, quarter_of, trend, canon))
-    part.update(_feedback(read("feedback"), kept, quarter_of, trend, form, removed_text,
-                          canon))
+    attendance = _Attendance(kept, quarter_of, trend, canon)
+    for rows in read("attendance"):
+        attendance.add(rows)
+    part.update(attendance.part())
+    feedback = _Feedback(kept, quarter_of, trend, form, removed_text, canon)
+    for rows in read("feedback"):
+        feedback.add(rows)
+    part.update(feedback.part())
     outcomes = OutcomeTally(measures, conversions, 0)
-    outcomes.add(read("measures"), kept)
+    for rows in read("measures"):
+        outcomes.add(rows, kept)
     part["ends_first"] = {slot: ends[0] for slot, ends in outcomes.ends.items()}
     part["ends_latest"] = {slot: ends[1] for slot, ends in outcomes.ends.items()}
     part["trend"] = {span: dict(sorted(periods.items())) for span, periods in trend.items()}
@@ -138,35 +153,68 @@ def _labels(values: list[Any]) -> list[str]:
     return values if all(values) else [value or "(none)" for value in values]
 
 
-def _attendance(rows: Rows, kept: dict[str, str], quarter_of: dict[str, str],
-                trend: dict[str, dict[str, dict[str, Any]]], canon: dict[str, str]) -> Part:
-    rows, run_ids = _kept_rows(rows, kept)
-    persons = list(map(_PERSON, rows))
-    persons = list(map(canon.setdefault, persons, persons))
-    arrived = list(map(itemgetter("arrived_at"), rows))
-    first: dict[str, str] = {}
-    for person, at in zip(persons, arrived, strict=True):
-        if person not in first or at < first[person]:
-            first[person] = at
-    # a run lies in one quarter and one year: grouped by run once, then a run at a time
-    for rid, who in _grouped(run_ids, persons).items():
-        for period in (trend["quarter"][quarter_of[rid]], trend["year"][kept[rid][:4]]):
-            period["attendances"] += len(who)
-            period["people"].update(who)
-    groups: dict[str, dict[str, dict[str, Any]]] = {}
-    pairs = list(zip(run_ids, persons, strict=True))
-    for dimension in DIMENSIONS:
-        labels = _labels(list(map(itemgetter(dimension), rows)))
-        groups[dimension] = {}
-        for label, group in _grouped(labels, pairs).items():
-            runs, came = zip(*group, strict=True)
-            seen, returning = once_and_more(Counter(came))
-            groups[dimension][label] = {"runs": len(set(runs)), "attendances": len(came),
-                                        "seen": seen, "returning": returning}
-    seen, returning = once_and_more(Counter(persons))
-    return {"attendances": len(rows), "seen": seen, "returning": returning,
-            "arrived": [min(arrived), max(arrived)] if arrived else [],
-            "first_attended": first, "groups": groups}
+class _Attendance:
+    """A year's attendance totals, added a piece of its records at a time. Everything here
+    adds up exactly across pieces: counts, sets, each person's earliest arrival (the first
+    seen wins a tie, in file order), and labels in the order first met."""
+
+    def __init__(self, kept: dict[str, str], quarter_of: dict[str, str],
+                 trend: dict[str, dict[str, dict[str, Any]]], canon: dict[str, str]) -> None:
+        self.kept, self.quarter_of, self.trend, self.canon = kept, quarter_of, trend, canon
+        self.count = 0
+        self.times: Counter[str] = Counter()
+        self.arrived: list[str] = []
+        self.first: dict[str, str] = {}
+        # dimension -> label -> (its runs, attendances, times each person came)
+        self.groups: dict[str, dict[str, tuple[set[str], list[int], Counter[str]]]] = {
+            dimension: {} for dimension in DIMENSIONS}
+
+    def add(self, rows: Rows) -> None:
+        rows, run_ids = _kept_rows(rows, self.kept)
+        if not rows:
+            return
+        persons = list(map(_PERSON, rows))
+        persons = list(map(self.canon.setdefault, persons, persons))
+        arrived = list(map(itemgetter("arrived_at"), rows))
+        first = self.first
+        for person, at in zip(persons, arrived, strict=True):
+            if person not in first or at < first[person]:
+                first[person] = at
+        low, high = min(arrived), max(arrived)
+        self.arrived = [min(self.arrived[0], low), max(self.arrived[1], high)] \
+            if self.arrived else [low, high]
+        # a run lies in one quarter and one year: grouped by run once, then a run at a time
+        trend, kept = self.trend, self.kept
+        for rid, who in _grouped(run_ids, persons).items():
+            for period in (trend["quarter"][self.quarter_of[rid]], trend["year"][kept[rid][:4]]):
+                period["attendances"] += len(who)
+                period["people"].update(who)
+        pairs = list(zip(run_ids, persons, strict=True))
+        for dimension in DIMENSIONS:
+            into = self.groups[dimension]
+            labels = _labels(list(map(itemgetter(dimension), rows)))
+            for label, group in _grouped(labels, pairs).items():
+                runs, came = zip(*group, strict=True)
+                totals = into.get(label)
+                if totals is None:
+                    totals = into[label] = (set(), [0], Counter())
+                totals[0].update(runs)
+                totals[1][0] += len(came)
+                totals[2].update(came)
+        self.times.update(persons)
+        self.count += len(rows)
+
+    def part(self) -> Part:
+        groups: dict[str, dict[str, dict[str, Any]]] = {}
+        for dimension, labels in self.groups.items():
+            groups[dimension] = {}
+            for label, (runs, attendances, times) in labels.items():
+                seen, returning = once_and_more(times)
+                groups[dimension][label] = {"runs": len(runs), "attendances": attendances[0],
+                                            "seen": seen, "returning": returning}
+        seen, returning = once_and_more(self.times)
+        return {"attendances": self.count, "seen": seen, "returning": returning,
+                "arrived": self.arrived, "first_attended": self.first, "groups": groups}
 
 
 def _scale(values: list[Any], whos: list[str], periods: dict[str, list[str]] | None,
@@ -194,41 +242,63 @@ def _scale(values: list[Any], whos: list[str], periods: dict[str, list[str]] | N
     return counts, raters
 
 
-def _feedback(rows: Rows, kept: dict[str, str], quarter_of: dict[str, str],
-              trend: dict[str, dict[str, dict[str, Any]]], form: Form,
-              removed_text: str, canon: dict[str, str]) -> Part:
-    rows, run_ids = _kept_rows(rows, kept)
-    persons = list(map(_PERSON, rows))
-    whos = persons if all(persons) else [
-        person or f"form:{row['id']}" for person, row in zip(persons, rows, strict=True)]
-    whos = list(map(canon.setdefault, whos, whos))
-    answers = list(map(itemgetter("answers"), rows))
-    scales = [q.id for q in form.questions if q.type == "scale"]
-    started = list(map(kept.__getitem__, run_ids))
-    periods = {"quarter": list(map(quarter_of.__getitem__, run_ids)),
-               "year": list(map(itemgetter(slice(0, 4)), started))} if scales else None
-    ratings: dict[str, dict[int, int]] = {}
-    raters: dict[str, dict[int, set[str]]] = {}
-    for n, qid in enumerate(scales):
-        ratings[qid], raters[qid] = _scale(list(map(methodcaller("get", qid), answers)), whos,
-                                           periods if n == 0 else None, trend)
-    help_answers: dict[str, tuple[str, str, str]] = {}
-    for who, day, at, answer in zip(whos, started, map(itemgetter("at"), rows),
-                                    map(methodcaller("get", "help_run"), answers),
-                                    strict=True):
-        if isinstance(answer, str):
-            # each person's latest answer by the session's date, not by when typed in
-            seen = (day, at, answer)
-            if who not in help_answers or seen[:2] >= help_answers[who][:2]:
-                help_answers[who] = seen
-    comments: dict[str, list[str]] = {}
-    for key in COMMENT_KEYS:  # the last ones only, so read from the end
-        found: list[str] = []
-        for text in map(methodcaller("get", key), reversed(answers)):
-            if isinstance(text, str) and text.strip() and text != removed_text:
-                found.append(text.strip())
-                if len(found) == VOICES_SHOWN:
-                    break
-        comments[key] = found[::-1]
-    return {"forms": len(rows), "ratings": ratings, "raters": raters,
-            "form_people": set(whos), "help": help_answers, "comments": comments}
+class _Feedback:
+    """A year's feedback totals, added a piece of its records at a time, exactly as if
+    the year were totalled at once: answers in the order first met, each person's latest
+    "would you help" answer (a later row wins a tie, in file order), the last comments."""
+
+    def __init__(self, kept: dict[str, str], quarter_of: dict[str, str],
+                 trend: dict[str, dict[str, dict[str, Any]]], form: Form,
+                 removed_text: str, canon: dict[str, str]) -> None:
+        self.kept, self.quarter_of, self.trend, self.canon = kept, quarter_of, trend, canon
+        self.removed_text = removed_text
+        self.scales = [q.id for q in form.questions if q.type == "scale"]
+        self.ratings: dict[str, dict[int, int]] = {qid: {} for qid in self.scales}
+        self.raters: dict[str, dict[int, set[str]]] = {qid: {} for qid in self.scales}
+        self.help: dict[str, tuple[str, str, str]] = {}
+        self.comments: dict[str, list[str]] = {key: [] for key in COMMENT_KEYS}
+        self.forms = 0
+        self.people: set[str] = set()
+
+    def add(self, rows: Rows) -> None:
+        rows, run_ids = _kept_rows(rows, self.kept)
+        if not rows:
+            return
+        persons = list(map(_PERSON, rows))
+        whos = persons if all(persons) else [
+            person or f"form:{row['id']}" for person, row in zip(persons, rows, strict=True)]
+        whos = list(map(self.canon.setdefault, whos, whos))
+        answers = list(map(itemgetter("answers"), rows))
+        started = list(map(self.kept.__getitem__, run_ids))
+        periods = {"quarter": list(map(self.quarter_of.__getitem__, run_ids)),
+                   "year": list(map(itemgetter(slice(0, 4)), started))} if self.scales else None
+        for n, qid in enumerate(self.scales):
+            counts, raters = _scale(list(map(methodcaller("get", qid), answers)), whos,
+                                    periods if n == 0 else None, self.trend)
+            ratings, rated = self.ratings[qid], self.raters[qid]
+            for value, count in counts.items():
+                ratings[value] = ratings.get(value, 0) + count
+                rated.setdefault(value, set()).update(raters[value])
+        help_answers = self.help
+        for who, day, at, answer in zip(whos, started, map(itemgetter("at"), rows),
+                                        map(methodcaller("get", "help_run"), answers),
+                                        strict=True):
+            if isinstance(answer, str):
+                # each person's latest answer by the session's date, not by when typed in
+                seen = (day, at, answer)
+                if who not in help_answers or seen[:2] >= help_answers[who][:2]:
+                    help_answers[who] = seen
+        for key in COMMENT_KEYS:  # the last ones only, so read from the end
+            found: list[str] = []
+            for text in map(methodcaller("get", key), reversed(answers)):
+                if isinstance(text, str) and text.strip() and text != self.removed_text:
+                    found.append(text.strip())
+                    if len(found) == VOICES_SHOWN:
+                        break
+            self.comments[key] = [*self.comments[key], *found[::-1]][-VOICES_SHOWN:]
+        self.forms += len(rows)
+        self.people.update(whos)
+
+    def part(self) -> Part:
+        return {"forms": self.forms, "ratings": self.ratings, "raters": self.raters,
+                "form_people": self.people, "help": self.help, "comments": self.comments}

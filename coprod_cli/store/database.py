@@ -213,6 +213,15 @@ class Transaction:
              partition: str | None = None) -> list[Record]:
         return [r for r in self.all(table, partition=partition) if predicate(r)]
 
+    def pieces(self, table: str, partition: str) -> Iterator[list[Record]]:
+        """One file's records in file order, a piece at a time (see ``Store.pieces``); what
+        this transaction holds of the file already, in one piece."""
+        key = (check_name("table", table), check_name("partition", partition))
+        if key in self._open or self._writable:
+            rows = self.all(table, partition=partition)
+            return iter([rows] if rows else [])
+        return self._backend.file(f"{table}/{partition}.json").pieces()
+
     def _note(self, table: str, action: str, rid: str) -> None:
         if table == AUDIT_TABLE:
             return
@@ -429,6 +438,14 @@ class Store:
              partition: str | None = None) -> list[Record]:
         with self._run(writable=False) as tx:
             return tx.find(table, predicate, partition=partition)
+
+    def pieces(self, table: str, partition: str) -> Iterator[list[Record]]:
+        """One file's records in file order, in lists of a few thousand, for reports that
+        total a whole organisation's records (``chunks.py``): the file is read at once,
+        and each piece parsed only when it is wanted, so memory holds one piece's records
+        rather than the whole file's. The same records, in the same order, as ``all``."""
+        with self._run(writable=False) as tx:
+            return tx.pieces(table, partition)
 
     def partitions(self, table: str) -> list[str]:
         return self.backend.partitions(check_name("table", table))

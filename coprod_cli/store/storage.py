@@ -144,6 +144,13 @@ class StoreFile(Storage):
     def write(self, data: dict[str, Any]) -> None:
         """Replace the whole file with ``data``."""
 
+    def pieces(self) -> Iterator[list[Record]]:
+        """The file's records in file order, in one or more lists (``chunks.py``); here,
+        one list from the whole file."""
+        rows = (self.read() or {}).get(TABLE, {})
+        if rows:
+            yield list(rows.values())
+
 
 class AtomicJSONStorage(StoreFile):
     """TinyDB storage that reads the file fresh every time and replaces it atomically."""
@@ -163,6 +170,22 @@ class AtomicJSONStorage(StoreFile):
 
     def write(self, data: dict[str, Any]) -> None:
         write_file(self.path, dump_file(data), durable=self._durable)  # dumped before any write
+
+    def pieces(self) -> Iterator[list[Record]]:
+        """The records a megabyte at a time: the file is opened now, and read and parsed
+        as the pieces are used (``chunks.py``)."""
+        from coprod_cli.store.chunks import record_pieces
+
+        try:
+            handle = open(self.path, "rb")  # noqa: SIM115 - record_pieces closes it
+        except FileNotFoundError:
+            return iter(())
+
+        def whole() -> dict[str, Any] | None:
+            handle.seek(0)
+            return parse(handle.read(), str(self.path), self._newest_backup)
+
+        return record_pieces(handle, whole, str(self.path))
 
 
 def write_file(path: Path, data: bytes, *, durable: bool = True) -> None:
