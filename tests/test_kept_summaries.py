@@ -321,8 +321,28 @@ def test_the_worker_keeps_its_years_owner_only(store: Store, monkeypatch) -> Non
 
 
 def test_a_failing_worker_costs_time_not_figures(store: Store, monkeypatch) -> None:
-    """The worker cannot finish (here: encoding fails in it, as a full memory would): the
-    parent computes the worker's years itself, and keeps them."""
+    """The worker cannot compute its years (here: a memory error in it): the parent computes
+    them itself, and keeps them."""
+    from coprod_cli.evaluation import summary
+
+    parent = os.getpid()
+    real = summary.year_part
+
+    def compute_in_parent_only(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise MemoryError
+        return real(*args, **kwargs)
+
+    alone = _in_processes(store, Filters(), keep=False, processes=1)
+    monkeypatch.setattr(summary, "year_part", compute_in_parent_only)
+    assert _in_processes(store, Filters(), keep=True, processes=2) == alone
+    assert len(_year_files(store)) == 3
+
+
+def test_a_worker_that_cannot_keep_costs_time_next_time(store: Store, monkeypatch) -> None:
+    """The worker sends each part before keeping it: if keeping fails there (a full disk,
+    here a memory error), the figures are the same, that year is not kept, and the next
+    summary computes it again and keeps it."""
     from coprod_cli.evaluation import kept as kept_parts
 
     parent = os.getpid()
@@ -333,12 +353,17 @@ def test_a_failing_worker_costs_time_not_figures(store: Store, monkeypatch) -> N
             raise MemoryError
         return real(part)
 
-    monkeypatch.setattr(kept_parts, "encode", encode_in_parent_only)
     alone = _in_processes(store, Filters(), keep=False, processes=1)
+    monkeypatch.setattr(kept_parts, "encode", encode_in_parent_only)
     assert _in_processes(store, Filters(), keep=True, processes=2) == alone
-    assert len(_year_files(store)) == 3
+    assert len(_year_files(store)) == 2  # the worker's year (2025) was not kept
     monkeypatch.setattr(kept_parts, "encode", real)
+    computed = _counting(monkeypatch)
+    (run,) = [r for r in store.all("runs", partition="2025")]
+    store.update("runs", run["id"], {"notes": run.get("notes", [])}, partition="2025")
     assert _in_processes(store, Filters(), keep=True, processes=2) == alone
+    assert computed == ["2025"]  # its file changed: computed again, and kept this time
+    assert len(_year_files(store)) == 3
 
 
 def _counting(monkeypatch) -> list[str]:

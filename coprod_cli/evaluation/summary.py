@@ -266,21 +266,24 @@ def summarise(store: Store, filters: Filters, form: Form, measures: dict[str, Me
 
     # the figures too are made with the collector paused: it would walk every person-id
     # set merged so far each time a few hundred new objects are made (0.2 s on org-50)
-    with bulk_reading():
-        _add_years(totals, store, years, filters, form, measures, conversions, kept,
-                   progress, processes)
-        registry = {p["id"]: p for p in store.all(people.TABLE)}
-        return {
-            "filters": filters.__dict__,
-            "period": totals.period(),
-            "reach": totals.reach(),
-            "coproduction": {**totals.coproduction(),
-                             **roadmap_counts(store, filters, totals.first_attended)},
-            "experience": totals.experience(),
-            "outcomes": totals.outcome_report(),
-            "trend": totals.trend_report(),
-            "voices": {**_voices(totals.comments, totals.forms, registry), "withheld": None},
-        }
+    try:
+        with bulk_reading():
+            _add_years(totals, store, years, filters, form, measures, conversions, kept,
+                       progress, processes)
+            registry = {p["id"]: p for p in store.all(people.TABLE)}
+            return {
+                "filters": filters.__dict__,
+                "period": totals.period(),
+                "reach": totals.reach(),
+                "coproduction": {**totals.coproduction(),
+                                 **roadmap_counts(store, filters, totals.first_attended)},
+                "experience": totals.experience(),
+                "outcomes": totals.outcome_report(),
+                "trend": totals.trend_report(),
+                "voices": {**_voices(totals.comments, totals.forms, registry), "withheld": None},
+            }
+    finally:
+        workers.finish()  # a worker still keeping its last part is waited for
 
 
 def _add_years(totals: Totals, store: Store, years: list[str], filters: Filters, form: Form,
