@@ -65,6 +65,24 @@ def test_merge_two_services_then_again_changes_nothing(tmp_path: Path) -> None:
     assert (sorted(p.name for p in folder.iterdir()) if folder.exists() else []) == backups
 
 
+def test_one_merge_compares_a_later_bundle_with_an_earlier_ones_records(
+        tmp_path: Path) -> None:
+    """Within one merge, a bundle that repeats another's records (one of them edited since)
+    adds only what is new: the same records are counted unchanged, the edited one is a
+    conflict, and the first bundle's version is the one kept."""
+    a = service_store(tmp_path / "a", ["Ana", "Bo"])
+    records.export(a, tmp_path / "v1.zip", service="Beech", organisation="")
+    ana = next(p for p in a.all("people") if p["name"] == "Ana")
+    people.edit_person(a, ana["id"], name="Ana B")
+    people.add_person(a, "Cy", "carer")
+    records.export(a, tmp_path / "v2.zip", service="Beech", organisation="")
+    org = Store.open(tmp_path / "org" / "store")
+    result = records.merge(org, [tmp_path / "v1.zip", tmp_path / "v2.zip"])
+    assert result.added["people"] == 3 and result.unchanged == 1
+    assert result.conflicts == [("people", ana["id"])]
+    assert sorted(p["name"] for p in org.all("people")) == ["Ana", "Bo", "Cy"]
+
+
 def test_merge_reports_conflicts_and_never_overwrites(tmp_path: Path) -> None:
     a = service_store(tmp_path / "a", ["Ana"])
     records.export(a, tmp_path / "v1.zip", service="Beech", organisation="")
