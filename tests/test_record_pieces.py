@@ -146,3 +146,18 @@ def test_a_report_over_small_pieces_equals_one_over_whole_files(
     whole = report(1 << 30)
     assert whole["reach"]["sessions"] > 0
     assert report(2_000) == whole  # hundreds of pieces a file
+
+
+def test_on_windows_the_file_is_read_at_once(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows cannot rename a new file over one held open, which every writer does, so
+    there the file is read whole when the pieces are asked for and closed at once."""
+    from coprod_cli.store import storage
+
+    data = {"records": _records(30)}
+    store_file = _file(tmp_path, dump_file(data))
+    monkeypatch.setattr(storage.os, "name", "nt")
+    monkeypatch.setattr(chunks, "PIECE_BYTES", 50)
+    pieces = store_file.pieces()
+    store_file.path.write_bytes(dump_file({"records": _records(2)}))  # changed in place
+    assert list(chain.from_iterable(pieces)) == list(data["records"].values())

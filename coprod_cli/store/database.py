@@ -441,9 +441,10 @@ class Store:
 
     def pieces(self, table: str, partition: str) -> Iterator[list[Record]]:
         """One file's records in file order, in lists of a few thousand, for reports that
-        total a whole organisation's records (``chunks.py``): the file is read at once,
-        and each piece parsed only when it is wanted, so memory holds one piece's records
-        rather than the whole file's. The same records, in the same order, as ``all``."""
+        total a whole organisation's records (``chunks.py``): the file is opened now, and
+        read and parsed a piece at a time as the pieces are wanted, so memory holds one
+        piece's records rather than the whole file's. The same records, in the same order,
+        as ``all``."""
         with self._run(writable=False) as tx:
             return tx.pieces(table, partition)
 

@@ -9,6 +9,7 @@ each refuses a record that would not read back exactly as it was given.
 from __future__ import annotations
 
 import gc
+import io
 import json
 import os
 import re
@@ -16,7 +17,7 @@ from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 from tinydb import Storage
@@ -177,9 +178,12 @@ class AtomicJSONStorage(StoreFile):
         from coprod_cli.store.chunks import record_pieces
 
         try:
-            handle = open(self.path, "rb")  # noqa: SIM115 - record_pieces closes it
+            handle: BinaryIO = open(self.path, "rb")  # noqa: SIM115 - record_pieces closes it
         except FileNotFoundError:
             return iter(())
+        if os.name == "nt":  # a file held open there cannot be renamed over: read it now
+            with handle:
+                handle = io.BytesIO(handle.read())
 
         def whole() -> dict[str, Any] | None:
             handle.seek(0)
