@@ -161,12 +161,11 @@ class _Attendance:
     def __init__(self, kept: dict[str, str], quarter_of: dict[str, str],
                  trend: dict[str, dict[str, dict[str, Any]]], canon: dict[str, str]) -> None:
         self.kept, self.quarter_of, self.trend, self.canon = kept, quarter_of, trend, canon
-        self.count = 0
-        self.times: Counter[str] = Counter()
+        self.times: Counter[str] = Counter()  # attendances by person
         self.arrived: list[str] = []
         self.first: dict[str, str] = {}
-        # dimension -> label -> (its runs, attendances, times each person came)
-        self.groups: dict[str, dict[str, tuple[set[str], list[int], Counter[str]]]] = {
+        # dimension -> label -> (its runs, times each person came)
+        self.groups: dict[str, dict[str, tuple[set[str], Counter[str]]]] = {
             dimension: {} for dimension in DIMENSIONS}
 
     def add(self, rows: Rows) -> None:
@@ -195,25 +194,21 @@ class _Attendance:
             labels = _labels(list(map(itemgetter(dimension), rows)))
             for label, group in _grouped(labels, pairs).items():
                 runs, came = zip(*group, strict=True)
-                totals = into.get(label)
-                if totals is None:
-                    totals = into[label] = (set(), [0], Counter())
-                totals[0].update(runs)
-                totals[1][0] += len(came)
-                totals[2].update(came)
+                label_runs, label_times = into.setdefault(label, (set(), Counter()))
+                label_runs.update(runs)
+                label_times.update(came)
         self.times.update(persons)
-        self.count += len(rows)
 
     def part(self) -> Part:
         groups: dict[str, dict[str, dict[str, Any]]] = {}
         for dimension, labels in self.groups.items():
             groups[dimension] = {}
-            for label, (runs, attendances, times) in labels.items():
+            for label, (runs, times) in labels.items():
                 seen, returning = once_and_more(times)
-                groups[dimension][label] = {"runs": len(runs), "attendances": attendances[0],
+                groups[dimension][label] = {"runs": len(runs), "attendances": times.total(),
                                             "seen": seen, "returning": returning}
         seen, returning = once_and_more(self.times)
-        return {"attendances": self.count, "seen": seen, "returning": returning,
+        return {"attendances": self.times.total(), "seen": seen, "returning": returning,
                 "arrived": self.arrived, "first_attended": self.first, "groups": groups}
 
 

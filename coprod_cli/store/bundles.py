@@ -18,7 +18,6 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from coprod_cli.files import atomic_write_bytes
 from coprod_cli.safezip import SafeZip
 from coprod_cli.store import database, schema
 from coprod_cli.store.database import AUDIT_TABLE, SCHEMA_VERSION, TABLE, Store
+from coprod_cli.store.storage import RECORD_ID
 
 FORMAT = "coprod-records"
 VERSION = 1
@@ -39,7 +39,6 @@ MAX_MEMBER_BYTES = 1 << 30  # one year of one table is megabytes; a gigabyte is 
 MAX_TOTAL_BYTES = 8 << 30
 MAX_FILES = 10_000  # a file per table and year: a store holds a few dozen
 
-_ID = itemgetter("id")
 Progress = Callable[[int, int, str], None]
 
 
@@ -287,4 +286,4 @@ def _records(data: bytes, name: str, path: Path, *,
     rows = list(parsed.get(TABLE, {}).values())
     if not checked:
         schema.validate(name.split("/")[0], rows, source=(str(path), f"records/{name}"))
-    return dict(zip(map(_ID, rows), rows, strict=True))  # C-level: a file holds 100,000s
+    return dict(zip(map(RECORD_ID, rows), rows, strict=True))  # C-level: 100,000s of rows

@@ -31,16 +31,18 @@ from typing import Any, BinaryIO
 import orjson
 
 from coprod_cli.errors import StoreCorruptError
+from coprod_cli.store.storage import TABLE
 
 Rows = list[dict[str, Any]]
 PIECE_BYTES = 1 << 20
 """About this many bytes of a file are parsed at a time (some 2,000 to 5,000 records)."""
-_HEAD = b'{"records":{'
+_HEAD = b'{"' + TABLE.encode() + b'":{'
 _TAIL = b"}}"
 _BETWEEN = re.compile(rb'\},"[0-9]+":\{')
 
 
-def record_pieces(handle: BinaryIO, whole: Callable[[], dict[str, Any] | None], name: str,
+def record_pieces(handle: BinaryIO, whole: Callable[[], dict[str, Any] | None],
+                  damaged: Callable[[str], StoreCorruptError],
                   piece_bytes: int | None = None) -> Iterator[Rows]:
     """The records of the open file ``handle``, in file order, a piece at a time; the file
     is read as the pieces are wanted, so memory never holds all its bytes either. (The
@@ -48,8 +50,9 @@ def record_pieces(handle: BinaryIO, whole: Callable[[], dict[str, Any] | None], 
     renaming a new one in, never by changing one in place.)
 
     ``whole()`` parses the file whole, raising the store's own error if it is damaged; it
-    is called only when the file cannot be cut (see the module's notes). The handle is
-    closed when the pieces end or are abandoned.
+    is called only when the file cannot be cut (see the module's notes). ``damaged(detail)``
+    is that same error for damage found here. The handle is closed when the pieces end or
+    are abandoned.
     """
     with handle:
         given = 0
@@ -68,11 +71,7 @@ def record_pieces(handle: BinaryIO, whole: Callable[[], dict[str, Any] | None], 
             before = len(seen)
             seen.update(parsed)
             if len(seen) - before != len(parsed):
-                raise StoreCorruptError(
-                    f"The records file {name} is damaged: it holds the same record number "
-                    "twice. It has been left exactly as it is.",
-                    hint="Keep a copy of the damaged file, then restore it from a backup or "
-                         "ask for help.")
+                raise damaged("it holds the same record number twice")
             rows = list(parsed.values())
             given += len(rows)
             yield rows
@@ -141,7 +140,7 @@ def _parse(members: bytes) -> dict[str, Any] | None:
 
 def _rest(whole: Callable[[], dict[str, Any] | None], given: int) -> Iterator[Rows]:
     data = whole() or {}
-    rows = data.get("records", {})
+    rows = data.get(TABLE, {})
     if not isinstance(rows, dict):
         return
     values = list(rows.values())[given:]

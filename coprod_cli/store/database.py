@@ -27,7 +27,6 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +38,20 @@ from coprod_cli.errors import NotFoundError, StoreCorruptError, StoreError
 from coprod_cli.store import schema
 from coprod_cli.store.backends import Backend, FileBackend, MemoryBackend
 from coprod_cli.store.journal import recover_swap
-from coprod_cli.store.storage import TABLE, Buffered, Record, check_name, dump_file
+from coprod_cli.store.storage import (
+    RECORD_ID,
+    TABLE,
+    Buffered,
+    Record,
+    check_name,
+    dump_file,
+)
 from coprod_cli.store.storage import plain as _plain
 
 __all__ = ["AUDIT_TABLE", "MIGRATIONS", "SCHEMA_VERSION", "TABLE", "Backend", "FileBackend",
            "MemoryBackend", "Store", "Transaction", "recover_swap"]
 
 SCHEMA_VERSION = 1
-_ID = itemgetter("id")
 #: Migration to version k, run in order inside one transaction each. They must be idempotent:
 #: a crash between a migration's commit and meta.json's update runs it again.
 MIGRATIONS: dict[int, Callable[[Transaction], None]] = {}
@@ -142,7 +147,8 @@ class Transaction:
         existing = {doc["id"] for doc in rows.values()}
         next_id = max(map(int, rows), default=0) + 1
         # checked: the schema pass proved every id a non-empty string
-        ids: list[Any] = list(map(_ID, plain)) if checked else [r.get("id") for r in plain]
+        ids: list[Any] = list(map(RECORD_ID, plain)) if checked else \
+            [r.get("id") for r in plain]
         if (not checked and not all(isinstance(rid, str) and rid for rid in ids)) \
                 or len(set(ids)) != len(ids) or not existing.isdisjoint(ids):  # find which
             for rid in ids:

@@ -16,6 +16,7 @@ import re
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -26,6 +27,7 @@ from coprod_cli import files
 from coprod_cli.errors import StoreCorruptError, StoreError
 
 TABLE = "records"  # the one TinyDB table inside every file
+RECORD_ID = itemgetter("id")  # a record's id, for C-level passes over many records
 Record = dict[str, Any]
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _UNREAD = object()
@@ -124,14 +126,19 @@ def parse(raw: bytes, name: str,
     except ValueError as exc:  # includes JSONDecodeError and UnicodeDecodeError
         detail = (f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
                   if isinstance(exc, json.JSONDecodeError) else str(exc))
-        backup = newest_backup()
-        where_ = f" The newest backup is {backup}." if backup else " There is no backup yet."
-        raise StoreCorruptError(
-            f"The records file {name} is damaged and cannot be read ({detail}). "
-            f"It has been left exactly as it is.{where_}",
-            hint="Keep a copy of the damaged file, then restore it from a backup or ask for help.",
-        ) from None
+        raise damaged(name, detail, newest_backup) from None
     return data
+
+
+def damaged(name: str, detail: str,
+            newest_backup: Callable[[], Path | None]) -> StoreCorruptError:
+    """The error for a store file that cannot be read as it is, naming the newest backup."""
+    backup = newest_backup()
+    where_ = f" The newest backup is {backup}." if backup else " There is no backup yet."
+    return StoreCorruptError(
+        f"The records file {name} is damaged and cannot be read ({detail}). "
+        f"It has been left exactly as it is.{where_}",
+        hint="Keep a copy of the damaged file, then restore it from a backup or ask for help.")
 
 
 class StoreFile(Storage):
@@ -189,7 +196,9 @@ class AtomicJSONStorage(StoreFile):
             handle.seek(0)
             return parse(handle.read(), str(self.path), self._newest_backup)
 
-        return record_pieces(handle, whole, str(self.path))
+        return record_pieces(handle, whole,
+                             lambda detail: damaged(str(self.path), detail,
+                                                    self._newest_backup))
 
 
 def write_file(path: Path, data: bytes, *, durable: bool = True) -> None:
