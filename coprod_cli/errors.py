@@ -8,6 +8,7 @@ the class, means the message a facilitator reads is written once and tested once
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -28,6 +29,19 @@ class CoprodError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole, whatever the subclass's own arguments: a refusal met in a worker
+        process (a large merge's) reaches the user exactly as if met in the first."""
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(cls: type[CoprodError], args: tuple[Any, ...], state: dict[str, Any]
+             ) -> CoprodError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class UsageError(CoprodError):

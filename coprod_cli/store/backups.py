@@ -8,22 +8,21 @@ different content is reported as a conflict, never overwritten.
 
 from __future__ import annotations
 
-from collections import Counter, deque
-from dataclasses import dataclass, field
-from operator import methodcaller
+import os
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from coprod_cli.errors import ValidationError
-from coprod_cli.store.ahead import AheadChecks
+from coprod_cli.store import shared_merge
 from coprod_cli.store.backends import prune_backups as prune_backups  # made with backups
 from coprod_cli.store.bundles import Bundle, BundleReader, Progress, write_bundle
 from coprod_cli.store.database import AUDIT_TABLE, TABLE, Store
+from coprod_cli.store.merging import FileMerged, MergeResult, Origin, Records, merge_file
 from coprod_cli.store.storage import bulk_reading
-
-ORIGIN = "origin"
 
 
 class _NothingToDo(Exception):
@@ -76,27 +75,10 @@ def restore(store: Store, bundle: Bundle, *, home: Path | None = None) -> int:
         return ledger.reapply(staged, home)
 
 
-@dataclass
-class MergeResult:
-    added: Counter[str] = field(default_factory=Counter)
-    unchanged: int = 0
-    conflicts: list[tuple[str, str]] = field(default_factory=list)
-    reapplied: int = 0  # people the erasure ledger says were forgotten, forgotten again
-
-    @property
-    def changed(self) -> bool:
-        return any(n > 0 for n in self.added.values())
-
-
 def _text_or_none(value: Any) -> str | None:
     """A manifest's own fields are not records, so nothing has checked them: the origin a
     merge adds to each record must still fit its declaration."""
     return value if isinstance(value, str) else None
-
-
-def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return {k: v for k, v in a.items() if k != ORIGIN} == \
-        {k: v for k, v in b.items() if k != ORIGIN}
 
 
 def merge(store: Store, paths: list[Path], *, home: Path | None = None,
@@ -105,65 +87,63 @@ def merge(store: Store, paths: list[Path], *, home: Path | None = None,
 
     Works one file (a table's year) at a time across all bundles, so each file of the
     store is read and written once however many services are merged, and memory holds one
-    file's records. Every bundle's manifest is checked before anything starts, and every
-    file against its checksum as it is read; any failure leaves the records as they were.
-    With ``home``, the erasure ledger is re-applied to the merged records in the same change.
-    ``progress(done, total, name)`` is told as each of the store's files is reached.
+    file's records (two, when a large merge shares its files with a second process:
+    ``shared_merge.py``). Every bundle's manifest is checked before anything starts, and
+    every file against its checksum as it is read; any failure leaves the records as they
+    were. With ``home``, the erasure ledger is re-applied to the merged records in the same
+    change. ``progress(done, total, name)`` is told as each of the store's files is reached
+    (in one process) or finished (in two).
     """
     readers: list[BundleReader] = []
     try:
         for path in paths:
             readers.append(BundleReader(path))
-        return _merge_files(store, readers, home, progress)
+        if shared_merge.can_share(sum(os.path.getsize(r.path) for r in readers)):
+            try:
+                return _merge_files(store, readers, home, progress, shared=True)
+            except shared_merge.WorkerLost:  # what it wrote went with its staged copy
+                pass
+        return _merge_files(store, readers, home, progress, shared=False)
     finally:
         for reader in readers:
             reader.close()
 
 
 def _merge_files(store: Store, readers: list[BundleReader], home: Path | None,
-                 progress: Progress | None) -> MergeResult:
+                 progress: Progress | None, *, shared: bool) -> MergeResult:
     result = MergeResult()
     names = sorted({n for r in readers for n in r.names if not n.startswith(AUDIT_TABLE + "/")})
-    present = [set(r.names) for r in readers]
-    checks = AheadChecks(readers, names)
-    origins = [{"service": r.service, "bundle": r.path.name,
-                "exported_at": _text_or_none(r.manifest.get("created_at"))} for r in readers]
+    held = [set(r.names) for r in readers]
+    origins: list[Origin] = [{"service": r.service, "bundle": r.path.name,
+                              "exported_at": _text_or_none(r.manifest.get("created_at"))}
+                             for r in readers]
+    told = progress or (lambda done, total, name: None)
     try:
         with bulk_reading(), store.bulk_change("merge") as staged:
-            for done, name in enumerate(names):
-                if progress is not None:
-                    progress(done, len(names), name)
-                table, partition = name[:-len(".json")].split("/")
+            def here(name: str) -> FileMerged:
+                with staged.transaction(audit=False) as tx:  # the trail is written below
+                    return merge_file(tx, name, ((r.records(name), origin) for r, origin, h
+                                                 in zip(readers, origins, held, strict=True)
+                                                 if name in h))
+
+            if shared:
+                # Largest first, so the last files the two processes take are small ones.
+                order = sorted(names, key=lambda n: -sum(r.size(n) for r, h in
+                                                         zip(readers, held, strict=True)
+                                                         if n in h))
+                merged = shared_merge.share(order, here, _in_worker(staged, readers, origins,
+                                                                    held),
+                                            lambda done, name: told(done, len(names), name))
+            else:
+                merged = {}
+                for done, name in enumerate(names):
+                    told(done, len(names), name)
+                    merged[name] = here(name)
+            told(len(names), len(names), "")
+            for name in names:  # the trail: an entry a file, in the store's order
+                result.add(merged[name])
                 with staged.transaction() as tx:
-                    by_id = {doc["id"]: doc for doc in tx.records_in(table, partition).values()}
-                    new: list[dict[str, Any]] = []
-                    for n, (reader, origin, held) in enumerate(zip(readers, origins, present,
-                                                                    strict=True)):
-                        if name not in held:
-                            continue
-                        records = checks.records(n, reader, name)
-                        if by_id.keys().isdisjoint(records):  # all new: no look-ups needed
-                            # C-level, not a Python loop: an organisation's file holds a
-                            # million records
-                            deque(map(methodcaller("setdefault", ORIGIN, origin),
-                                      records.values()), maxlen=0)
-                            by_id.update(records)
-                            new.extend(records.values())
-                            continue
-                        for rid, record in records.items():
-                            if rid in by_id:
-                                if _same(by_id[rid], record):
-                                    result.unchanged += 1
-                                else:
-                                    result.conflicts.append((table, rid))
-                                continue
-                            record.setdefault(ORIGIN, origin)
-                            by_id[rid] = record
-                            new.append(record)
-                    tx.insert_many(table, new, partition=partition, checked=True)
-                    result.added[table] += len(new)
-            if progress is not None:
-                progress(len(names), len(names), "")
+                    tx.note(merged[name].changes)
             if not result.changed:
                 raise _NothingToDo
             from coprod_cli.people import ledger
@@ -171,9 +151,27 @@ def _merge_files(store: Store, readers: list[BundleReader], home: Path | None,
             result.reapplied = ledger.reapply(staged, home)
     except _NothingToDo:
         pass
-    finally:
-        checks.close()
     return result
+
+
+def _in_worker(staged: Store, readers: list[BundleReader], origins: list[Origin],
+               held: list[set[str]]) -> shared_merge.Merge:
+    """How the worker merges a file: in a transaction of its own that takes no lock (the
+    merge holds the store's), reading each bundle through its own handle."""
+    mine: dict[int, BundleReader] = {}  # in the worker: each bundle opened once
+
+    def sources(name: str) -> Iterator[tuple[Records, Origin]]:
+        for n, (reader, origin) in enumerate(zip(readers, origins, strict=True)):
+            if name in held[n]:
+                if n not in mine:
+                    mine[n] = reader.reopen()
+                yield mine[n].records(name), origin
+
+    def merge(name: str) -> FileMerged:
+        with staged.shared_transaction() as tx:
+            return merge_file(tx, name, sources(name))
+
+    return merge
 
 
 def audit_log(store: Store, limit: int = 50) -> list[dict[str, Any]]:

@@ -222,23 +222,26 @@ class BundleReader:
     def service(self) -> str:
         return str(self.manifest.get("service") or "")
 
-    def records(self, name: str, *, checked: str | None = None) -> dict[str, dict[str, Any]]:
-        """One file's records by id. ``checked`` is the SHA-256 of bytes whose records were
-        already checked against the declarations elsewhere (``ahead.py``): if these bytes
-        are the same, that pass is not repeated; if not (the bundle was replaced while it
-        was being merged), the bundle is refused."""
-        return self.checked_records(name, checked)[0]
+    def reopen(self) -> BundleReader:
+        """This bundle opened afresh, for a forked process: an open file's position is
+        shared across a fork, so two processes cannot read one zip through one handle.
+        Refused if the file there now is not the bundle this one checked (replaced since)."""
+        fresh = BundleReader(self.path)
+        if fresh.manifest != self.manifest:
+            fresh.close()
+            raise _refuse(self.path, "it changed while it was being merged")
+        return fresh
 
-    def checked_records(self, name: str, checked: str | None = None
-                        ) -> tuple[dict[str, dict[str, Any]], str]:
-        """:meth:`records`, and the SHA-256 of the bytes they were parsed from."""
+    def size(self, name: str) -> int:
+        """File ``name``'s size unzipped, a measure of the work of merging it."""
+        return self._members[name].file_size
+
+    def records(self, name: str) -> dict[str, dict[str, Any]]:
+        """One file's records by id, checked against its checksum and the declarations."""
         data = self._zip.read(self._members[name].filename)
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != self.manifest["files"][name].get("sha256"):
+        if hashlib.sha256(data).hexdigest() != self.manifest["files"][name].get("sha256"):
             raise _refuse(self.path, f"{name} does not match its checksum (damaged or changed)")
-        if checked is not None and checked != digest:
-            raise _refuse(self.path, f"{name} changed while it was being merged")
-        return _records(data, name, self.path, checked=checked is not None), digest
+        return _records(data, name, self.path)
 
     def close(self) -> None:
         self._zip.close()
@@ -272,8 +275,7 @@ def _json(zf: SafeZip, name: str, path: Path) -> Any:
         raise _refuse(path, f"{name} is not valid JSON") from None
 
 
-def _records(data: bytes, name: str, path: Path, *,
-             checked: bool = False) -> dict[str, dict[str, Any]]:
+def _records(data: bytes, name: str, path: Path) -> dict[str, dict[str, Any]]:
     """One file's records by id, each checked against its table's declaration (which also
     proves it is a mapping with an id): a bundle is refused whole, naming the file, the
     record and the field, before anything is changed."""
@@ -284,6 +286,5 @@ def _records(data: bytes, name: str, path: Path, *,
     if not isinstance(parsed, dict) or not isinstance(parsed.get(TABLE, {}), dict):
         raise _refuse(path, f"{name} is not a table of records")
     rows = list(parsed.get(TABLE, {}).values())
-    if not checked:
-        schema.validate(name.split("/")[0], rows, source=(str(path), f"records/{name}"))
+    schema.validate(name.split("/")[0], rows, source=(str(path), f"records/{name}"))
     return dict(zip(map(RECORD_ID, rows), rows, strict=True))  # C-level: 100,000s of rows

@@ -241,6 +241,19 @@ class Transaction:
         forgetting someone deletes their register entry, and the trail of that deletion must
         not keep the id it is erasing."""
         self._aliases[real_id] = alias
+    def changes(self) -> tuple[list[dict[str, str]], int]:
+        """The changes a trail entry would list, and how many more, for :meth:`note`."""
+        return list(self._changes), self._more_changes
+
+    def note(self, changes: tuple[list[dict[str, str]], int]) -> None:
+        """Put another transaction's :meth:`changes` in this one's trail entry: a merge's
+        files are written by transactions that keep no trail (some in a second process,
+        which must not write the trail's file too), and the merge then writes it."""
+        listed, more = changes
+        room = max(0, AUDIT_MAX_CHANGES - len(self._changes))
+        self._changes += listed[:room]
+        self._more_changes += more + max(0, len(listed) - room)
+
     def _note_many(self, table: str, action: str, ids: list[Any]) -> None:
         """:meth:`_note` for a whole batch at once (a merge notes hundreds of thousands)."""
         if table == AUDIT_TABLE:
@@ -331,13 +344,14 @@ class Store:
         return cls(MemoryBackend())
 
     @contextmanager
-    def _run(self, writable: bool = True) -> Iterator[Transaction]:
+    def _run(self, writable: bool = True, audit: bool = True) -> Iterator[Transaction]:
         if not writable and self.backend.commit_pending():
             # A writer is putting a decided change in place (or was killed doing so):
             # waiting for the lock finishes it, so this read never sees half of it.
             with self.backend.lock(self.lock_timeout):
                 pass
-        tx = Transaction(self.backend, writable=writable, audit_command=self.audit_command)
+        tx = Transaction(self.backend, writable=writable,
+                         audit_command=self.audit_command if audit else None)
         try:
             yield tx
             tx._commit()
@@ -414,9 +428,22 @@ class Store:
                 raise StoreError(f"A bulk change is not possible on {type(backend).__name__}.")
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        """Hold the lock for the whole block; its writes land when it ends without an error."""
-        with self.backend.lock(self.lock_timeout), self._run() as tx:
+    def transaction(self, *, audit: bool = True) -> Iterator[Transaction]:
+        """Hold the lock for the whole block; its writes land when it ends without an error.
+        ``audit=False`` writes no trail entry: the caller writes one later from
+        :meth:`Transaction.changes` (a merge, whose files are written in two processes)."""
+        with self.backend.lock(self.lock_timeout), self._run(audit=audit) as tx:
+            yield tx
+
+    @contextmanager
+    def shared_transaction(self) -> Iterator[Transaction]:
+        """No lock and no trail entry: for a second process writing its own files of a bulk
+        change's staged copy (``shared_merge.py``). Safe only there: the bulk change holds
+        the store's lock throughout, no file is written by both, the first writes the trail."""
+        if not getattr(self.backend, "staged", False):
+            raise StoreError("Only a bulk change's staged copy can be written without its "
+                             "lock.")
+        with self._run(audit=False) as tx:
             yield tx
 
     def insert(self, table: str, record: Record, *, partition: str = "all") -> str:
