@@ -87,14 +87,16 @@ def test_easter_is_right() -> None:
 def test_several_generated_services_merge_with_every_record_and_no_conflict(
         cli, coprod_home: Path, sessions, tmp_path: Path) -> None:
     bundles, expected = [], Counter()
-    for n in range(1, 5):
+    for n in range(1, 7):
         tables = generate_tables(PROFILES["small"], sessions, seed=n, service=f"Service {n}")
         for (table, _), found in tables.items():
             expected[table] += len(found)
         bundles.append(tmp_path / f"service-{n}.zip")
         write_tables_bundle(tables, bundles[-1], service=f"Service {n}")
     result = cli("data", "merge", *map(str, bundles))  # exit 0: no record differed
-    assert "Merged 4 files" in result.text and "0 already here" in result.text
+    assert "Merged 6 files" in result.text and "0 already here" in result.text
+    assert f"added {expected['attendance']:,} attendance" in result.text  # 1,234: read aloud
+    assert expected["attendance"] >= 1000
     store = Store.open(coprod_home / "store")
     assert {t: len(store.all(t)) for t in expected} == dict(expected)
-    assert {r["service"] for r in store.all("runs")} == {f"Service {n}" for n in range(1, 5)}
+    assert {r["service"] for r in store.all("runs")} == {f"Service {n}" for n in range(1, 7)}

@@ -145,15 +145,15 @@ def merge(
         result = records.merge(state().store(), files, home=state().home, progress=progress)
     console = state().console()
     if not result.changed:
-        console.print(f"Nothing new: all {result.unchanged} records were already here.",
+        console.print(f"Nothing new: all {result.unchanged:,} records were already here.",
                       markup=False)
     else:
-        added = ", ".join(f"{n} {t}" for t, n in sorted(result.added.items()) if n)
+        added = ", ".join(f"{n:,} {t}" for t, n in sorted(result.added.items()) if n)
         console.print(f"Merged {len(files)} file{'s' * (len(files) != 1)}: added {added}; "
-                      f"{result.unchanged} already here.", markup=False)
+                      f"{result.unchanged:,} already here.", markup=False)
         console.print(_reapplied(result.reapplied), markup=False)
     if result.conflicts:
-        console.print(f"{len(result.conflicts)} records differ from the ones already here and "
+        console.print(f"{len(result.conflicts):,} records differ from the ones already here and "
                       "were left as they are:", markup=False)
         for table, rid in result.conflicts[:20]:
             console.print(f"  {table} {rid}", markup=False)
