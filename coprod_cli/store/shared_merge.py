@@ -50,18 +50,12 @@ class WorkerLost(Exception):
 
 
 def can_share(bundle_bytes: int) -> bool:
-    """True if a merge of this much data is worth a second process, and one can be forked."""
-    if bundle_bytes < SHARE_FROM_BYTES:
+    """True if a merge of this much data is worth a second process, and one can be forked:
+    on Linux only (Windows cannot fork; macOS can, but its system libraries are not safe
+    across a fork, which is why Python no longer forks there by default)."""
+    if bundle_bytes < SHARE_FROM_BYTES or not sys.platform.startswith("linux"):
         return False  # and a small merge (or restore) never loads multiprocessing
-    try:
-        cores = len(os.sched_getaffinity(0))  # what this process may use, not the host's
-    except AttributeError:  # macOS
-        cores = os.cpu_count() or 1
-    if cores < 2:
-        return False
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+    return len(os.sched_getaffinity(0)) >= 2  # the cores this process may use, not the host's
 
 
 def share(order: list[str], here: Merge, in_worker: Merge, told: Told) -> dict[str, FileMerged]:
