@@ -111,8 +111,8 @@ def _assert_only_the_fresh_pass_computes(store: Store, monkeypatch) -> None:
 
 def test_kept_parts_are_read_back_not_recomputed(store: Store, monkeypatch) -> None:
     _summary(store, Filters(), keep=True)
-    assert len(_year_files(store)) == 3  # one part per year: 2024, 2025, 2026
-    assert len(_kept_files(store)) == 4  # and 2024-2025 merged
+    assert len(_year_files(store)) == 6  # two halves a year: 2024, 2025, 2026
+    assert len(_kept_files(store)) == 7  # and 2024-2025 merged
     _assert_only_the_fresh_pass_computes(store, monkeypatch)
 
 
@@ -309,7 +309,7 @@ def test_the_same_figures_on_one_core_or_two(store: Store) -> None:
 def test_the_worker_keeps_its_years_owner_only(store: Store, monkeypatch) -> None:
     _in_processes(store, Filters(), keep=True, processes=2)
     files = _kept_files(store)
-    assert len(_year_files(store)) == 3  # 2024 and 2026 by the parent, 2025 by the worker
+    assert len(_year_files(store)) == 6  # 2024 and 2026 by the parent, 2025 by the worker
     assert all(os.stat(path).st_mode & 0o777 == 0o600 for path in files)
     calls: list[int] = []
     real = tally.year_part
@@ -336,7 +336,7 @@ def test_a_failing_worker_costs_time_not_figures(store: Store, monkeypatch) -> N
     alone = _in_processes(store, Filters(), keep=False, processes=1)
     monkeypatch.setattr(summary, "year_part", compute_in_parent_only)
     assert _in_processes(store, Filters(), keep=True, processes=2) == alone
-    assert len(_year_files(store)) == 3
+    assert len(_year_files(store)) == 6
 
 
 def test_a_worker_that_cannot_keep_costs_time_next_time(store: Store, monkeypatch) -> None:
@@ -356,14 +356,15 @@ def test_a_worker_that_cannot_keep_costs_time_next_time(store: Store, monkeypatc
     alone = _in_processes(store, Filters(), keep=False, processes=1)
     monkeypatch.setattr(kept_parts, "encode", encode_in_parent_only)
     assert _in_processes(store, Filters(), keep=True, processes=2) == alone
-    assert len(_year_files(store)) == 2  # the worker's year (2025) was not kept
+    assert len(_year_files(store)) == 4  # the worker's year (2025) was not kept
     monkeypatch.setattr(kept_parts, "encode", real)
     computed = _counting(monkeypatch)
     (run,) = [r for r in store.all("runs", partition="2025")]
     store.update("runs", run["id"], {"notes": run.get("notes", [])}, partition="2025")
     assert _in_processes(store, Filters(), keep=True, processes=2) == alone
-    assert computed == ["2025"]  # its file changed: computed again, and kept this time
-    assert len(_year_files(store)) == 3
+    # its runs changed, so both halves: the worker computes one, this process the other
+    assert computed == ["2025.attendance"]
+    assert len(_year_files(store)) == 6
 
 
 def _counting(monkeypatch) -> list[str]:
@@ -371,7 +372,8 @@ def _counting(monkeypatch) -> list[str]:
     real = tally.year_part
 
     def counted(read: Any, *args: Any, **kwargs: Any) -> Any:
-        years.append(read.args[1])  # partial(_read, store, year)
+        half = kwargs.get("half")
+        years.append(read.args[1] + (f".{half}" if half else ""))  # partial(_read, store, year)
         return real(read, *args, **kwargs)
 
     monkeypatch.setattr("coprod_cli.evaluation.summary.year_part", counted)
@@ -399,8 +401,9 @@ def test_a_change_in_the_latest_year_reads_the_merged_earlier_years(store: Store
     monkeypatch.setattr(kept_parts.KeptParts, "find",
                         lambda self, year, *a: read.append(year) or real_find(self, year, *a))
     assert _summary(store, Filters(), keep=True) == _summary(store, Filters(), keep=False)
-    assert years == ["2026", "2024", "2025", "2026"]  # the kept run, then from scratch
-    assert read == [CUMULATIVE, "2026"]
+    # the kept run (feedback changed: that half alone), then from scratch
+    assert years == ["2026.feedback", "2024", "2025", "2026"]
+    assert read == [CUMULATIVE, "2026.attendance", "2026.feedback"]
 
 
 def test_a_change_in_an_earlier_year_is_seen(store: Store, monkeypatch) -> None:
@@ -410,7 +413,7 @@ def test_a_change_in_an_earlier_year_is_seen(store: Store, monkeypatch) -> None:
                  partition="2024")
     years = _counting(monkeypatch)
     assert _summary(store, Filters(), keep=True) == _summary(store, Filters(), keep=False)
-    assert years == ["2024", "2024", "2025", "2026"]  # only 2024 again, then from scratch
+    assert years == ["2024.feedback", "2024", "2025", "2026"]  # 2024's feedback, then all
     assert_kept_equals_fresh(store)
 
 
@@ -448,11 +451,15 @@ def test_the_latest_year_on_a_worker_while_the_earlier_years_are_read(store: Sto
     form = next(f for f in store.all("feedback", partition="2026"))
     store.update("feedback", form["id"], {"answers": {**form["answers"], "enjoyed": 3}},
                  partition="2026")
-    latest = [p for p in _year_files(store) if p.name.startswith("2026-")]
+    latest = [p for p in _year_files(store) if p.name.startswith("2026.feedback-")]
+    attended = [p for p in _year_files(store) if p.name.startswith("2026.attendance-")]
     before = [_read_kept(p) for p in latest]
+    unchanged = [_read_kept(p) for p in attended]
+    assert latest and attended
     fresh = _in_processes(store, Filters(), keep=False, processes=1)
     assert _in_processes(store, Filters(), keep=True, processes=2) == fresh
     assert [_read_kept(p) for p in latest] != before  # kept afresh, by the worker
+    assert [_read_kept(p) for p in attended] == unchanged  # its files did not change
     assert _in_processes(store, Filters(), keep=True, processes=1) == fresh
 
 
@@ -468,3 +475,44 @@ def test_the_daily_backup_keeps_what_was_summarised(store: Store, home: Path,
     store.update("people", pid, {"name": "Renamed"})  # not a table any part reads
     assert list((home / "backups").glob("*")), "the write made the day's backup"
     _assert_only_the_fresh_pass_computes(store, monkeypatch)
+
+
+def test_a_years_two_halves_join_to_the_whole_year(store: Store) -> None:
+    """A year kept in halves (tally.HALVES) is the whole year's part exactly, in every
+    filter set: joined from halves computed apart, and split from the whole."""
+    for filters in FILTERS:
+        for year in ("2024", "2025", "2026"):
+            def part(half: str | None, year: str = year,
+                     filters: Filters = filters) -> dict[str, Any]:
+                return tally.year_part(lambda table: store.pieces(table, year),
+                                       filters.keeps, FORM, MEASURES, {},
+                                       privacy.REMOVED_TEXT, half=half)
+
+            whole, attended, rated = part(None), part("attendance"), part("feedback")
+            assert tally.join(attended, rated) == whole, (year, filters)
+            assert tally.split(whole) == (attended, rated), (year, filters)
+            assert "forms" not in attended and "seen" not in rated
+
+
+def test_one_changed_year_is_shared_by_the_two_processes(store: Store, monkeypatch) -> None:
+    """A session added in the latest year changes its runs, so both halves of that year
+    are computed again: one here, one in the worker at the same time; the figures are the
+    fresh ones and both halves are kept afresh."""
+    assert _in_processes(store, Filters(), keep=True, processes=2) == \
+        _in_processes(store, Filters(), keep=False, processes=1)
+    halves = {p.name.split("-")[0]: _read_kept(p) for p in _year_files(store)
+              if p.name.startswith("2026.")}
+    everyone = {p["name"]: p for p in store.all("people")}
+    run_session(store, "relationships-trust", "2026-03-09", everyone["Sam"], None,
+                [everyone["Bo"], everyone["Ana"]], {everyone["Bo"]["id"]: {"enjoyed": 2}})
+    fresh = _in_processes(store, Filters(), keep=False, processes=1)
+    computed = _counting(monkeypatch)
+    assert _in_processes(store, Filters(), keep=True, processes=2) == fresh
+    assert computed == ["2026.attendance"]  # and the worker the feedback half
+    after = {p.name.split("-")[0]: _read_kept(p) for p in _year_files(store)
+             if p.name.startswith("2026.")}
+    assert after.keys() == halves.keys() == {"2026.attendance", "2026.feedback"}
+    assert all(after[name] != halves[name] for name in halves)
+    computed.clear()
+    assert _in_processes(store, Filters(), keep=True, processes=2) == fresh
+    assert computed == []  # both halves read back as kept

@@ -208,3 +208,66 @@ def test_a_bundle_replaced_during_the_merge_is_refused(cli, coprod_home: Path, t
                                   "while it was being merged.")
     assert home_files(coprod_home) == before
 
+
+
+KILLED_MERGE = """
+import os, sys, time
+from pathlib import Path
+from coprod_cli.store import backups as records, merging, shared_merge
+from coprod_cli.store.database import Store
+
+shared_merge.SHARE_FROM_BYTES = 0
+parent, real, marker = os.getpid(), merging.merge_file, Path(sys.argv[2])
+
+def slow(tx, name, sources):
+    if os.getpid() != parent:
+        marker.write_text(str(os.getpid()))
+    time.sleep(1.0)  # each file takes a second: the worker alone has several left
+    return real(tx, name, sources)
+
+records.merge_file = slow
+records.merge(Store.open(Path(sys.argv[1])), [Path(p) for p in sys.argv[3:]])
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")  # ended, waiting for init to reap it
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_a_merge_killed_outright_leaves_no_worker_holding_the_lock(
+        tmp_path: Path, services: list[Path]) -> None:
+    """SIGKILL gives the merge no chance to stop its worker: the worker must notice at its
+    next file and end, so the store's lock it shares comes free, and the records are as
+    before the merge."""
+    import signal
+    import subprocess
+    import sys
+
+    root = tmp_path / "home" / "store"
+    store = Store.open(root)
+    records.merge(store, services[:1])
+    before = _rows(store)
+    marker = tmp_path / "worker.pid"
+    merge = subprocess.Popen([sys.executable, "-c", KILLED_MERGE, str(root), str(marker),
+                              *map(str, services)])
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline and merge.poll() is None:
+        time.sleep(0.05)
+    assert marker.exists(), "the worker never started a file"
+    merge.send_signal(signal.SIGKILL)
+    merge.wait()
+    worker = int(marker.read_text())
+    soon = time.monotonic() + 2.5  # its own file, not every file left
+    while not _gone(worker) and time.monotonic() < soon:
+        time.sleep(0.05)
+    assert _gone(worker)
+    again = Store.open(root, lock_timeout=5)
+    assert _rows(again) == before
+    again.insert("people", {"name": "After", "role": "other", "service": "", "consent": None,
+                            "prefers": [], "created_at": "2026-12-01T10:00:00+00:00",
+                            "updated_at": "2026-12-01T10:00:00+00:00"})

@@ -4,10 +4,10 @@ changed since.
 A summary of fifty services' ten years reads a gigabyte; asked again after one service added
 a session, almost all of it is the same. So each year's part (``tally.py``: counts, sums,
 distinct people, first and latest answers) is kept in ``<home>/cache/summary/`` (the
-store's ``derived_dir("summary")``), keyed by
-what it was computed from: the four record files of that year (their size, modification
-time, inode and device: every store writer replaces a file whole by renaming a new one over
-it, so any change gives a new inode and time), the filters, the form and measure
+store's ``derived_dir("summary")``), in two halves (``tally.HALVES``), each keyed by what
+it was computed from: the year's runs and the half's own record files (their size,
+modification time, inode and device: every store writer replaces a file whole by renaming
+a new one over it, so any change gives a new inode and time), the filters, the form and measure
 definitions, and this coprod's version. Anything that does not match, will not parse, or
 comes from another version is ignored and computed again from the records, which stay the
 only record of truth: deleting the folder loses nothing.
@@ -32,7 +32,7 @@ import orjson
 
 from coprod_cli import __version__, files
 
-FORMAT = 2
+FORMAT = 3  # 3: a year is kept in two halves, each with only its own figures
 MAX_PER_YEAR = 8
 """Kept parts of one year (one per set of filters); the least recently written go first."""
 Signature = list[int]
@@ -77,8 +77,9 @@ def encode(part: dict[str, Any]) -> dict[str, Any]:
                    groups={d: {label: {**g, "seen": ids(g["seen"]),
                                        "returning": ids(g["returning"])}
                                for label, g in by_label.items()}
-                           for d, by_label in part["groups"].items()},
-                   forms=part["forms"],
+                           for d, by_label in part["groups"].items()})
+    if "forms" in part:  # the feedback half (tally.HALVES), with the measures' ends
+        out.update(forms=part["forms"],
                    ratings={q: list(c.items()) for q, c in part["ratings"].items()},
                    raters={q: [[v, ids(who)] for v, who in by.items()]
                            for q, by in part["raters"].items()},
@@ -120,8 +121,9 @@ def decode(kept: dict[str, Any]) -> dict[str, Any]:
                     groups={d: {label: {**g, "seen": ids(g["seen"]),
                                         "returning": ids(g["returning"])}
                                 for label, g in by_label.items()}
-                            for d, by_label in kept["groups"].items()},
-                    forms=kept["forms"],
+                            for d, by_label in kept["groups"].items()})
+    if "forms" in kept:
+        part.update(forms=kept["forms"],
                     ratings={q: dict(map(tuple, c)) for q, c in kept["ratings"].items()},
                     raters={q: {v: ids(who) for v, who in by}
                             for q, by in kept["raters"].items()},
@@ -185,14 +187,9 @@ class KeptParts:
     def put(self, year: str, key: Any, sources: dict[str, Signature],
             part: dict[str, Any]) -> None:
         """Keep a part; a cache that cannot be written only costs time, never a summary."""
-        with contextlib.suppress(TypeError):
-            self.put_encoded(year, key, sources, encode(part))
-
-    def put_encoded(self, year: str, key: Any, sources: dict[str, Signature],
-                    encoded: dict[str, Any]) -> None:
-        """Keep a part already encoded (a worker encodes it once, to send and to keep)."""
         path = self._path(year, key)
         with contextlib.suppress(OSError, TypeError):
+            encoded = encode(part)
             body = orjson.dumps({"format": FORMAT, "coprod": __version__,
                                  "definitions": self.definitions, "year": year, "key": key,
                                  "sources": sources, "span": encoded["span"]}) \

@@ -20,7 +20,7 @@ from coprod_cli.errors import ValidationError
 from coprod_cli.evaluation import workers
 from coprod_cli.evaluation.kept import Found, KeptParts, fingerprint, signature
 from coprod_cli.evaluation.outcomes import SMALL_SAMPLE
-from coprod_cli.evaluation.tally import VOICES_SHOWN, Part, year_part
+from coprod_cli.evaluation.tally import HALVES, VOICES_SHOWN, Part, join, split, year_part
 from coprod_cli.evaluation.totals import Totals
 from coprod_cli.evaluation.voices import voices
 from coprod_cli.people import register as people
@@ -147,6 +147,34 @@ def _removed_text() -> str:
     return REMOVED_TEXT
 
 
+Plan = tuple[Found | None, dict[str, list[int]] | None, list[Any]]
+"""A year's half: its kept part if one matches, its files' signatures, its key."""
+
+
+def _plan(store: Store, kept: KeptParts | None, year: str, half: str,
+          filters: Filters) -> Plan:
+    """Whether a half of a year (``tally.HALVES``) is kept, from its own files: the year's
+    runs and the half's tables, so a change to feedback alone leaves attendance kept."""
+    tables = (RUNS, *HALVES[half])
+    paths = [store.file_path(t, year) for t in tables]
+    sources: dict[str, list[int]] | None = None
+    if kept is not None and all(path is not None for path in paths):
+        sources = {t: signature(path) for t, path in zip(tables, paths, strict=True)
+                   if path is not None}  # taken before reading: a later change shows
+    others, dates = _partition_filters(filters, year)
+    found = None
+    if sources is not None and kept is not None:
+        # a date range that covers every run of the year changes nothing in it
+        whole = kept.find(f"{year}.{half}", [others, [None, None]], sources)
+        if whole is not None and (dates == [None, None] or (
+                whole.span and (dates[0] is None or dates[0] <= whole.span[0])
+                and (dates[1] is None or whole.span[1] <= dates[1]))):
+            found = whole
+        elif dates != [None, None]:
+            found = kept.find(f"{year}.{half}", [others, dates], sources)
+    return found, sources, [others, dates]
+
+
 def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
                 measures: dict[str, Measure], conversions: dict[str, Conversion | None],
                 kept: KeptParts | None, progress: Progress | None,
@@ -156,61 +184,66 @@ def _year_parts(store: Store, years: list[str], filters: Filters, form: Form,
     the same, else computed from the records (and kept for next time), on two cores when
     there is enough to compute (``workers.py``). Progress counts from ``shown`` of ``of``
     years when these are the last of a longer list; ``meanwhile`` is called once the
-    worker has started, before the first part is yielded."""
-    plans: list[tuple[str, Found | None, dict[str, list[int]] | None, list[Any]]] = []
-    for year in years:
-        sources: dict[str, list[int]] | None = None
-        paths = [store.file_path(t, year) for t in _YEAR_TABLES]
-        if kept is not None and all(path is not None for path in paths):
-            sources = {t: signature(path) for t, path in zip(_YEAR_TABLES, paths, strict=True)
-                       if path is not None}  # taken before reading: a later change shows
-        others, dates = _partition_filters(filters, year)
-        found = None
-        if sources is not None and kept is not None:
-            # a date range that covers every run of the year changes nothing in it
-            whole = kept.find(year, [others, [None, None]], sources)
-            if whole is not None and (dates == [None, None] or (
-                    whole.span and (dates[0] is None or dates[0] <= whole.span[0])
-                    and (dates[1] is None or whole.span[1] <= dates[1]))):
-                found = whole
-            elif dates != [None, None]:
-                found = kept.find(year, [others, dates], sources)
-        plans.append((year, found, sources, [others, dates]))
-    canon: dict[str, str] = {}
-    keys = {year: (sources, key) for year, _, sources, key in plans}
-    todo = [year for year, found, _, _ in plans if found is None]
+    worker has started, before the first part is yielded.
 
-    def compute(year: str) -> Part:
-        return year_part(partial(_read, store, year), filters.keeps, form, measures,
-                         conversions, _removed_text(), canon)
-
-    def keep(year: str, encoded: dict[str, Any]) -> None:
-        sources, key = keys[year]
-        if sources is not None and kept is not None:
-            kept.put_encoded(year, key, sources, encoded)
-
-    if todo:
-        _removed_text()  # imported before the worker is forked, not in both processes
+    A year is kept in two halves (``tally.HALVES``). Computed, it is one piece of work
+    when several years are, so its runs are read once; when only one year is, each half it
+    needs is a piece of its own, so the two cores share the year (a repeat after a session
+    was added), or one half is computed and the other read as kept (after a change to
+    feedback alone)."""
+    plans = {year: {half: _plan(store, kept, year, half, filters) for half in HALVES}
+             for year in years}
+    missing = {year: [h for h, (found, _, _) in halves.items() if found is None]
+               for year, halves in plans.items()}
+    todo = [year for year, halves in missing.items() if halves]
     if processes is None:
         processes = workers.available() if _bytes(store, todo) >= WORKER_BYTES else 1
-    fresh = workers.Parts(todo, compute, keep, processes, alongside=meanwhile is not None)
+    share_one = len(todo) == 1 and processes >= 2  # the two processes share that year
+    work = [unit for year in todo
+            for unit in ([f"{year}.{h}" for h in missing[year]]
+                         if share_one or len(missing[year]) == 1 else [year])]
+    canon: dict[str, str] = {}
+
+    def compute(unit: str) -> Part:
+        year, _, half = unit.partition(".")
+        return year_part(partial(_read, store, year), filters.keeps, form, measures,
+                         conversions, _removed_text(), canon, half=half or None)
+
+    def keep(unit: str, part: Part) -> None:
+        year, _, half = unit.partition(".")
+        for name, piece in ([(half, part)] if half else zip(HALVES, split(part), strict=True)):
+            _, sources, key = plans[year][name]
+            if sources is not None and kept is not None:
+                kept.put(f"{year}.{name}", key, sources, piece)
+
+    if work:
+        _removed_text()  # imported before the worker is forked, not in both processes
+    fresh = workers.Parts(work, compute, keep, processes, alongside=meanwhile is not None)
     results = iter(fresh)
     try:
         if meanwhile is not None:
             meanwhile()  # while the worker computes
-        for done, (year, found, sources, key) in enumerate(plans):
+        for done, (year, halves) in enumerate(plans.items()):
             if progress is not None:
                 progress(shown + done, of or len(years), year)
-            part = found.part() if found is not None else None
-            if found is None:
-                _, part, was_kept = next(results)  # computed in the order of ``todo``
-                if not was_kept and sources is not None and kept is not None:
-                    kept.put(year, key, sources, part)
-            elif part is None:  # kept but damaged inside: computed again, and kept afresh
-                part = compute(year)
-                if sources is not None and kept is not None:
-                    kept.put(year, key, sources, part)
-            yield part
+            got: dict[str, Part] = {}
+            whole = None
+            for half, (found, _, _) in halves.items():
+                if found is not None:
+                    piece = found.part()
+                    if piece is None:  # damaged inside: computed again, and kept afresh
+                        piece = compute(f"{year}.{half}")
+                        keep(f"{year}.{half}", piece)
+                    got[half] = piece
+            while whole is None and len(got) < len(HALVES):  # computed, in ``work`` order
+                unit, part, was_kept = next(results)
+                if not was_kept:
+                    keep(unit, part)
+                if "." in unit:
+                    got[unit.partition(".")[2]] = part
+                else:
+                    whole = part
+            yield whole if whole is not None else join(got["attendance"], got["feedback"])
     finally:
         fresh.close()  # the worker is ended and reaped whatever happened
     if progress is not None:
@@ -222,10 +255,12 @@ WORKER_BYTES = 4_000_000
 sending parts back costs a few milliseconds, the time to total about a megabyte."""
 
 
-def _bytes(store: Store, years: list[str]) -> int:
+def _bytes(store: Store, work: list[str]) -> int:
+    """The bytes of record files a list of work (years, or halves of one) will read."""
     total = 0
-    for year in years:
-        for table in _YEAR_TABLES:
+    for unit in work:
+        year, _, half = unit.partition(".")
+        for table in (RUNS, *HALVES[half]) if half else _YEAR_TABLES:
             path = store.file_path(table, year)
             if path is not None:
                 with contextlib.suppress(OSError):

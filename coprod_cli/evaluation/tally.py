@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from copy import copy
 from itertools import compress, repeat
 from operator import eq, itemgetter, methodcaller
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,15 @@ VOICES_SHOWN = 200
 hundreds of thousands, and a report lists what a reader can take in."""
 DIMENSIONS = ("role", "theme", "service")
 COMMENT_KEYS = ("went_well", "even_better")
+HALVES = {"attendance": ("attendance",), "feedback": ("feedback", "measures")}
+"""A year's part in two halves, each totalled from the year's runs and its own tables, so
+one half is kept or computed without the other (``join``, ``split``)."""
+_ATTENDED = ("attendances", "people")  # a trend period's figures from attendance
+_RATED = ("rating_sum", "ratings", "raters")  # and from feedback
+_OWN = {"attendance": ("attendances", "seen", "returning", "arrived", "first_attended",
+                       "groups"),
+        "feedback": ("forms", "ratings", "raters", "form_people", "help", "comments",
+                     "ends_first", "ends_latest")}  # what only that half's part holds
 _PLAIN_TYPES = frozenset({int, str, type(None)})  # values that never collide as dict keys
 _RUN_ID, _PERSON = itemgetter("run_id"), itemgetter("person_id")
 
@@ -70,11 +80,12 @@ def _kept_rows(rows: Rows, kept: dict[str, str]) -> tuple[Rows, list[str]]:
 def year_part(read: Callable[[str], Iterable[Rows]], keeps: Callable[[dict[str, Any]], bool],
               form: Form, measures: dict[str, Measure],
               conversions: dict[str, Conversion | None], removed_text: str,
-              canon: dict[str, str] | None = None) -> Part:
+              canon: dict[str, str] | None = None, half: str | None = None) -> Part:
     """The totals of one year: its runs (those ``keeps`` accepts), then, only if any were
-    kept, that year's attendance, feedback and measures. ``read(table)`` gives a table's
-    records in file order, in pieces (``Store.pieces``): each piece is totalled and let go
-    before the next is parsed, so memory holds one piece's records, not a year's.
+    kept, that year's attendance, feedback and measures (or one ``half`` of them, see
+    ``HALVES``). ``read(table)`` gives a table's records in file order, in pieces
+    (``Store.pieces``): each piece is totalled and let go before the next is parsed, so
+    memory holds one piece's records, not a year's.
 
     ``canon`` (shared by the years of one summary) maps each person id to the first copy
     seen, so the sets kept across years hold one string per person rather than one from
@@ -118,21 +129,50 @@ def year_part(read: Callable[[str], Iterable[Rows]], keeps: Callable[[dict[str, 
     if not kept:
         part["trend"] = {"quarter": {}, "year": {}}
         return part
-    attendance = _Attendance(kept, quarter_of, trend, canon)
-    for rows in read("attendance"):
-        attendance.add(rows)
-    part.update(attendance.part())
-    feedback = _Feedback(kept, quarter_of, trend, form, removed_text, canon)
-    for rows in read("feedback"):
-        feedback.add(rows)
-    part.update(feedback.part())
-    outcomes = OutcomeTally(measures, conversions, 0)
-    for rows in read("measures"):
-        outcomes.add(rows, kept)
-    part["ends_first"] = {slot: ends[0] for slot, ends in outcomes.ends.items()}
-    part["ends_latest"] = {slot: ends[1] for slot, ends in outcomes.ends.items()}
+    if half in (None, "attendance"):
+        attendance = _Attendance(kept, quarter_of, trend, canon)
+        for rows in read("attendance"):
+            attendance.add(rows)
+        part.update(attendance.part())
+    if half in (None, "feedback"):
+        feedback = _Feedback(kept, quarter_of, trend, form, removed_text, canon)
+        for rows in read("feedback"):
+            feedback.add(rows)
+        part.update(feedback.part())
+        outcomes = OutcomeTally(measures, conversions, 0)
+        for rows in read("measures"):
+            outcomes.add(rows, kept)
+        part["ends_first"] = {slot: ends[0] for slot, ends in outcomes.ends.items()}
+        part["ends_latest"] = {slot: ends[1] for slot, ends in outcomes.ends.items()}
     part["trend"] = {span: dict(sorted(periods.items())) for span, periods in trend.items()}
     return part
+
+
+def join(attendance: Part, feedback: Part) -> Part:
+    """A year's part from its two halves, exactly as ``year_part`` totals the year whole.
+    The runs' figures are in both halves alike, each half's own figures in it alone, and a
+    trend period takes its attendance figures from one half and the rest from the other."""
+    part = {**feedback, **attendance}
+    part["trend"] = {span: {key: {**period, **{k: attendance["trend"][span][key][k]
+                                                for k in _ATTENDED}}
+                            for key, period in periods.items()}
+                     for span, periods in feedback["trend"].items()}
+    return part
+
+
+def split(part: Part) -> tuple[Part, Part]:
+    """A whole year's part as the two halves ``year_part(half=...)`` would have made: what
+    ``join`` undoes. A half's trend periods hold nothing of the other half's tables."""
+    halves = []
+    for name, theirs in (("attendance", _RATED), ("feedback", _ATTENDED)):
+        other = _OWN["feedback" if name == "attendance" else "attendance"]
+        half = {k: v for k, v in part.items() if k not in other}
+        blank = _period()
+        half["trend"] = {span: {key: {**period, **{k: copy(blank[k]) for k in theirs}}
+                                for key, period in periods.items()}
+                         for span, periods in part["trend"].items()}
+        halves.append(half)
+    return halves[0], halves[1]
 
 
 def _grouped(labels: list[str], values: list[Any]) -> dict[str, list[Any]]:

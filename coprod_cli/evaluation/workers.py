@@ -28,12 +28,10 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
-from coprod_cli.evaluation import kept as kept_parts
-
 Compute = Callable[[str], dict[str, Any]]
 """A year's part from its records."""
 Keep = Callable[[str, dict[str, Any]], None]
-"""Keep a year's encoded part for next time (or do nothing)."""
+"""Keep a year's part for next time (or do nothing)."""
 _LENGTH = struct.Struct("<Q")
 _FAILED = 0  # a length of 0: the worker could not compute this year
 
@@ -65,7 +63,7 @@ def _work(years: list[str], compute: Compute, keep: Keep, out: BinaryIO) -> None
         out.flush()
         del body  # sent: only the part is held while it is kept
         with contextlib.suppress(Exception):  # not kept: the next summary computes it
-            keep(year, kept_parts.encode(part))
+            keep(year, part)
         del part
 
 

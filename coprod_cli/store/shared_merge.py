@@ -121,10 +121,11 @@ def _collect(receive: Connection, order: list[str], done: dict[int, FileMerged],
 
 
 def _claim(claims: Synchronized[int], count: int, alive: Callable[[], bool]) -> int | None:
-    """The next file's place in the list, or None when none is left."""
+    """The next file's place in the list, or None when none is left; ``alive`` says the
+    other process is still there, in case it died holding the counter's lock."""
     lock = claims.get_lock()
     while not lock.acquire(timeout=_WAIT):
-        if not alive():  # it died holding the lock (or the merge died)
+        if not alive():  # it died holding the lock
             raise WorkerLost
     try:
         n = int(claims.value)
@@ -158,8 +159,13 @@ def _serve(order: list[str], claims: Synchronized[int], send: Connection, merge:
     """In the worker: merge files until none is left or one is refused, sending what each
     did. It ends by ``os._exit``: nothing of the merge's process (its buffered output, its
     exit handlers) may run twice."""
+    def alive() -> bool:
+        return os.getppid() == parent
+
     try:
-        while (n := _claim(claims, len(order), lambda: os.getppid() == parent)) is not None:
+        # Asked before every file too: a merge killed outright does not stop its worker,
+        # which must then leave the store's lock (it holds it with the merge) soon after.
+        while alive() and (n := _claim(claims, len(order), alive)) is not None:
             try:
                 message: tuple[int, Any, Any] = (n, merge(order[n]), None)
             except Exception as exc:
