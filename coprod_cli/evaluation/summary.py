@@ -255,12 +255,10 @@ WORKER_BYTES = 4_000_000
 sending parts back costs a few milliseconds, the time to total about a megabyte."""
 
 
-def _bytes(store: Store, work: list[str]) -> int:
-    """The bytes of record files a list of work (years, or halves of one) will read."""
+def _bytes(store: Store, years: list[str]) -> int:
     total = 0
-    for unit in work:
-        year, _, half = unit.partition(".")
-        for table in (RUNS, *HALVES[half]) if half else _YEAR_TABLES:
+    for year in years:
+        for table in _YEAR_TABLES:
             path = store.file_path(table, year)
             if path is not None:
                 with contextlib.suppress(OSError):

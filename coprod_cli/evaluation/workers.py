@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 Compute = Callable[[str], dict[str, Any]]
-"""A year's part from its records."""
+"""A year's part (or one half of it, ``tally.HALVES``) from its records."""
 Keep = Callable[[str, dict[str, Any]], None]
-"""Keep a year's part for next time (or do nothing)."""
+"""Keep that part for next time (or do nothing)."""
 _LENGTH = struct.Struct("<Q")
 _FAILED = 0  # a length of 0: the worker could not compute this year
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,8 @@ from coprod_cli.errors import ValidationError
 from coprod_cli.store import shared_merge
 from coprod_cli.store.backends import prune_backups as prune_backups  # made with backups
 from coprod_cli.store.bundles import Bundle, BundleReader, Progress, write_bundle
-from coprod_cli.store.database import AUDIT_TABLE, TABLE, Store
-from coprod_cli.store.merging import FileMerged, MergeResult, Origin, Records, merge_file
+from coprod_cli.store.database import AUDIT_TABLE, TABLE, Store, Transaction
+from coprod_cli.store.merging import FileMerged, MergeResult, Origin, merge_file
 from coprod_cli.store.storage import bulk_reading
 
 
@@ -120,11 +121,9 @@ def _merge_files(store: Store, readers: list[BundleReader], home: Path | None,
     told = progress or (lambda done, total, name: None)
     try:
         with bulk_reading(), store.bulk_change("merge") as staged:
-            def here(name: str) -> FileMerged:
-                with staged.transaction(audit=False) as tx:  # the trail is written below
-                    return merge_file(tx, name, ((r.records(name), origin) for r, origin, h
-                                                 in zip(readers, origins, held, strict=True)
-                                                 if name in h))
+            # the trail is written below, from what each file's merge did
+            here = _file_merge(lambda: staged.transaction(audit=False), origins, held,
+                               readers.__getitem__)
 
             if shared:
                 # Largest first, so the last files the two processes take are small ones.
@@ -154,24 +153,32 @@ def _merge_files(store: Store, readers: list[BundleReader], home: Path | None,
     return result
 
 
-def _in_worker(staged: Store, readers: list[BundleReader], origins: list[Origin],
-               held: list[set[str]]) -> shared_merge.Merge:
-    """How the worker merges a file: in a transaction of its own that takes no lock (the
-    merge holds the store's), reading each bundle through its own handle."""
-    mine: dict[int, BundleReader] = {}  # in the worker: each bundle opened once
-
-    def sources(name: str) -> Iterator[tuple[Records, Origin]]:
-        for n, (reader, origin) in enumerate(zip(readers, origins, strict=True)):
-            if name in held[n]:
-                if n not in mine:
-                    mine[n] = reader.reopen()
-                yield mine[n].records(name), origin
-
+def _file_merge(transaction: Callable[[], AbstractContextManager[Transaction]],
+                origins: list[Origin], held: list[set[str]],
+                reader: Callable[[int], BundleReader]) -> shared_merge.Merge:
+    """How one file is merged: every bundle holding it (``reader(n)`` is bundle n, read
+    one after another as the merge wants them) added in a ``transaction`` of its own."""
     def merge(name: str) -> FileMerged:
-        with staged.shared_transaction() as tx:
-            return merge_file(tx, name, sources(name))
+        sources = ((reader(n).records(name), origin) for n, origin in enumerate(origins)
+                   if name in held[n])
+        with transaction() as tx:
+            return merge_file(tx, name, sources)
 
     return merge
+
+
+def _in_worker(staged: Store, readers: list[BundleReader], origins: list[Origin],
+               held: list[set[str]]) -> shared_merge.Merge:
+    """How the worker merges a file: in a transaction that takes no lock (the merge holds
+    the store's), reading each bundle through its own handle, opened when first wanted."""
+    mine: dict[int, BundleReader] = {}
+
+    def reopened(n: int) -> BundleReader:
+        if n not in mine:
+            mine[n] = readers[n].reopen()
+        return mine[n]
+
+    return _file_merge(staged.shared_transaction, origins, held, reopened)
 
 
 def audit_log(store: Store, limit: int = 50) -> list[dict[str, Any]]:

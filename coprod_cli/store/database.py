@@ -241,6 +241,7 @@ class Transaction:
         forgetting someone deletes their register entry, and the trail of that deletion must
         not keep the id it is erasing."""
         self._aliases[real_id] = alias
+
     def changes(self) -> tuple[list[dict[str, str]], int]:
         """The changes a trail entry would list, and how many more, for :meth:`note`."""
         return list(self._changes), self._more_changes
@@ -258,9 +259,9 @@ class Transaction:
         """:meth:`_note` for a whole batch at once (a merge notes hundreds of thousands)."""
         if table == AUDIT_TABLE:
             return
-        room = max(0, AUDIT_MAX_CHANGES - len(self._changes))
-        self._changes += [{"table": table, "action": action, "id": rid} for rid in ids[:room]]
-        self._more_changes += max(0, len(ids) - room)
+        listed = ids[:AUDIT_MAX_CHANGES]  # note() keeps what fits; the rest are counted
+        self.note(([{"table": table, "action": action, "id": rid} for rid in listed],
+                   len(ids) - len(listed)))
 
     def _audit(self) -> None:
         """One trail entry per transaction, written with it: which command changed which
